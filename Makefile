@@ -1,0 +1,64 @@
+# Two commands matter: `make report` (run every scenario, build the dashboard) and `make test`
+# (every check the project has). Both set up what they need first.
+
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+PYTEST := $(PY) -m pytest
+RESULTS := allure-results
+REPORT := allure-report
+
+.PHONY: help setup report features test lint format defects external clean
+
+help:
+	@echo "make report    run every scenario against the embedded platform and build the HTML report"
+	@echo "make test      lint, harness and service tests, every scenario, catalogue checks, defects"
+	@echo "make features  run every scenario (parallel) and write $(RESULTS)/"
+	@echo "make defects   prove each catalogued defect of the service is caught by its scenarios"
+	@echo "make external  run every scenario against DATABASE_URL and REDIS_URL (running servers)"
+	@echo "make lint      ruff check and format check"
+
+setup: $(VENV)/.installed node_modules/.installed
+
+$(VENV)/.installed: requirements.txt
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed (found " + sys.version.split()[0] + "); set PYTHON=python3.11")'
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.txt
+	@touch $@
+
+node_modules/.installed: package.json package-lock.json
+	@command -v npm >/dev/null || { echo "npm (Node.js 20 or newer) is needed to build the report"; exit 1; }
+	npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+features: setup
+	$(PYTEST) steps -n auto --alluredir=$(RESULTS) --clean-alluredir
+
+# The report is built even when scenarios fail (that is when it is needed most); the make
+# target still fails afterwards so that nobody mistakes a red run for a green one.
+report: setup
+	@status=0; $(PYTEST) steps -n auto --alluredir=$(RESULTS) --clean-alluredir || status=$$?; \
+	npx --no-install allure generate $(RESULTS) --output $(REPORT) >/dev/null || exit 1; \
+	echo ""; echo "Report: $(CURDIR)/$(REPORT)/index.html"; exit $$status
+
+test: setup lint
+	$(PYTEST) tests steps -n auto -p randomly --alluredir=$(RESULTS) --clean-alluredir
+	$(PY) -m support.defect_run
+
+defects: setup
+	$(PY) -m support.defect_run
+
+external: setup
+	@test -n "$$DATABASE_URL" -a -n "$$REDIS_URL" || { echo "Set DATABASE_URL and REDIS_URL to running PostgreSQL and Redis servers."; exit 2; }
+	$(PYTEST) steps -n auto -p randomly
+
+lint: $(VENV)/.installed
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: $(VENV)/.installed
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+clean:
+	rm -rf $(RESULTS) $(REPORT) .pytest_cache .ruff_cache

@@ -1,0 +1,8 @@
+"""Loads the harness plugin and the shared step modules for every test under this folder."""
+
+pytest_plugins = [
+    "support.plugin",
+    "steps.accounts_steps",
+    "steps.onboarding_steps",
+    "steps.platform_steps",
+]

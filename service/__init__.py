@@ -1,0 +1,1 @@
+"""The reference merchant platform service that the acceptance suite proves."""

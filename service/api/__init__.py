@@ -1,0 +1,1 @@
+"""HTTP routers, one per domain, and the request dependencies they share."""

@@ -1,0 +1,53 @@
+"""Sign-up, login and the signed-in user's own profile."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter
+
+from service.api.deps import PlatformDep, PrincipalDep
+from service.api.schemas import LogInBody, SignUpBody
+from service.errors import ApiError
+from service.rules import normalise_email
+
+router = APIRouter(prefix="/api", tags=["accounts"])
+
+
+@router.post("/auth/signup", status_code=201, summary="Sign a merchant up")
+def sign_up(body: SignUpBody, platform: PlatformDep) -> dict[str, Any]:
+    result = platform.accounts.sign_up(body.email, body.password, body.business_name)
+    return {
+        "organisation": {"id": str(result.organisation.id), "name": result.organisation.name},
+        "user": {"id": str(result.user.id), "email": result.user.email, "role": result.user.role},
+    }
+
+
+@router.post("/auth/login", summary="Exchange email and password for an access token")
+def log_in(body: LogInBody, platform: PlatformDep) -> dict[str, Any]:
+    try:
+        email = normalise_email(body.email)
+    except ValueError:
+        raise ApiError(
+            401, "invalid_credentials", "The email address or password is not correct."
+        ) from None
+    issued = platform.accounts.log_in(email, body.password)
+    return {
+        "access_token": issued.access_token,
+        "token_type": "bearer",
+        "expires_in": issued.expires_in,
+    }
+
+
+@router.get("/me", summary="The signed-in user and their organisation")
+def me(principal: PrincipalDep, platform: PlatformDep) -> dict[str, Any]:
+    user, org = platform.accounts.profile(principal)
+    return {
+        "user": {"id": str(user.id), "email": user.email, "role": principal.role},
+        "organisation": {
+            "id": str(org.id),
+            "name": org.name,
+            "business_name": org.business_name,
+            "category": org.category,
+        },
+    }

@@ -1,0 +1,21 @@
+"""GET /health: whether the database and Redis answer."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+from fastapi.responses import JSONResponse
+
+from service.api.deps import PlatformDep
+
+router = APIRouter(tags=["health"])
+
+
+@router.get("/health", summary="Whether the service, its database and Redis are up")
+def health(platform: PlatformDep) -> JSONResponse:
+    report = platform.health.check()
+    body = {
+        "status": "ok" if report.ok else "degraded",
+        "database": "up" if report.database else "down",
+        "redis": "up" if report.redis else "down",
+    }
+    return JSONResponse(body, status_code=200 if report.ok else 503)

@@ -1,0 +1,39 @@
+"""The onboarding wizard: telemetry events, status and completion."""
+
+from __future__ import annotations
+
+from datetime import UTC
+from typing import Any
+
+from fastapi import APIRouter
+
+from service.access import Action
+from service.api.deps import PlatformDep, PrincipalDep
+from service.api.schemas import CompletionBody, EventBody
+
+router = APIRouter(prefix="/api/onboarding", tags=["onboarding"])
+
+
+@router.post("/events", status_code=202, summary="Record a wizard event (fire and forget)")
+def record_event(body: EventBody, principal: PrincipalDep, platform: PlatformDep) -> dict[str, Any]:
+    platform.onboarding.record_event(principal.org_id, body.event_name, body.step_index)
+    return {"accepted": True}
+
+
+@router.get("/status", summary="Whether the merchant still needs onboarding")
+def status(principal: PrincipalDep, platform: PlatformDep) -> dict[str, Any]:
+    return {"needs_onboarding": platform.onboarding.needs_onboarding(principal.org_id)}
+
+
+@router.post("/complete", summary="Finish onboarding (owner or admin)")
+def complete(
+    body: CompletionBody, principal: PrincipalDep, platform: PlatformDep
+) -> dict[str, Any]:
+    platform.access.require(principal, Action.COMPLETE_ONBOARDING)
+    record = platform.onboarding.complete(principal.org_id, body.business_name, body.category)
+    return {
+        "completed": True,
+        "completed_at": record.completed_at.astimezone(UTC).isoformat(),
+        "business_name": record.business_name,
+        "category": record.category,
+    }

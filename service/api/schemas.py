@@ -1,0 +1,55 @@
+"""Request bodies: the shapes and value rules the API accepts."""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StrictInt, StrictStr
+
+from service.rules import (
+    EVENT_NAMES,
+    FIRST_STEP,
+    LAST_STEP,
+    PASSWORD_MAX,
+    PASSWORD_MIN,
+    no_nul,
+    normalise_email,
+)
+
+Email = Annotated[StrictStr, AfterValidator(normalise_email)]
+Password = Annotated[
+    StrictStr, Field(min_length=PASSWORD_MIN, max_length=PASSWORD_MAX), AfterValidator(no_nul)
+]
+Text = Annotated[StrictStr, AfterValidator(no_nul)]
+EventName = Literal[EVENT_NAMES]  # type: ignore[valid-type]
+
+
+class _Body(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+
+
+class SignUpBody(_Body):
+    email: Email
+    password: Password
+    business_name: Text | None = None
+
+
+class LogInBody(_Body):
+    email: Annotated[StrictStr, Field(max_length=320)]
+    password: Annotated[StrictStr, Field(max_length=PASSWORD_MAX)]
+
+
+class NewMemberBody(_Body):
+    email: Email
+    password: Password
+    role: Literal["admin", "viewer"]
+
+
+class EventBody(_Body):
+    event_name: EventName
+    step_index: Annotated[StrictInt, Field(ge=FIRST_STEP, le=LAST_STEP)]
+
+
+class CompletionBody(_Body):
+    business_name: Text | None = None
+    category: Text | None = None

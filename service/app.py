@@ -1,0 +1,93 @@
+"""Builds the FastAPI application; its lifespan prepares the database and the components."""
+
+from __future__ import annotations
+
+import logging
+
+from fastapi import FastAPI
+from starlette.concurrency import run_in_threadpool
+from starlette.types import Receive, Scope, Send
+
+from service.api import auth, health, onboarding, team
+from service.db import StartupError, wait_for_database
+from service.defects import apply_defects
+from service.errors import install_error_handlers
+from service.migrate import migrate
+from service.platform import Platform, build_platform
+from service.settings import Settings
+
+log = logging.getLogger("service.app")
+
+
+def prepare_database(settings: Settings) -> None:
+    """Wait for the database, then bring its schema and the application role up to date."""
+    wait_for_database(settings)
+    migrate(settings)
+
+
+def start_platform(settings: Settings) -> Platform:
+    """Everything the lifespan does before serving; raises StartupError with one sentence."""
+    prepare_database(settings)
+    platform = build_platform(settings)
+    try:
+        platform.db.open()
+        apply_defects(platform, settings.defects)
+    except BaseException:
+        platform.close()
+        raise
+    if settings.defects:
+        log.warning("Defects switched on: %s", ", ".join(settings.defects))
+    return platform
+
+
+class PlatformApp(FastAPI):
+    """FastAPI whose lifespan reports a failed start as one sentence (not a traceback)."""
+
+    settings: Settings
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "lifespan":
+            await self._lifespan(receive, send)
+        else:
+            await super().__call__(scope, receive, send)
+
+    async def _lifespan(self, receive: Receive, send: Send) -> None:
+        while True:
+            message = await receive()
+            if message["type"] == "lifespan.startup":
+                try:
+                    self.state.platform = await run_in_threadpool(start_platform, self.settings)
+                except Exception as exc:
+                    reason = _startup_sentence(exc)
+                    self.state.startup_error = reason
+                    await send({"type": "lifespan.startup.failed", "message": reason})
+                    return
+                await send({"type": "lifespan.startup.complete"})
+            elif message["type"] == "lifespan.shutdown":
+                platform: Platform | None = getattr(self.state, "platform", None)
+                if platform is not None:
+                    await run_in_threadpool(platform.close)
+                await send({"type": "lifespan.shutdown.complete"})
+                return
+
+
+def _startup_sentence(exc: Exception) -> str:
+    if isinstance(exc, StartupError):
+        return str(exc)
+    log.error("The service could not start", exc_info=exc)
+    first_line = (str(exc).strip().splitlines() or [""])[0]
+    return f"The service could not start ({type(exc).__name__}: {first_line})."
+
+
+def create_app(settings: Settings) -> FastAPI:
+    app = PlatformApp(
+        title="Merchant platform (reference service)",
+        version="0.1.0",
+        summary="Accounts, tenancy, onboarding and health of the multi-tenant merchant platform.",
+    )
+    app.settings = settings
+    app.state.startup_error = None
+    install_error_handlers(app)
+    for module in (health, auth, team, onboarding):
+        app.include_router(module.router)
+    return app

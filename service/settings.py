@@ -1,0 +1,105 @@
+"""The service's configuration, from keyword arguments or environment variables, validated."""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+MIN_SECRET_LENGTH = 32
+_ROLE_NAME = re.compile(r"^[a-z_][a-z0-9_]{0,62}$")
+_REDIS_SCHEMES = ("redis://", "rediss://", "unix://")
+
+
+class ConfigurationError(Exception):
+    """The configuration cannot work; the message is one sentence saying why."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    database_url: str
+    redis_url: str
+    jwt_secret: str
+    app_db_role: str = "merchant_app"
+    app_db_password: str = "merchant_app"
+    token_ttl_seconds: int = 900
+    defects: tuple[str, ...] = ()
+    db_connect_timeout: float = 10.0
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "defects", tuple(self.defects))
+        _validate(self)
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
+        env = os.environ if environ is None else environ
+
+        def value(name: str) -> str:
+            return env.get(name, "").strip()
+
+        return cls(
+            database_url=value("DATABASE_URL"),
+            redis_url=value("REDIS_URL"),
+            jwt_secret=env.get("JWT_SECRET", ""),
+            app_db_role=value("APP_DATABASE_ROLE") or "merchant_app",
+            app_db_password=env.get("APP_DATABASE_PASSWORD") or "merchant_app",
+            token_ttl_seconds=_number(
+                value("TOKEN_TTL_SECONDS") or "900", "TOKEN_TTL_SECONDS", int
+            ),
+            defects=tuple(name.strip() for name in value("DEFECTS").split(",") if name.strip()),
+            db_connect_timeout=_number(
+                value("DATABASE_CONNECT_TIMEOUT") or "10", "DATABASE_CONNECT_TIMEOUT", float
+            ),
+        )
+
+
+def _number(text: str, name: str, kind: type[int] | type[float]) -> int | float:
+    try:
+        return kind(text)
+    except ValueError:
+        unit = "a whole number of seconds" if kind is int else "a number of seconds"
+        raise ConfigurationError(f"{name} must be {unit}, but it is {text!r}.") from None
+
+
+def _validate(settings: Settings) -> None:
+    if not settings.database_url:
+        raise ConfigurationError(
+            "DATABASE_URL is missing: give the PostgreSQL URL of the role that owns the schema."
+        )
+    if not settings.redis_url:
+        raise ConfigurationError("REDIS_URL is missing: give the URL of the Redis server.")
+    if not settings.redis_url.startswith(_REDIS_SCHEMES):
+        raise ConfigurationError("REDIS_URL must start with redis://, rediss:// or unix://.")
+    if len(settings.jwt_secret) < MIN_SECRET_LENGTH:
+        raise ConfigurationError(
+            f"JWT_SECRET must be at least {MIN_SECRET_LENGTH} characters long "
+            f"(it has {len(settings.jwt_secret)})."
+        )
+    if not _ROLE_NAME.match(settings.app_db_role):
+        raise ConfigurationError(
+            "APP_DATABASE_ROLE must be a plain lower-case PostgreSQL role name "
+            f"(letters, digits and underscores), but it is {settings.app_db_role!r}."
+        )
+    if not settings.app_db_password:
+        raise ConfigurationError("APP_DATABASE_PASSWORD must not be empty.")
+    if isinstance(settings.token_ttl_seconds, bool) or not isinstance(
+        settings.token_ttl_seconds, int
+    ):
+        raise ConfigurationError("TOKEN_TTL_SECONDS must be a whole number of seconds.")
+    if settings.token_ttl_seconds <= 0:
+        raise ConfigurationError("TOKEN_TTL_SECONDS must be more than zero.")
+    if settings.db_connect_timeout <= 0:
+        raise ConfigurationError("DATABASE_CONNECT_TIMEOUT must be more than zero seconds.")
+    _validate_defects(settings.defects)
+
+
+def _validate_defects(names: tuple[str, ...]) -> None:
+    from service.defects import CATALOGUE  # late: the catalogue imports the whole service
+
+    unknown = [name for name in names if name not in CATALOGUE]
+    if unknown:
+        raise ConfigurationError(
+            f"Unknown defect {', '.join(repr(n) for n in unknown)} in DEFECTS; "
+            f"the known defects are: {', '.join(sorted(CATALOGUE))}."
+        )

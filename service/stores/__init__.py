@@ -1,0 +1,1 @@
+"""Domain SQL, one module per domain, always run through the tenant-scoped Database."""

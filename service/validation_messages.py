@@ -1,0 +1,50 @@
+"""Turns request validation failures into one plain-English sentence, never naming fields."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+# Field -> (label used in sentences, what a valid value looks like).
+FIELDS: Mapping[str, tuple[str, str]] = {
+    "email": ("email address", "The email address must look like name@example.com."),
+    "password": ("password", "The password must be between 10 and 128 characters long."),
+    "business_name": ("business name", "The business name must be text."),
+    "category": ("category", "The category must be text."),
+    "role": ("role", "The role must be either admin or viewer."),
+    "event_name": (
+        "event name",
+        "The event name must be one of: wizard started, step viewed, step completed, "
+        "payment viewed, payment succeeded, wizard completed.",
+    ),
+    "step_index": ("step", "The step must be a whole number from 0 to 4."),
+}
+
+GENERIC = "The request is not valid."
+NOT_JSON = "The request body is not valid JSON."
+NOT_AN_OBJECT = "The request body must be a JSON object."
+BODY_MISSING = "The request needs a JSON body."
+
+
+def describe_validation_errors(errors: Sequence[Mapping[str, Any]]) -> str:
+    """One sentence for the first problem found; unknown fields get a generic sentence."""
+    if not errors:
+        return GENERIC
+    return _describe(errors[0])
+
+
+def _describe(error: Mapping[str, Any]) -> str:
+    kind = str(error.get("type", ""))
+    loc = tuple(error.get("loc", ()))
+    if kind == "json_invalid":
+        return NOT_JSON
+    where = loc[1:] if loc and loc[0] == "body" else loc
+    field = next((part for part in where if isinstance(part, str)), None)
+    if loc and loc[0] == "body" and not where:
+        return BODY_MISSING if kind == "missing" else NOT_AN_OBJECT
+    if field is None or field not in FIELDS:
+        return GENERIC
+    label, hint = FIELDS[field]
+    if kind == "missing":
+        return f"The {label} is required."
+    return hint

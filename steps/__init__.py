@@ -1,0 +1,1 @@
+"""Step definitions: each Gherkin line bound to one driver operation or one checker."""

@@ -1,0 +1,1 @@
+"""The acceptance suite's harness: targets, drivers, checkers, builders and report evidence."""

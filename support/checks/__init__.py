@@ -1,0 +1,1 @@
+"""Checkers: they read (responses, the database, Redis) and say in words what they expected."""

@@ -1,0 +1,50 @@
+"""Checks on accounts: what sign-up stored, and that two refusals cannot be told apart."""
+
+from __future__ import annotations
+
+import httpx
+
+from support.checks.outcomes import error_of
+from support.database import Database
+from support.drivers.base import describe
+
+
+def expect_owner_of_new_organisation(
+    database: Database, email: str, response: httpx.Response
+) -> None:
+    if response.status_code != 201:
+        raise AssertionError(f"Expected the sign-up to be accepted, but got {describe(response)}.")
+    rows = database.read(
+        "accounts for the email address",
+        "select u.role, u.org_id, o.name from users u join organisations o on o.id = u.org_id"
+        " where lower(u.email) = lower(%s)",
+        (email,),
+    )
+    organisation_id = response.json()["organisation"]["id"]
+    if [(r["role"], str(r["org_id"])) for r in rows] != [("owner", organisation_id)]:
+        found = [(r["role"], str(r["org_id"])) for r in rows]
+        raise AssertionError(
+            "Expected one account, the owner of the new organisation, for the email address, "
+            f"but found {found}."
+        )
+
+
+def expect_no_account(database: Database, email: object) -> None:
+    rows = database.read(
+        "accounts for the email address",
+        "select org_id from users where lower(email) = lower(%s)",
+        (str(email),),
+    )
+    if rows:
+        raise AssertionError(f"Expected no account for {email!r}, but found {len(rows)}.")
+
+
+def expect_same_refusal(response: httpx.Response, reference: httpx.Response, what: str) -> None:
+    """Two refusals read the same: status, reason and words (nothing tells them apart)."""
+    seen = (response.status_code, error_of(response))
+    expected = (reference.status_code, error_of(reference))
+    if seen != expected:
+        raise AssertionError(
+            f"Expected the refusal to read exactly as it does for {what}, "
+            f"but it was {describe(response)} against {describe(reference)}."
+        )

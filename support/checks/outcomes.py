@@ -1,0 +1,97 @@
+"""How the platform refused something: the reason, the error's shape, and that it leaks nothing."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import Enum
+
+import httpx
+
+from support.checks.leaks import LeakContext, find_leaks
+from support.drivers.base import describe, insist
+
+
+@dataclass(frozen=True)
+class _Reason:
+    status: int
+    code: str
+    said: str
+
+
+class Refusal(Enum):
+    INVALID = _Reason(400, "invalid_request", "refused as invalid")
+    NOT_SIGNED_IN = _Reason(401, "unauthorized", "refused because the caller is not signed in")
+    WRONG_CREDENTIALS = _Reason(
+        401, "invalid_credentials", "refused because the email or password is wrong"
+    )
+    NOT_ALLOWED = _Reason(403, "forbidden", "refused because the role does not allow it")
+    NOT_FOUND = _Reason(404, "not_found", "reported as not found")
+    ALREADY_EXISTS = _Reason(409, "conflict", "refused because it already exists")
+    SERVER_APOLOGY = _Reason(500, "internal_error", "answered with an apology for a fault")
+
+
+def error_of(response: httpx.Response) -> dict:
+    """The error envelope's inner object, or a failure saying the shape was wrong."""
+    try:
+        body = response.json()
+    except ValueError:
+        raise AssertionError(
+            f"Expected an error in the platform's one shape, but the answer was not readable: "
+            f"{describe(response)}"
+        ) from None
+    error = body.get("error") if isinstance(body, dict) else None
+    if (
+        not isinstance(error, dict)
+        or set(body) != {"error"}
+        or not isinstance(error.get("code"), str)
+        or not isinstance(error.get("message"), str)
+        or not error["message"].strip()
+    ):
+        raise AssertionError(
+            "Expected an error in the platform's one shape (a reason code and a plain message), "
+            f"but got: {describe(response)}"
+        )
+    return error
+
+
+def expect_refused(response: httpx.Response, reason: Refusal, leaks: LeakContext) -> dict:
+    """The request was refused for this reason, in the one error shape, revealing nothing."""
+    expected = reason.value
+    if response.status_code != expected.status:
+        raise AssertionError(
+            f"Expected the request to be {expected.said}, but the platform answered "
+            f"{describe(response)}."
+        )
+    error = error_of(response)
+    if error["code"] != expected.code:
+        raise AssertionError(
+            f"Expected the request to be {expected.said} (reason '{expected.code}'), "
+            f"but the reason given was '{error['code']}'."
+        )
+    expect_reveals_nothing(response, leaks)
+    return error
+
+
+def expect_reveals_nothing(response: httpx.Response, leaks: LeakContext) -> None:
+    found = find_leaks(response.text, leaks)
+    if found:
+        raise AssertionError(
+            "Expected the error to reveal nothing of the platform's internals, but it shows "
+            + "; ".join(found)
+            + "."
+        )
+
+
+def expect_accepted(response: httpx.Response, status: int, action: str) -> None:
+    insist(response, status, action)
+
+
+def expect_plain_refusal(response: httpx.Response, leaks: LeakContext) -> dict:
+    """Any refusal: an error status, the one error shape, and nothing revealed."""
+    if response.status_code < 400:
+        raise AssertionError(
+            f"Expected the platform to refuse, but it accepted: {describe(response)}."
+        )
+    error = error_of(response)
+    expect_reveals_nothing(response, leaks)
+    return error

@@ -1,0 +1,1 @@
+"""Domain drivers: one per capability, they own every HTTP call the scenarios make."""

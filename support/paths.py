@@ -1,0 +1,19 @@
+"""The one catalogue of the platform's endpoints: drivers name paths only through it."""
+
+HEALTH = "/health"
+OPENAPI = "/openapi.json"
+
+SIGN_UP = "/api/auth/signup"
+LOG_IN = "/api/auth/login"
+ME = "/api/me"
+
+TEAM_MEMBERS = "/api/team/members"
+
+
+def team_member(member_id: str) -> str:
+    return f"{TEAM_MEMBERS}/{member_id}"
+
+
+ONBOARDING_EVENTS = "/api/onboarding/events"
+ONBOARDING_STATUS = "/api/onboarding/status"
+ONBOARDING_COMPLETE = "/api/onboarding/complete"

@@ -1,0 +1,1 @@
+"""Fakes of the outside providers, built on `responses` in strict mode."""

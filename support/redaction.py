@@ -1,0 +1,96 @@
+"""Removes tokens, passwords, card data and signing secrets from anything bound for the report."""
+
+from __future__ import annotations
+
+import json
+import re
+import threading
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+REDACTED = "«redacted»"
+
+SENSITIVE_HEADERS = frozenset(
+    {"authorization", "cookie", "set-cookie", "stripe-signature", "x-signature", "x-api-key"}
+)
+# Keys whose values are secret wherever they appear in a JSON document.
+_SENSITIVE_KEY = re.compile(
+    r"(password|passwd|secret|token|authori[sz]ation|api[_-]?key|signature|card|cvc|cvv|pan"
+    r"|client_secret|auth_token)",
+    re.IGNORECASE,
+)
+# Shapes of secrets that must never reach a report even inside free text.
+_SECRET_SHAPES = (
+    re.compile(r"eyJ[\w-]{4,}\.[\w-]*\.[\w-]*"),  # JSON Web Tokens (any algorithm, even none)
+    re.compile(r"\b(?:sk|rk|pk)_(?:test|live)_[\w]{6,}"),  # payment provider API keys
+    re.compile(r"\bwhsec_[\w]{6,}"),  # webhook signing secrets
+    re.compile(r"\bv1=[0-9a-f]{16,}"),  # signature values inside a signature header
+    re.compile(r"\b(?:\d[ -]?){13,19}\b"),  # card numbers
+)
+
+
+class SecretRegistry:
+    """Values the run has seen that must never appear in the report (passwords, tokens, keys)."""
+
+    def __init__(self) -> None:
+        self._values: set[str] = set()
+        self._lock = threading.Lock()
+
+    def add(self, value: str | None) -> None:
+        if value and len(value) >= 8:
+            with self._lock:
+                self._values.add(value)
+
+    def values(self) -> list[str]:
+        with self._lock:
+            return sorted(self._values, key=len, reverse=True)
+
+
+SECRETS = SecretRegistry()
+
+
+def redact_text(text: str, extra_secrets: Iterable[str] = ()) -> str:
+    """Replace every known secret and every secret-shaped string in free text."""
+    for value in [*SECRETS.values(), *extra_secrets]:
+        if value:
+            text = text.replace(value, REDACTED)
+    for shape in _SECRET_SHAPES:
+        text = shape.sub(REDACTED, text)
+    return text
+
+
+def redact_headers(headers: Iterable[tuple[str, str]]) -> list[tuple[str, str]]:
+    redacted = []
+    for name, value in headers:
+        if name.lower() in SENSITIVE_HEADERS:
+            scheme = value.split(" ", 1)[0] if name.lower() == "authorization" else ""
+            value = f"{scheme} {REDACTED}".strip() if scheme and " " in value else REDACTED
+        redacted.append((name, redact_text(value)))
+    return redacted
+
+
+def redact_data(data: Any) -> Any:
+    """Deep copy of a JSON-like value with sensitive keys masked and secret shapes removed."""
+    if isinstance(data, Mapping):
+        return {
+            key: REDACTED
+            if _SENSITIVE_KEY.search(str(key)) and data[key] not in (None, "")
+            else redact_data(data[key])
+            for key in data
+        }
+    if isinstance(data, list | tuple):
+        return [redact_data(item) for item in data]
+    if isinstance(data, str):
+        return redact_text(data)
+    return data
+
+
+def redact_body(raw: bytes | str | None) -> str:
+    """A request or response body as readable, redacted text (pretty JSON when it is JSON)."""
+    if raw is None or raw == b"" or raw == "":
+        return ""
+    text = raw.decode("utf-8", "replace") if isinstance(raw, bytes) else raw
+    try:
+        return json.dumps(redact_data(json.loads(text)), indent=2, ensure_ascii=False)
+    except ValueError:
+        return redact_text(text)

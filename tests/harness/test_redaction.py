@@ -1,0 +1,89 @@
+"""Redaction: no token, password, signing secret or card number survives into the report."""
+
+import json
+
+from support.evidence import HttpExchange
+from support.redaction import REDACTED, SECRETS, redact_body, redact_headers, redact_text
+
+JWT = "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0.c2lnbmF0dXJlLWhlcmU"
+
+
+def test_authorization_and_signature_headers_are_masked():
+    headers = dict(
+        redact_headers(
+            [
+                ("Authorization", f"Bearer {JWT}"),
+                ("Stripe-Signature", "t=1,v1=abcdef0123456789abcdef"),
+                ("Content-Type", "application/json"),
+            ]
+        )
+    )
+    assert headers["Authorization"] == f"Bearer {REDACTED}"
+    assert headers["Stripe-Signature"] == REDACTED
+    assert headers["Content-Type"] == "application/json"
+
+
+def test_sensitive_json_keys_are_masked_at_any_depth():
+    body = json.dumps(
+        {"email": "a@example.com", "password": "hunter2hunter2", "nested": [{"access_token": "x"}]}
+    )
+    shown = json.loads(redact_body(body))
+    assert shown == {
+        "email": "a@example.com",
+        "password": REDACTED,
+        "nested": [{"access_token": REDACTED}],
+    }
+
+
+def test_secret_shapes_are_removed_from_free_text():
+    text = f"token {JWT} key sk_test_abcdefgh123 hook whsec_abcdefgh123 card 4242 4242 4242 4242"
+    shown = redact_text(text)
+    for secret in (JWT, "sk_test_abcdefgh123", "whsec_abcdefgh123", "4242 4242 4242 4242"):
+        assert secret not in shown
+
+
+def test_registered_secrets_are_removed_wherever_they_appear():
+    SECRETS.add("correct-horse-battery")
+    assert "correct-horse-battery" not in redact_text("the password is correct-horse-battery!")
+
+
+def test_an_exchange_renders_without_its_secrets_but_with_a_curl_to_repeat_it():
+    SECRETS.add("plain-password-123")
+    exchange = HttpExchange(
+        method="POST",
+        url="http://127.0.0.1:1/api/auth/login",
+        request_headers=[("authorization", f"Bearer {JWT}"), ("content-type", "application/json")],
+        request_body=b'{"email":"a@example.com","password":"plain-password-123"}',
+        status=200,
+        response_headers=[("content-type", "application/json")],
+        response_body=json.dumps({"access_token": JWT, "token_type": "bearer"}).encode(),
+        duration_ms=12.0,
+    )
+    rendered = exchange.render()
+    assert JWT not in rendered and "plain-password-123" not in rendered
+    assert "curl -sS -X POST" in rendered and "$MERCHANT_TOKEN" in rendered
+    assert "a@example.com" in rendered and "status 200" in rendered
+
+
+def test_step_arguments_shown_in_the_report_hide_passwords_and_tokens():
+    from support.builders import AccountDetails
+    from support.drivers.accounts import Account
+
+    account = Account("a@example.com", "pass-word-123", "org", "user", "owner", JWT)
+    details = AccountDetails("a@example.com", "pass-word-123", "Shop")
+    for shown in (repr(account), repr(details)):
+        assert "pass-word-123" not in shown and JWT not in shown and "a@example.com" in shown
+
+
+def test_the_run_audit_names_every_result_file_holding_a_secret(tmp_path):
+    from support.report_setup import leaked_secrets
+
+    results, secrets_dir = tmp_path / "results", tmp_path / "secrets"
+    results.mkdir()
+    secrets_dir.mkdir()
+    (secrets_dir / "gw0.json").write_text(json.dumps(["worker-secret-value"]))
+    (results / "a-result.json").write_text('{"parameters": "worker-secret-value"}')
+    (results / "b-attachment.txt").write_text("own-secret-value here")
+    (results / "c-result.json").write_text("nothing to see")
+    found = leaked_secrets(results, secrets_dir, ["own-secret-value"])
+    assert found == ["a-result.json", "b-attachment.txt"]

@@ -1,0 +1,89 @@
+"""The defect catalogue: every entry is described, switchable, and confined to one component."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import pytest
+
+from service.access import AccessPolicy, Action
+from service.defects import CATALOGUE, make_faulty
+from service.errors import INTERNAL_ERROR_MESSAGE, ErrorRenderer
+from service.platform import Platform
+from service.settings import ConfigurationError, Settings
+
+EXPECTED = {
+    "telemetry_failure_reported",
+    "status_ignores_tenant",
+    "status_blocks_on_store_failure",
+    "names_not_trimmed",
+    "sql_in_server_errors",
+    "expired_tokens_accepted",
+    "alg_none_accepted",
+    "token_signature_unchecked",
+    "completion_not_idempotent",
+    "database_isolation_missing",
+    "viewer_can_complete",
+    "other_merchant_member_revealed",
+}
+COMPONENTS = {field.name for field in dataclasses.fields(Platform)}
+
+
+def test_the_catalogue_holds_the_known_defects() -> None:
+    assert set(CATALOGUE) >= EXPECTED
+
+
+@pytest.mark.parametrize("name", sorted(CATALOGUE))
+def test_each_defect_has_a_one_line_summary_and_targets_one_component(name: str) -> None:
+    defect = CATALOGUE[name]
+    assert defect.summary.strip() and "\n" not in defect.summary
+    assert defect.summary.endswith(".")
+    assert callable(defect.apply)
+    assert defect.component in COMPONENTS
+    assert isinstance(defect.variant, type)
+
+
+def test_settings_accept_catalogue_names_and_refuse_others() -> None:
+    Settings("postgresql://x/y", "redis://x", "s" * 32, defects=tuple(sorted(CATALOGUE)))
+    with pytest.raises(ConfigurationError):
+        Settings("postgresql://x/y", "redis://x", "s" * 32, defects=("not_a_defect",))
+
+
+class _Holder:
+    def __init__(self) -> None:
+        self.errors = ErrorRenderer()
+        self.access = AccessPolicy()
+
+
+def test_applying_a_defect_changes_that_component_in_place() -> None:
+    holder = _Holder()
+    renderer = holder.errors
+    CATALOGUE["sql_in_server_errors"].apply(holder)
+    assert holder.errors is renderer
+    assert renderer.internal_error_message(ValueError("relation users")) == "relation users"
+    assert AccessPolicy().allows("viewer", Action.COMPLETE_ONBOARDING) is False
+    assert ErrorRenderer().internal_error_message(ValueError("x")) == INTERNAL_ERROR_MESSAGE
+
+
+def test_defects_on_the_same_component_compose() -> None:
+    class A(AccessPolicy):
+        def allows(self, role: str, action: Action) -> bool:
+            return role == "a" or super().allows(role, action)
+
+    class B(AccessPolicy):
+        def allows(self, role: str, action: Action) -> bool:
+            return role == "b" or super().allows(role, action)
+
+    policy = AccessPolicy()
+    make_faulty(policy, A)
+    make_faulty(policy, B)
+    assert policy.allows("a", Action.MANAGE_TEAM) and policy.allows("b", Action.MANAGE_TEAM)
+    assert policy.allows("owner", Action.MANAGE_TEAM)
+    assert not policy.allows("viewer", Action.MANAGE_TEAM)
+
+
+def test_viewer_can_complete_only_widens_completion() -> None:
+    holder = _Holder()
+    CATALOGUE["viewer_can_complete"].apply(holder)
+    assert holder.access.allows("viewer", Action.COMPLETE_ONBOARDING)
+    assert not holder.access.allows("viewer", Action.MANAGE_TEAM)

@@ -1,0 +1,79 @@
+"""Settings: defaults, environment variables, and one clear sentence for each mistake."""
+
+from __future__ import annotations
+
+import pytest
+
+from service.settings import ConfigurationError, Settings
+
+GOOD = {
+    "DATABASE_URL": "postgresql://owner@localhost/merchant",
+    "REDIS_URL": "redis://localhost:6379/0",
+    "JWT_SECRET": "x" * 32,
+}
+
+
+def one_sentence(message: str) -> bool:
+    return message.endswith(".") and "\n" not in message and "Traceback" not in message
+
+
+def test_defaults_from_a_minimal_environment() -> None:
+    settings = Settings.from_env(GOOD)
+    assert settings.app_db_role == "merchant_app"
+    assert settings.app_db_password == "merchant_app"
+    assert settings.token_ttl_seconds == 900
+    assert settings.defects == ()
+    assert settings.db_connect_timeout == 10.0
+
+
+def test_every_variable_is_read() -> None:
+    settings = Settings.from_env(
+        {
+            **GOOD,
+            "APP_DATABASE_ROLE": "shop_app",
+            "APP_DATABASE_PASSWORD": "pw",
+            "TOKEN_TTL_SECONDS": "60",
+            "DEFECTS": " names_not_trimmed , alg_none_accepted,",
+            "DATABASE_CONNECT_TIMEOUT": "2.5",
+        }
+    )
+    assert (settings.app_db_role, settings.app_db_password) == ("shop_app", "pw")
+    assert settings.token_ttl_seconds == 60
+    assert settings.defects == ("names_not_trimmed", "alg_none_accepted")
+    assert settings.db_connect_timeout == 2.5
+
+
+@pytest.mark.parametrize(
+    ("changes", "mentions"),
+    [
+        ({"DATABASE_URL": ""}, "DATABASE_URL is missing"),
+        ({"REDIS_URL": ""}, "REDIS_URL is missing"),
+        ({"REDIS_URL": "http://localhost"}, "REDIS_URL must start with"),
+        ({"JWT_SECRET": "short"}, "at least 32 characters"),
+        ({"JWT_SECRET": ""}, "at least 32 characters"),
+        ({"TOKEN_TTL_SECONDS": "soon"}, "TOKEN_TTL_SECONDS must be a whole number"),
+        ({"TOKEN_TTL_SECONDS": "0"}, "more than zero"),
+        ({"APP_DATABASE_ROLE": "Robert'); drop"}, "APP_DATABASE_ROLE must be"),
+        ({"DATABASE_CONNECT_TIMEOUT": "-1"}, "DATABASE_CONNECT_TIMEOUT"),
+        ({"DEFECTS": "names_not_trimmed,free_money"}, "'free_money'"),
+    ],
+)
+def test_bad_configuration_is_refused_in_one_sentence(changes: dict, mentions: str) -> None:
+    with pytest.raises(ConfigurationError) as refused:
+        Settings.from_env({**GOOD, **changes})
+    message = str(refused.value)
+    assert mentions in message
+    assert one_sentence(message), message
+
+
+def test_an_unknown_defect_lists_the_known_ones() -> None:
+    with pytest.raises(ConfigurationError) as refused:
+        Settings("postgresql://x/y", "redis://x", "s" * 32, defects=("nope",))
+    assert "names_not_trimmed" in str(refused.value)
+    assert "alg_none_accepted" in str(refused.value)
+
+
+def test_the_secret_never_appears_in_a_refusal() -> None:
+    with pytest.raises(ConfigurationError) as refused:
+        Settings.from_env({**GOOD, "JWT_SECRET": "hunter2"})
+    assert "hunter2" not in str(refused.value)

@@ -1,0 +1,68 @@
+"""Running the suite leaves the database and Redis as it found them (outside the schema)."""
+
+import os
+import subprocess
+import sys
+
+import psycopg
+import pytest
+import redis
+
+from support.catalogues import ROOT
+from support.embedded import start_embedded
+
+
+@pytest.fixture(scope="module")
+def servers():
+    embedded = start_embedded()
+    yield embedded
+    embedded.stop()
+
+
+def footprint(database_url: str, redis_url: str) -> dict:
+    """Rows in every table, the suite's fault objects, and every Redis key."""
+    with psycopg.connect(database_url, autocommit=True) as connection:
+        tables = [
+            row[0]
+            for row in connection.execute(
+                "select tablename from pg_tables where schemaname = 'public' order by 1"
+            )
+        ]
+        counts = {
+            table: connection.execute(f'select count(*) from "{table}"').fetchone()[0]
+            for table in tables
+        }
+        faults = connection.execute(
+            "select count(*) from pg_proc where proname like 'suite\\_fault\\_%'"
+        ).fetchone()[0]
+    cache = redis.Redis.from_url(redis_url)
+    keys = sorted(key.decode() for key in cache.scan_iter())
+    cache.close()
+    return {"rows": counts, "fault objects": faults, "redis keys": keys}
+
+
+def run_features(servers, *args: str) -> None:
+    env = {
+        **os.environ,
+        "DATABASE_URL": servers.database_url,
+        "REDIS_URL": servers.redis_url,
+    }
+    done = subprocess.run(
+        [sys.executable, "-m", "pytest", "steps", "-q", "-p", "no:randomly", *args],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-2000:]
+
+
+def test_two_runs_leave_the_same_rows_and_keys(servers):
+    # The first run also applies the schema; from then on every run must leave no trace.
+    run_features(servers, "-n", "2")
+    before = footprint(servers.database_url, servers.redis_url)
+    run_features(servers, "-n", "2")
+    after = footprint(servers.database_url, servers.redis_url)
+    assert before["rows"].get("organisations") == 0, before
+    assert after == before
