@@ -5,4 +5,5 @@ pytest_plugins = [
     "steps.accounts_steps",
     "steps.onboarding_steps",
     "steps.platform_steps",
+    "steps.billing_steps",
 ]

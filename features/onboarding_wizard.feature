@@ -62,3 +62,4 @@ Feature: Onboarding wizard activity
       | report wizard activity              |
       | ask whether onboarding is needed    |
       | complete onboarding                 |
+      | get a dedicated phone number        |

@@ -22,11 +22,17 @@ class Principal:
 class Action(StrEnum):
     MANAGE_TEAM = "manage_team"
     COMPLETE_ONBOARDING = "complete_onboarding"
+    SPEND_CREDITS = "spend_credits"
+    TOP_UP = "top_up"
+    PROVISION_NUMBER = "provision_number"
 
 
 _ALLOWED: dict[Action, frozenset[str]] = {
     Action.MANAGE_TEAM: frozenset({"owner", "admin"}),
     Action.COMPLETE_ONBOARDING: frozenset({"owner", "admin"}),
+    Action.SPEND_CREDITS: frozenset({"owner", "admin"}),
+    Action.TOP_UP: frozenset({"owner", "admin"}),
+    Action.PROVISION_NUMBER: frozenset({"owner", "admin"}),
 }
 
 

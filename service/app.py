@@ -8,7 +8,7 @@ from fastapi import FastAPI
 from starlette.concurrency import run_in_threadpool
 from starlette.types import Receive, Scope, Send
 
-from service.api import auth, health, onboarding, team
+from service.api import auth, health, onboarding, team, wallet, webhooks
 from service.db import StartupError, wait_for_database
 from service.defects import apply_defects
 from service.errors import install_error_handlers
@@ -83,11 +83,12 @@ def create_app(settings: Settings) -> FastAPI:
     app = PlatformApp(
         title="Merchant platform (reference service)",
         version="0.1.0",
-        summary="Accounts, tenancy, onboarding and health of the multi-tenant merchant platform.",
+        summary="Accounts, tenancy, onboarding, the wallet and its payments, and health of the "
+        "multi-tenant merchant platform.",
     )
     app.settings = settings
     app.state.startup_error = None
     install_error_handlers(app)
-    for module in (health, auth, team, onboarding):
+    for module in (health, auth, team, onboarding, wallet, webhooks):
         app.include_router(module.router)
     return app

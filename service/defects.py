@@ -7,7 +7,11 @@
 
 from __future__ import annotations
 
+import json
+import time
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -18,9 +22,21 @@ from service.access import AccessPolicy, Action, Principal
 from service.db import Database
 from service.errors import ApiError, ErrorRenderer
 from service.onboarding import Onboarding
+from service.payment_events import PaymentEvents
+from service.phone_numbers import PhoneNumbers
+from service.providers.payments import PaymentIntent, PaymentProvider
 from service.security import TokenService
 from service.stores.onboarding import CompletionRecord
+from service.stores.wallet import (
+    LedgerEntry,
+    PhoneNumber,
+    ProviderEvent,
+    Summary,
+    TopUp,
+    WalletStore,
+)
 from service.team import Team
+from service.wallet import Wallet
 
 
 @dataclass(frozen=True)
@@ -30,7 +46,10 @@ class Defect:
     variant: type
 
     def apply(self, platform: Any) -> None:
-        make_faulty(getattr(platform, self.component), self.variant)
+        component = platform
+        for name in self.component.split("."):  # "wallet.store": a part of a component
+            component = getattr(component, name)
+        make_faulty(component, self.variant)
 
 
 def make_faulty(component: object, variant: type) -> None:
@@ -131,6 +150,121 @@ class DatabaseIsolationMissing(Database):
         return self._owner()
 
 
+# --- Payments, the wallet and the phone number -----------------------------------------------
+
+
+class AmountSentInPounds(PaymentProvider):
+    def _intent_params(self, amount_pence: int, metadata: dict[str, str]) -> dict[str, Any]:
+        return {**super()._intent_params(amount_pence, metadata), "amount": amount_pence // 100}
+
+
+class IdempotencyKeyNotSent(PaymentProvider):
+    def _options(self, idempotency_key: str) -> dict[str, Any]:
+        return {}
+
+
+class StaleSignatureAccepted(PaymentProvider):
+    def _tolerance(self) -> int | None:
+        return None
+
+
+class MissingSignatureAccepted(PaymentProvider):
+    def verify_event(self, payload: bytes, signature_header: str | None) -> dict[str, Any]:
+        if not signature_header:
+            return json.loads(payload)
+        return super().verify_event(payload, signature_header)
+
+
+class CreditedOnIntentCreation(Wallet):
+    def _intent_created(self, org_id: uuid.UUID, top_up: TopUp, intent: PaymentIntent) -> None:
+        with self.store.db.tenant(org_id) as conn:
+            self.store.credit(conn, org_id, "top_up", top_up.amount_pence, "Wallet top-up")
+
+
+class LedgerPagesOverlap(Wallet):
+    def ledger(self, org_id: uuid.UUID, limit: int, offset: int) -> tuple[list[LedgerEntry], int]:
+        return super().ledger(org_id, limit, max(0, offset - 1))
+
+
+class SummaryIgnoresRefunds(Wallet):
+    def summary(self, org_id: uuid.UUID) -> Summary:
+        summary = super().summary(org_id)
+        return Summary(summary.purchased, summary.spent, 0, summary.bonus, summary.balance)
+
+
+class ExactBalanceRefused(WalletStore):
+    def charge(
+        self, org_id: uuid.UUID, amount: int, description: str, reference: str | None = None
+    ) -> int | None:
+        if self.balance(org_id) <= amount:
+            return None
+        return super().charge(org_id, amount, description, reference)
+
+
+class ChargeCheckNotAtomic(WalletStore):
+    """Reads the balance, decides, then writes the computed balance: racing charges overwrite
+    each other (the pause stands for the work a real handler does in between)."""
+
+    def charge(
+        self, org_id: uuid.UUID, amount: int, description: str, reference: str | None = None
+    ) -> int | None:
+        balance = self.balance(org_id)
+        if balance < amount:
+            return None
+        time.sleep(0.05)
+        with self.db.tenant(org_id) as conn:
+            self._ensure_wallet(conn, org_id)
+            conn.execute(
+                "update wallets set balance_pence = %s where org_id = %s",
+                (balance - amount, org_id),
+            )
+            self._entry(conn, org_id, "charge", -amount, description, reference)
+        return balance - amount
+
+
+class DuplicateEventCreditsTwice(PaymentEvents):
+    def _claim(self, event_id: str) -> bool:
+        return True
+
+    def _settle(
+        self, org_id: uuid.UUID, top_up_id: uuid.UUID, event: ProviderEvent, paid: int | None
+    ) -> str:
+        if paid is None:
+            return super()._settle(org_id, top_up_id, event, paid)
+        with self.store.db.tenant(org_id) as conn:
+            conn.execute("update top_ups set status = 'succeeded' where id = %s", (top_up_id,))
+            self.store.credit(conn, org_id, "top_up", paid, "Wallet top-up by card")
+        return "credited"
+
+
+class BalanceCheckedAfterProviderCall(PhoneNumbers):
+    def provision(self, org_id: uuid.UUID) -> tuple[PhoneNumber, bool]:
+        existing = self.store.phone_number(org_id)
+        if existing is not None:
+            return existing, False
+        self._check_configured()
+        bought = self._buy(org_id)  # the number is bought first ...
+        self._charge(org_id, f"phone_number:{uuid.uuid4()}")  # ... then the balance is checked
+        self.store.save_phone_number(org_id, bought.e164, bought.provider_reference)
+        return PhoneNumber(bought.e164, datetime.now()), True
+
+
+class NoRefundWhenProviderFails(PhoneNumbers):
+    def _refund(self, org_id: uuid.UUID, reference: str) -> None:
+        return None
+
+
+class ProvisioningRaceChargesTwice(PhoneNumbers):
+    @contextmanager
+    def _exclusive(self, org_id: uuid.UUID) -> Iterator[None]:
+        yield
+
+
+class MissingCredentialsCharge(PhoneNumbers):
+    def _check_configured(self) -> None:
+        return None
+
+
 CATALOGUE: dict[str, Defect] = {
     "telemetry_failure_reported": Defect(
         "A failure to save a wizard event is reported to the merchant instead of ignored.",
@@ -192,5 +326,76 @@ CATALOGUE: dict[str, Defect] = {
         "Looking up another merchant's team member reveals that the member exists.",
         "team",
         OtherMerchantMemberRevealed,
+    ),
+    "amount_sent_in_pounds": Defect(
+        "A top-up asks the payment provider for pounds instead of pence.",
+        "payments",
+        AmountSentInPounds,
+    ),
+    "idempotency_key_not_sent": Defect(
+        "A top-up's payment is requested without an idempotency key.",
+        "payments",
+        IdempotencyKeyNotSent,
+    ),
+    "stale_signature_accepted": Defect(
+        "Provider events signed long ago are accepted (no replay window).",
+        "payments",
+        StaleSignatureAccepted,
+    ),
+    "missing_signature_accepted": Defect(
+        "Provider events with no signature at all are accepted.",
+        "payments",
+        MissingSignatureAccepted,
+    ),
+    "credited_on_intent_creation": Defect(
+        "The wallet is credited as soon as the payment is requested, before anyone has paid.",
+        "wallet",
+        CreditedOnIntentCreation,
+    ),
+    "ledger_pages_overlap": Defect(
+        "Each page of the ledger repeats the last entry of the page before.",
+        "wallet",
+        LedgerPagesOverlap,
+    ),
+    "summary_ignores_refunds": Defect(
+        "The wallet summary leaves refunds out, so it disagrees with the balance.",
+        "wallet",
+        SummaryIgnoresRefunds,
+    ),
+    "exact_balance_refused": Defect(
+        "Spending exactly the whole balance is refused as too little credit.",
+        "wallet.store",
+        ExactBalanceRefused,
+    ),
+    "charge_check_not_atomic": Defect(
+        "Charges check the balance and write it back separately, so racing charges overwrite "
+        "each other.",
+        "wallet.store",
+        ChargeCheckNotAtomic,
+    ),
+    "duplicate_event_credits_twice": Defect(
+        "The same payment event delivered twice credits the wallet twice.",
+        "payment_events",
+        DuplicateEventCreditsTwice,
+    ),
+    "balance_checked_after_provider_call": Defect(
+        "A phone number is bought from the provider before the balance is checked.",
+        "phone_numbers",
+        BalanceCheckedAfterProviderCall,
+    ),
+    "no_refund_when_provider_fails": Defect(
+        "When the telephony provider fails after the charge, the merchant is not refunded.",
+        "phone_numbers",
+        NoRefundWhenProviderFails,
+    ),
+    "provisioning_race_charges_twice": Defect(
+        "Two phone number requests at once both charge the wallet.",
+        "phone_numbers",
+        ProvisioningRaceChargesTwice,
+    ),
+    "missing_credentials_charge": Defect(
+        "Without telephony credentials the wallet is charged before the request fails.",
+        "phone_numbers",
+        MissingCredentialsCharge,
     ),
 }

@@ -12,11 +12,17 @@ from service.db import Database
 from service.errors import ErrorRenderer
 from service.health import HealthProbe
 from service.onboarding import Onboarding
+from service.payment_events import PaymentEvents
+from service.phone_numbers import PhoneNumbers
+from service.providers.payments import PaymentProvider
+from service.providers.telephony import TelephonyProvider
 from service.security import PasswordHasher, TokenService
 from service.settings import Settings
 from service.stores.accounts import AccountStore
 from service.stores.onboarding import OnboardingStore
+from service.stores.wallet import WalletStore
 from service.team import Team
+from service.wallet import Wallet
 
 
 @dataclass
@@ -30,11 +36,17 @@ class Platform:
     accounts: Accounts
     team: Team
     onboarding: Onboarding
+    payments: PaymentProvider
+    telephony: TelephonyProvider
+    wallet: Wallet
+    payment_events: PaymentEvents
+    phone_numbers: PhoneNumbers
     health: HealthProbe
     errors: ErrorRenderer
 
     def close(self) -> None:
         self.health.close()
+        self.telephony.close()
         self.cache.close()
         self.db.close()
 
@@ -48,6 +60,11 @@ def build_platform(settings: Settings) -> Platform:
     passwords = PasswordHasher()
     tokens = TokenService(settings.jwt_secret, settings.token_ttl_seconds)
     account_store = AccountStore(db)
+    wallet_store = WalletStore(db)
+    payments = PaymentProvider(settings.payments_api_key, settings.payments_webhook_secret)
+    telephony = TelephonyProvider(
+        settings.telephony_api_url, settings.telephony_account_sid, settings.telephony_auth_token
+    )
     return Platform(
         settings=settings,
         db=db,
@@ -58,6 +75,11 @@ def build_platform(settings: Settings) -> Platform:
         accounts=Accounts(account_store, passwords, tokens),
         team=Team(account_store, passwords),
         onboarding=Onboarding(OnboardingStore(db)),
+        payments=payments,
+        telephony=telephony,
+        wallet=Wallet(wallet_store, payments),
+        payment_events=PaymentEvents(wallet_store, payments, cache),
+        phone_numbers=PhoneNumbers(wallet_store, telephony, db),
         health=HealthProbe(db, cache),
         errors=ErrorRenderer(),
     )

@@ -45,3 +45,11 @@ def trim_and_cut(value: str | None, limit: int) -> str | None:
 def organisation_name(business_name: str | None, email: str) -> str:
     """The business name given at sign-up, or else the domain of the owner's e-mail address."""
     return trim_and_cut(business_name, ORGANISATION_NAME_MAX) or email.split("@", 1)[1]
+
+
+# Money is whole pence. A top-up is between £1 and £1,000; £1 buys 100 credits (credits = pence).
+TOP_UP_MIN_PENCE, TOP_UP_MAX_PENCE = 100, 100_000
+CHARGE_MAX_PENCE = 100_000
+CHARGE_DESCRIPTION_MAX = 200
+PHONE_NUMBER_PRICE_PENCE = 1000
+LEDGER_PAGE_MAX = 100

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 MIN_SECRET_LENGTH = 32
 _ROLE_NAME = re.compile(r"^[a-z_][a-z0-9_]{0,62}$")
@@ -20,12 +20,19 @@ class ConfigurationError(Exception):
 class Settings:
     database_url: str
     redis_url: str
-    jwt_secret: str
+    jwt_secret: str = field(repr=False)
     app_db_role: str = "merchant_app"
     app_db_password: str = "merchant_app"
     token_ttl_seconds: int = 900
     defects: tuple[str, ...] = ()
     db_connect_timeout: float = 10.0
+    # Outside providers. Left empty, the features that need them answer "not available" (and
+    # the service still starts): a deployment configures them through the environment.
+    payments_api_key: str = field(default="", repr=False)
+    payments_webhook_secret: str = field(default="", repr=False)
+    telephony_api_url: str = "https://api.twilio.com/2010-04-01"
+    telephony_account_sid: str = ""
+    telephony_auth_token: str = field(default="", repr=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "defects", tuple(self.defects))
@@ -51,6 +58,11 @@ class Settings:
             db_connect_timeout=_number(
                 value("DATABASE_CONNECT_TIMEOUT") or "10", "DATABASE_CONNECT_TIMEOUT", float
             ),
+            payments_api_key=value("PAYMENTS_API_KEY"),
+            payments_webhook_secret=value("PAYMENTS_WEBHOOK_SECRET"),
+            telephony_api_url=value("TELEPHONY_API_URL") or "https://api.twilio.com/2010-04-01",
+            telephony_account_sid=value("TELEPHONY_ACCOUNT_SID"),
+            telephony_auth_token=value("TELEPHONY_AUTH_TOKEN"),
         )
 
 
@@ -91,6 +103,8 @@ def _validate(settings: Settings) -> None:
         raise ConfigurationError("TOKEN_TTL_SECONDS must be more than zero.")
     if settings.db_connect_timeout <= 0:
         raise ConfigurationError("DATABASE_CONNECT_TIMEOUT must be more than zero seconds.")
+    if not settings.telephony_api_url.startswith("https://"):
+        raise ConfigurationError("TELEPHONY_API_URL must start with https://.")
     _validate_defects(settings.defects)
 
 

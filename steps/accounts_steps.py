@@ -19,6 +19,11 @@ def a_merchant(cast) -> Account:
     return cast.merchant()
 
 
+@given("another merchant has signed up", target_fixture="other_merchant")
+def another_merchant(cast) -> Account:
+    return cast.other_merchant()
+
+
 @given("another merchant has a team member", target_fixture="other_member")
 def another_merchant_with_member(cast) -> Account:
     return cast.other_merchant_with_team_member()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 import time
 from typing import Any
 
@@ -49,6 +50,49 @@ class ApiClient(ShownAs):
             raise
         self._record(request, response, started)
         return response
+
+    def request_together(
+        self, method: str, path: str, count: int, *, token: str | None = None, bodies=None
+    ) -> list[httpx.Response]:
+        """`count` identical requests (or one per body) released at the same instant from
+        separate threads; each exchange is attached afterwards, in the order they were sent."""
+        all_headers = {}
+        if token is not None:
+            SECRETS.add(token)
+            all_headers["Authorization"] = f"Bearer {token}"
+        payloads = list(bodies) if bodies is not None else [None] * count
+        requests = [
+            self._http.build_request(method, path, json=body, headers=all_headers)
+            for body in payloads
+        ]
+        gate = threading.Barrier(len(requests))
+        outcomes: list[tuple[httpx.Response | None, float, str | None]] = [(None, 0.0, None)] * len(
+            requests
+        )
+
+        def send(index: int) -> None:
+            gate.wait()
+            started = time.perf_counter()
+            try:
+                response = self._http.send(requests[index])
+                outcomes[index] = (response, time.perf_counter() - started, None)
+            except httpx.HTTPError as error:
+                failure = f"{type(error).__name__}: {error}"
+                outcomes[index] = (None, time.perf_counter() - started, failure)
+
+        threads = [threading.Thread(target=send, args=(i,)) for i in range(len(requests))]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        for request, (response, took, error) in zip(requests, outcomes, strict=True):
+            self._record(request, response, time.perf_counter() - took, error=error)
+        failed = [error for response, _, error in outcomes if response is None]
+        if failed:
+            raise AssertionError(
+                f"{len(failed)} of the requests sent at once got no answer: {failed[0]}"
+            )
+        return [response for response, _, _ in outcomes]
 
     def _record(
         self,

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 import httpx
 
 from support.config import HarnessError
+from support.providers.credentials import ProviderCredentials
 
 
 @dataclass
@@ -34,6 +35,7 @@ def start_service(
     redis_url: str,
     jwt_secret: str,
     defects: tuple[str, ...] = (),
+    providers: ProviderCredentials | None = None,
     start_timeout: float = 30.0,
 ) -> RunningService:
     import uvicorn
@@ -47,6 +49,7 @@ def start_service(
             redis_url=redis_url,
             jwt_secret=jwt_secret,
             defects=defects,
+            **(providers.as_settings() if providers else {}),
         )
         app = create_app(settings)
     except ConfigurationError as error:

@@ -17,3 +17,11 @@ def team_member(member_id: str) -> str:
 ONBOARDING_EVENTS = "/api/onboarding/events"
 ONBOARDING_STATUS = "/api/onboarding/status"
 ONBOARDING_COMPLETE = "/api/onboarding/complete"
+ONBOARDING_PROVISION_NUMBER = "/api/onboarding/provision-number"
+
+WALLET = "/api/wallet"
+WALLET_LEDGER = "/api/wallet/ledger"
+WALLET_CHARGES = "/api/wallet/charges"
+WALLET_TOP_UPS = "/api/wallet/top-ups"
+
+PAYMENT_EVENTS = "/api/webhooks/payments"

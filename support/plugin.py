@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import random
 import shutil
+import sys
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -17,6 +18,7 @@ from support import probes
 from support.allure_tags import apply_tag
 from support.api import ApiClient
 from support.builders import Builders, scenario_seed
+from support.cache import Cache
 from support.cast import Cast
 from support.checks.leaks import LeakContext
 from support.cleanup import Cleanup
@@ -25,13 +27,18 @@ from support.database import Database
 from support.drivers.accounts import AccountsDriver
 from support.drivers.onboarding import OnboardingDriver
 from support.drivers.platform import PlatformDriver
+from support.drivers.wallet import PaymentEventsDriver, WalletDriver
 from support.faults import StoreFaults
 from support.mistakes import Mistakes
+from support.providers.fakes import ProviderFakes
+from support.providers.payments import PaymentProviderFake
+from support.providers.telephony import TelephonyProviderFake
 from support.redaction import SECRETS
 from support.report_setup import leaked_secrets, write_environment
 from support.run import LiveTarget, RunState, leave_secrets, new_jwt_secret, open_target
 
 RUN = pytest.StashKey[RunState]()
+FAKES = pytest.StashKey[ProviderFakes]()
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -156,6 +163,19 @@ def pytest_bdd_apply_tag(tag: str, function):
 @pytest.hookimpl(trylast=True)
 def pytest_bdd_before_scenario(request: pytest.FixtureRequest, feature, scenario) -> None:
     allure.dynamic.parameter("faker seed", request.getfixturevalue("build").seed, excluded=True)
+    if request.getfixturevalue("target").in_process:
+        # Every scenario runs with the outside providers faked strictly, so that any call
+        # nobody planned (in any scenario) fails it.
+        request.getfixturevalue("providers")
+
+
+def pytest_bdd_after_scenario(request: pytest.FixtureRequest, feature, scenario) -> None:
+    fakes = request.node.stash.get(FAKES, None)
+    if fakes is None or not fakes.calls():
+        return
+    fakes.attach("Calls to outside providers")
+    if sys.exc_info()[0] is None:  # a step already failed: keep its failure as the reason
+        fakes.expect_nothing_unplanned()
 
 
 def pytest_sessionfinish(session: pytest.Session) -> None:
@@ -302,3 +322,58 @@ def token_secret(run_state: RunState) -> str:
     if not run_state.jwt_secret:
         pytest.skip("forging tokens needs the target's signing secret: set JWT_SECRET")
     return run_state.jwt_secret
+
+
+@pytest.fixture(scope="session")
+def cache(target: LiveTarget) -> Iterator[Cache]:
+    redis_client = Cache(target.redis_url)
+    yield redis_client
+    redis_client.close()
+
+
+@pytest.fixture
+def providers(request: pytest.FixtureRequest) -> Iterator[ProviderFakes]:
+    """The outside providers, faked strictly for one scenario and reset when it ends."""
+    fakes = ProviderFakes()
+    fakes.start()
+    request.node.stash[FAKES] = fakes
+    yield fakes
+    fakes.stop()
+
+
+@pytest.fixture
+def payment_provider(providers: ProviderFakes) -> PaymentProviderFake:
+    return PaymentProviderFake(providers)
+
+
+@pytest.fixture
+def telephony_provider(providers: ProviderFakes, target: LiveTarget) -> TelephonyProviderFake:
+    if target.providers is None:
+        pytest.skip("the telephony provider can be faked only for an in-process service")
+    return TelephonyProviderFake(providers, target.providers)
+
+
+@pytest.fixture
+def payment_events(
+    api: ApiClient, target: LiveTarget, database: Database, cache: Cache, cleanup: Cleanup
+) -> PaymentEventsDriver:
+    def forget(event_id: str) -> None:
+        cleanup.add(
+            f"forget provider event {event_id}",
+            lambda: (
+                database.change_quietly(
+                    "delete from payment_events where event_id = %s", (event_id,)
+                ),
+                cache.forget_quietly(f"payments:event:{event_id}"),
+            ),
+        )
+
+    secret = target.providers.payments_webhook_secret if target.providers else None
+    return PaymentEventsDriver(api, secret, on_delivery=forget)
+
+
+@pytest.fixture
+def wallet(
+    api: ApiClient, payment_events: PaymentEventsDriver, request: pytest.FixtureRequest
+) -> WalletDriver:
+    return WalletDriver(api, lambda: request.getfixturevalue("payment_provider"), payment_events)

@@ -5,12 +5,14 @@ from __future__ import annotations
 import atexit
 import json
 import secrets
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from support.config import Mode, TargetSettings
+from support.config import HarnessError, Mode, TargetSettings
 from support.embedded import EmbeddedServers, start_embedded
 from support.inprocess import RunningService, start_service
+from support.providers.credentials import ProviderCredentials
 from support.redaction import SECRETS
 
 
@@ -55,11 +57,25 @@ class LiveTarget:
     database_url: str
     redis_url: str
     in_process: bool
+    providers: ProviderCredentials | None = None  # what the in-process service was given
     _stops: list = field(default_factory=list)
+    _start_variant: Callable[[ProviderCredentials], RunningService] | None = None
+    _without_telephony: str | None = None
 
     def stop(self) -> None:
         while self._stops:
             self._stops.pop()()
+
+    def without_telephony_credentials(self) -> str:
+        """The URL of a second in-process service on the same database and Redis, deployed
+        without the telephony provider's credentials (started once, on first use)."""
+        if self._start_variant is None or self.providers is None:
+            raise HarnessError("Only an in-process service can be started without credentials.")
+        if self._without_telephony is None:
+            variant = self._start_variant(self.providers.without_telephony())
+            self._stops.append(variant.stop)
+            self._without_telephony = variant.base_url
+        return self._without_telephony
 
 
 def open_target(state: RunState) -> LiveTarget:
@@ -77,19 +93,33 @@ def open_target(state: RunState) -> LiveTarget:
         database_url, redis_url = servers.database_url, servers.redis_url
     else:
         database_url, redis_url = settings.database_url, settings.redis_url
-    try:
-        service: RunningService = start_service(
+    providers = ProviderCredentials.new()
+
+    def start(credentials: ProviderCredentials) -> RunningService:
+        return start_service(
             database_url=database_url,
             redis_url=redis_url,
             jwt_secret=state.jwt_secret,
             defects=state.defects,
+            providers=credentials,
         )
+
+    try:
+        service = start(providers)
     except Exception:
         for stop in reversed(stops):
             stop()
         raise
     stops.append(service.stop)
-    target = LiveTarget(service.base_url, database_url, redis_url, in_process=True, _stops=stops)
+    target = LiveTarget(
+        service.base_url,
+        database_url,
+        redis_url,
+        in_process=True,
+        providers=providers,
+        _stops=stops,
+        _start_variant=start,
+    )
     atexit.register(target.stop)
     return target
 

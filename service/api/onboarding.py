@@ -37,3 +37,10 @@ def complete(
         "business_name": record.business_name,
         "category": record.category,
     }
+
+
+@router.post("/provision-number", summary="Get the dedicated phone number, paid from the wallet")
+def provision_number(principal: PrincipalDep, platform: PlatformDep) -> dict[str, Any]:
+    platform.access.require(principal, Action.PROVISION_NUMBER)
+    number, charged = platform.phone_numbers.provision(principal.org_id)
+    return {"phone_number": number.e164, "newly_provisioned": charged}

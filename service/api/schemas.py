@@ -7,11 +7,15 @@ from typing import Annotated, Literal
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StrictInt, StrictStr
 
 from service.rules import (
+    CHARGE_DESCRIPTION_MAX,
+    CHARGE_MAX_PENCE,
     EVENT_NAMES,
     FIRST_STEP,
     LAST_STEP,
     PASSWORD_MAX,
     PASSWORD_MIN,
+    TOP_UP_MAX_PENCE,
+    TOP_UP_MIN_PENCE,
     no_nul,
     normalise_email,
 )
@@ -53,3 +57,14 @@ class EventBody(_Body):
 class CompletionBody(_Body):
     business_name: Text | None = None
     category: Text | None = None
+
+
+class TopUpBody(_Body):
+    amount_pence: Annotated[StrictInt, Field(ge=TOP_UP_MIN_PENCE, le=TOP_UP_MAX_PENCE)]
+
+
+class ChargeBody(_Body):
+    amount_pence: Annotated[StrictInt, Field(ge=1, le=CHARGE_MAX_PENCE)]
+    description: Annotated[
+        StrictStr, Field(min_length=1, max_length=CHARGE_DESCRIPTION_MAX), AfterValidator(no_nul)
+    ]

@@ -24,10 +24,20 @@ class Refusal(Enum):
     WRONG_CREDENTIALS = _Reason(
         401, "invalid_credentials", "refused because the email or password is wrong"
     )
+    BAD_SIGNATURE = _Reason(
+        401, "invalid_signature", "refused because its signature cannot be trusted"
+    )
+    NOT_ENOUGH_CREDIT = _Reason(
+        402, "insufficient_funds", "refused because the wallet holds too little credit"
+    )
     NOT_ALLOWED = _Reason(403, "forbidden", "refused because the role does not allow it")
     NOT_FOUND = _Reason(404, "not_found", "reported as not found")
     ALREADY_EXISTS = _Reason(409, "conflict", "refused because it already exists")
     SERVER_APOLOGY = _Reason(500, "internal_error", "answered with an apology for a fault")
+    PROVIDER_FAILED = _Reason(502, "provider_error", "answered that the outside provider failed")
+    PROVIDER_UNAVAILABLE = _Reason(
+        503, "provider_unavailable", "answered that the outside provider is not available"
+    )
 
 
 def error_of(response: httpx.Response) -> dict:

@@ -85,6 +85,9 @@ class OnboardingDriver(ShownAs):
             "report wizard activity": lambda: self.try_report_activity(None, "step viewed", 1),
             "ask whether onboarding is needed": lambda: self.try_status(None),
             "complete onboarding": lambda: self.try_complete(None),
+            "get a dedicated phone number": lambda: self._api.request(
+                "POST", paths.ONBOARDING_PROVISION_NUMBER
+            ),
         }
         if action not in actions:
             raise KeyError(f"No onboarding action called {action!r}; known: {', '.join(actions)}.")

@@ -31,7 +31,7 @@ class ProviderCall:
     headers: dict[str, str]
     form: dict[str, str]
     body: str
-    answered: int | None  # status given by the fake; None when nothing was planned for it
+    answered: int | str | None  # the fake's status, or the failure it planned; None: unplanned
 
     def as_evidence(self) -> dict:
         return {
@@ -40,6 +40,16 @@ class ProviderCall:
             "form": redact_data(self.form),
             "answered": self.answered if self.answered is not None else "nothing planned",
         }
+
+
+def _answer_of(response: object) -> int | str | None:
+    if isinstance(response, requests.Response):
+        return response.status_code
+    if isinstance(response, requests.ConnectionError) and "Connection refused by Responses" in str(
+        response
+    ):
+        return None  # `responses` found nothing planned for this call
+    return f"{type(response).__name__} (planned)"
 
 
 class ProviderFakes:
@@ -66,9 +76,7 @@ class ProviderFakes:
                 continue
             body = request.body or ""
             body = body.decode("utf-8", "replace") if isinstance(body, bytes) else body
-            answered = (
-                call.response.status_code if isinstance(call.response, requests.Response) else None
-            )
+            answered = _answer_of(call.response)
             found.append(
                 ProviderCall(
                     method=request.method,

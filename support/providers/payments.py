@@ -37,49 +37,88 @@ def _metadata(form: dict[str, str]) -> dict[str, str]:
     return {key[9:-1]: value for key, value in form.items() if key.startswith("metadata[")}
 
 
+DECLINED = {
+    "error": {
+        "type": "card_error",
+        "code": "card_declined",
+        "decline_code": "generic_decline",
+        "message": "Your card was declined.",
+    }
+}
+DOWN = {"error": {"type": "api_error", "message": "An unknown error occurred"}}
+
+
 class PaymentProviderFake:
-    """Programmed by intent: it accepts intents, declines the card, is down, or times out."""
+    """Programmed by intent: it accepts intents, declines the card, is down, or times out.
+
+    One answer is planned at a time (the latest plan wins); until something is planned, a call
+    to the provider is unplanned and fails the scenario.
+    """
 
     def __init__(self, fakes: ProviderFakes) -> None:
         self._fakes = fakes
+        self._plan: str | None = None
+        self._status = "requires_payment_method"
+        self._by_key: dict[str, dict[str, Any]] = {}
         self.created: list[dict[str, Any]] = []
 
     def __repr__(self) -> str:
         return "<payment provider fake>"
 
-    def accepts_payment_intents(self, status: str = "requires_payment_method") -> None:
-        def create(request: requests.PreparedRequest) -> tuple[int, dict, str]:
-            form = form_of(request)
-            intent = payment_intent(
-                int(form.get("amount", 0)), form.get("currency", ""), _metadata(form), status
+    def _planned(self, plan: str) -> None:
+        if self._plan is None:
+            self._fakes.mock.add_callback(
+                responses.POST, PAYMENT_INTENTS, callback=self._answer, content_type=None
             )
-            self.created.append(intent)
-            return 200, {"Request-Id": f"req_{uuid.uuid4().hex[:14]}"}, json.dumps(intent)
+        self._plan = plan
 
-        self._fakes.mock.add_callback(
-            responses.POST, PAYMENT_INTENTS, callback=create, content_type="application/json"
-        )
+    @property
+    def planned(self) -> bool:
+        return self._plan is not None
+
+    def accepts_payment_intents(self, status: str = "requires_payment_method") -> None:
+        """Creates intents; like the real provider, a repeated idempotency key gets the same
+        intent back instead of a new one."""
+        self._status = status
+        self._planned("accept")
 
     def declines_the_card(self) -> None:
-        error = {
-            "error": {
-                "type": "card_error",
-                "code": "card_declined",
-                "decline_code": "generic_decline",
-                "message": "Your card was declined.",
-            }
-        }
-        self._fakes.mock.add(responses.POST, PAYMENT_INTENTS, json=error, status=402)
+        self._planned("decline")
 
     def is_down(self) -> None:
-        error = {"error": {"type": "api_error", "message": "An unknown error occurred"}}
-        self._fakes.mock.add(responses.POST, PAYMENT_INTENTS, json=error, status=500)
+        self._planned("down")
 
     def times_out(self) -> None:
-        self._fakes.mock.add(
-            responses.POST,
-            PAYMENT_INTENTS,
-            body=requests.exceptions.ReadTimeout("the payment provider did not answer in time"),
+        self._planned("time out")
+
+    def _answer(self, request: requests.PreparedRequest) -> tuple[int, dict, str]:
+        headers = {"Request-Id": f"req_{uuid.uuid4().hex[:14]}", "Content-Type": "application/json"}
+        if self._plan == "decline":
+            return 402, headers, json.dumps(DECLINED)
+        if self._plan == "down":
+            return 500, headers, json.dumps(DOWN)
+        if self._plan == "time out":
+            raise requests.exceptions.ReadTimeout("the payment provider did not answer in time")
+        form = form_of(request)
+        key = request.headers.get("Idempotency-Key")
+        intent = self._by_key.get(key) if key else None
+        if intent is None:
+            intent = payment_intent(
+                int(form.get("amount", 0)), form.get("currency", ""), _metadata(form), self._status
+            )
+            self.created.append(intent)
+            if key:
+                self._by_key[key] = intent
+        return 200, headers, json.dumps(intent)
+
+    def intent_for(self, top_up_id: str) -> dict[str, Any]:
+        """The intent the platform created for one of its top-ups (found by its metadata)."""
+        for intent in self.created:
+            if intent["metadata"].get("top_up_id") == top_up_id:
+                return intent
+        raise AssertionError(
+            f"Expected the platform to have asked the payment provider for the top-up "
+            f"{top_up_id}, but the provider holds no payment for it."
         )
 
     def intent_requests(self) -> list[ProviderCall]:

@@ -1,0 +1,45 @@
+@epic:Billing @story:Payment_provider_events @provider_fakes
+Feature: Trusting the payment provider's messages
+  The payment provider tells the platform when a payment succeeds or fails. Anyone on the
+  internet could send the platform such a message, so only messages signed by the provider,
+  recently, are believed; and the provider may deliver the same message more than once, so each
+  one counts only once.
+
+  Background:
+    Given a merchant has signed up
+    And the merchant's card payments go through
+    And the merchant has asked to top up 2000 credits
+
+  @req:HOOK-1 @critical @severity:blocker
+  Scenario Outline: A payment confirmation that is not properly signed is refused
+    When a payment confirmation <flaw> arrives
+    Then the confirmation is refused as untrusted
+    And the merchant's wallet still holds 0 credits
+    And the confirmation leaves no record
+
+    Examples:
+      | flaw                                     |
+      | without a signature                      |
+      | signed with the wrong secret             |
+      | signed 6 minutes ago                     |
+      | whose content was changed after signing  |
+
+  @req:HOOK-1 @severity:normal
+  Scenario: A confirmation signed within the last five minutes is believed
+    When a payment confirmation signed 4 minutes ago arrives
+    Then the merchant's wallet holds 2000 credits
+
+  @req:HOOK-2 @critical @severity:blocker
+  Scenario: The same confirmation delivered twice credits the wallet once
+    When the payment provider confirms the payment
+    And the payment provider delivers the same confirmation again
+    Then the second delivery is acknowledged
+    And the merchant's wallet holds 2000 credits
+    And the ledger shows a top-up of 2000 credits
+    And the platform has recorded the confirmation once
+
+  @req:HOOK-2 @severity:normal
+  Scenario: Messages about things the platform does not handle are acknowledged and ignored
+    When the payment provider sends a message the platform does not handle
+    Then the message is acknowledged
+    And the merchant's wallet still holds 0 credits

@@ -1,0 +1,83 @@
+@epic:Onboarding @story:Dedicated_phone_number @provider_fakes
+Feature: The merchant's dedicated phone number
+  During onboarding a merchant can get a dedicated phone number for £10.00, paid from the wallet.
+  The number is bought from the telephony provider. The merchant pays once and only for a
+  number they really got: if the provider fails after the charge, the money goes back.
+
+  Background:
+    Given a merchant has signed up
+    And the telephony provider sells numbers
+
+  @req:NUM-1 @smoke @critical @severity:blocker
+  Scenario: A merchant with enough credit gets a dedicated number for 1000 credits
+    Given the merchant's wallet has been topped up with 1500 credits
+    When the merchant asks for a dedicated phone number
+    Then the merchant is given a phone number in international format
+    And the telephony provider was asked for 1 number
+    And the merchant's wallet holds 500 credits
+    And the ledger shows a charge of 1000 credits
+    And the number is recorded as the merchant's
+
+  @req:NUM-2 @critical @severity:critical
+  Scenario Outline: Without enough credit no number is bought and nothing is charged
+    Given the merchant's wallet has been topped up with <credits> credits
+    When the merchant asks for a dedicated phone number
+    Then the request is refused for lack of credit
+    And the telephony provider was not asked for a number
+    And the merchant's wallet holds <credits> credits
+    And the ledger has no new entries
+
+    Examples:
+      | credits |
+      | 999     |
+      | 100     |
+
+  @req:NUM-2 @severity:normal
+  Scenario: A merchant who never topped up cannot get a number
+    When the merchant asks for a dedicated phone number
+    Then the request is refused for lack of credit
+    And the telephony provider was not asked for a number
+
+  @req:NUM-3 @critical @severity:blocker
+  Scenario Outline: When the telephony provider fails after the charge, the money goes back
+    Given the merchant's wallet has been topped up with 1500 credits
+    And the telephony provider <trouble>
+    When the merchant asks for a dedicated phone number
+    Then the merchant is told the number could not be provided and nothing was charged
+    And the merchant's wallet holds 1500 credits
+    And the ledger shows a charge of 1000 credits followed by a refund of 1000 credits
+    And no number is recorded as the merchant's
+
+    Examples:
+      | trouble          |
+      | is down          |
+      | does not answer  |
+
+  @req:NUM-4 @severity:critical
+  Scenario: Asking again gives the same number without charging again
+    Given the merchant's wallet has been topped up with 3000 credits
+    And the merchant has a dedicated phone number
+    When the merchant asks for a dedicated phone number
+    Then the merchant is given the same number again
+    And the telephony provider was asked for 1 number
+    And the merchant's wallet holds 2000 credits
+
+  @req:NUM-4 @critical @severity:blocker
+  Scenario: Two requests at the same moment get one number and one charge
+    Given the merchant's wallet has been topped up with 3000 credits
+    And the telephony provider takes a moment to answer
+    When the merchant asks for a dedicated phone number twice at the same moment
+    Then both requests are given the same number
+    And the telephony provider was asked for 1 number
+    And the merchant's wallet holds 2000 credits
+    And the ledger adds up to the balance
+
+  @req:NUM-5 @severity:critical
+  Scenario: Without the telephony provider's credentials nothing is charged
+    Given the merchant's wallet has been topped up with 1500 credits
+    And the platform has been deployed without the telephony provider's credentials
+    When the merchant asks for a dedicated phone number
+    Then the merchant is told phone numbers are not available right now
+    And the telephony provider was not asked for a number
+    And the merchant's wallet holds 1500 credits
+    And the ledger has no new entries

@@ -1,0 +1,68 @@
+@epic:Billing @story:Top-ups @provider_fakes
+Feature: Topping up the wallet by card
+  Merchants pay for the platform from a prepaid wallet. They add money by card: one pound buys
+  one hundred credits, so credits are counted in pence. The card payment goes through the
+  payment provider, and the wallet is credited only once the provider confirms that the money
+  has arrived; asking to pay is not the same as having paid.
+
+  Background:
+    Given a merchant has signed up
+    And the merchant's card payments go through
+
+  @req:BIL-1 @req:BIL-2 @smoke @critical @severity:blocker
+  Scenario: A top-up is credited once the payment provider confirms the payment
+    When the merchant tops up 2000 credits
+    Then the payment provider was asked for exactly 2000 pence, once, with the top-up's idempotency key
+    And the merchant's wallet still holds 0 credits
+    When the payment provider confirms the payment
+    Then the merchant's wallet holds 2000 credits
+    And the ledger shows a top-up of 2000 credits
+    And the top-up is recorded as paid
+
+  @req:BIL-1 @severity:critical
+  Scenario Outline: The payment provider is asked for the amount in pence
+    When the merchant tops up <credits> credits
+    Then the payment provider was asked for exactly <credits> pence, once, with the top-up's idempotency key
+    And the merchant's wallet still holds 0 credits
+
+    Examples:
+      | credits |
+      | 100     |
+      | 4999    |
+      | 100000  |
+
+  @req:BIL-3 @severity:normal
+  Scenario Outline: Top-ups must be whole credits within the limits
+    When the merchant tries to top up <amount>
+    Then the top-up is refused as invalid
+    And the payment provider was not asked for any payment
+    And the merchant's wallet still holds 0 credits
+
+    Examples:
+      | amount                     |
+      | 99 credits                 |
+      | 100001 credits             |
+      | 0 credits                  |
+      | a negative amount          |
+      | a fraction of a credit     |
+      | an amount written as words |
+
+  @req:BIL-4 @severity:critical
+  Scenario Outline: A top-up the payment provider cannot take fails plainly and credits nothing
+    Given the payment provider <trouble>
+    When the merchant tries to top up 2000 credits
+    Then the merchant is told the payment provider is not available
+    And the top-up is recorded as failed
+    And the merchant's wallet still holds 0 credits
+
+    Examples:
+      | trouble             |
+      | is down             |
+      | does not answer     |
+
+  @req:BIL-5 @severity:critical
+  Scenario: A payment the provider reports as failed credits nothing
+    When the merchant tops up 2000 credits
+    And the payment provider reports that the payment failed
+    Then the merchant's wallet still holds 0 credits
+    And the top-up is recorded as failed

@@ -1,0 +1,23 @@
+"""Events from the payment provider (signed; each processed once)."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Header, Request
+from starlette.concurrency import run_in_threadpool
+
+from service.api.deps import PlatformDep
+
+router = APIRouter(prefix="/api/webhooks", tags=["webhooks"])
+
+
+@router.post("/payments", summary="Receive an event from the payment provider")
+async def payment_event(
+    request: Request,
+    platform: PlatformDep,
+    stripe_signature: Annotated[str | None, Header()] = None,
+) -> dict[str, Any]:
+    payload = await request.body()
+    await run_in_threadpool(platform.payment_events.receive, payload, stripe_signature)
+    return {"received": True}

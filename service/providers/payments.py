@@ -1,0 +1,90 @@
+"""The payment provider (Stripe's API, through the official SDK over `requests`)."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from typing import Any
+
+import stripe
+
+from service.providers import ProviderNotConfigured, ProviderRefused, ProviderUnavailable
+
+log = logging.getLogger("service.payments")
+
+CURRENCY = "gbp"
+SIGNATURE_TOLERANCE_SECONDS = 300
+
+
+@dataclass(frozen=True)
+class PaymentIntent:
+    id: str
+    amount: int
+    currency: str
+    status: str
+    client_secret: str
+
+
+class PaymentProvider:
+    def __init__(self, api_key: str, webhook_secret: str) -> None:
+        self._api_key = api_key
+        self._webhook_secret = webhook_secret
+        self._client: stripe.StripeClient | None = None
+
+    def _stripe(self) -> stripe.StripeClient:
+        if not self._api_key:
+            raise ProviderNotConfigured("PAYMENTS_API_KEY is not set")
+        if self._client is None:
+            # Through `requests` (not the SDK's default client) and without the SDK's own
+            # retries: a retry is the caller's decision, made with the same idempotency key.
+            self._client = stripe.StripeClient(
+                self._api_key, http_client=stripe.RequestsClient(), max_network_retries=0
+            )
+        return self._client
+
+    def create_intent(
+        self, amount_pence: int, idempotency_key: str, metadata: dict[str, str]
+    ) -> PaymentIntent:
+        """A payment intent for exactly `amount_pence` pence; the card is confirmed by the
+        merchant's browser with the client secret, and the provider reports the outcome."""
+        params = self._intent_params(amount_pence, metadata)
+        try:
+            intent = self._stripe().v1.payment_intents.create(
+                params=params, options=self._options(idempotency_key)
+            )
+        except stripe.CardError as error:
+            raise ProviderRefused(error.user_message or "The card was declined.") from error
+        except stripe.StripeError as error:
+            log.warning("The payment provider failed: %s", error)
+            raise ProviderUnavailable(str(error)) from error
+        return PaymentIntent(
+            intent.id, intent.amount, intent.currency, intent.status, intent.client_secret or ""
+        )
+
+    def _intent_params(self, amount_pence: int, metadata: dict[str, str]) -> dict[str, Any]:
+        return {
+            "amount": amount_pence,
+            "currency": CURRENCY,
+            "metadata": metadata,
+            "automatic_payment_methods": {"enabled": True},
+        }
+
+    def _options(self, idempotency_key: str) -> dict[str, Any]:
+        return {"idempotency_key": idempotency_key}
+
+    def verify_event(self, payload: bytes, signature_header: str | None) -> dict[str, Any]:
+        """The event (as plain data), if its signature is the provider's and recent; raises
+        otherwise.
+
+        stripe.SignatureVerificationError: missing, wrong or stale signature.
+        ValueError: the payload is not JSON.
+        """
+        if not self._webhook_secret:
+            raise ProviderNotConfigured("PAYMENTS_WEBHOOK_SECRET is not set")
+        event = stripe.Webhook.construct_event(
+            payload, signature_header or "", self._webhook_secret, self._tolerance()
+        )
+        return event.to_dict()
+
+    def _tolerance(self) -> int | None:
+        return SIGNATURE_TOLERANCE_SECONDS

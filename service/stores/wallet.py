@@ -1,0 +1,290 @@
+"""SQL for the wallet and its ledger: balances, entries, top-ups, events and phone numbers."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+import psycopg
+from psycopg import errors
+
+from service.db import Database
+
+
+@dataclass(frozen=True)
+class LedgerEntry:
+    id: int
+    kind: str
+    amount_pence: int
+    description: str
+    created_at: datetime
+
+
+@dataclass(frozen=True)
+class Summary:
+    purchased: int
+    spent: int
+    refunded: int
+    bonus: int
+    balance: int
+
+    @property
+    def net(self) -> int:
+        return self.purchased - self.spent + self.refunded + self.bonus
+
+
+@dataclass(frozen=True)
+class TopUp:
+    id: uuid.UUID
+    amount_pence: int
+    status: str
+    provider_idempotency_key: str
+    payment_intent_id: str | None
+
+
+@dataclass(frozen=True)
+class ProviderEvent:
+    id: str
+    type: str
+
+
+@dataclass(frozen=True)
+class PhoneNumber:
+    e164: str
+    created_at: datetime
+
+
+def _top_up(row: dict[str, Any]) -> TopUp:
+    return TopUp(
+        row["id"],
+        row["amount_pence"],
+        row["status"],
+        row["provider_idempotency_key"],
+        row["payment_intent_id"],
+    )
+
+
+_TOP_UP_COLUMNS = "id, amount_pence, status, provider_idempotency_key, payment_intent_id"
+
+
+class WalletStore:
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    # -- balance and ledger --------------------------------------------------------------
+
+    def balance(self, org_id: uuid.UUID) -> int:
+        with self.db.tenant(org_id) as conn:
+            row = conn.execute(
+                "select balance_pence from wallets where org_id = %s", (org_id,)
+            ).fetchone()
+        return row["balance_pence"] if row else 0
+
+    def ledger_page(
+        self, org_id: uuid.UUID, limit: int, offset: int
+    ) -> tuple[list[LedgerEntry], int]:
+        """Newest first; the id breaks ties so that pages never overlap or skip."""
+        with self.db.tenant(org_id) as conn:
+            rows = conn.execute(
+                "select id, kind, amount_pence, description, created_at from ledger_entries"
+                " where org_id = %s order by created_at desc, id desc limit %s offset %s",
+                (org_id, limit, offset),
+            ).fetchall()
+            total = conn.execute(
+                "select count(*) as n from ledger_entries where org_id = %s", (org_id,)
+            ).fetchone()["n"]
+        return [LedgerEntry(**row) for row in rows], total
+
+    def summary(self, org_id: uuid.UUID) -> Summary:
+        with self.db.tenant(org_id) as conn:
+            row = conn.execute(
+                "select"
+                " coalesce(sum(amount_pence) filter (where kind = 'top_up'), 0) as purchased,"
+                " coalesce(-sum(amount_pence) filter (where kind = 'charge'), 0) as spent,"
+                " coalesce(sum(amount_pence) filter (where kind = 'refund'), 0) as refunded,"
+                " coalesce(sum(amount_pence) filter (where kind = 'bonus'), 0) as bonus,"
+                " coalesce((select balance_pence from wallets where org_id = %s), 0) as balance"
+                " from ledger_entries where org_id = %s",
+                (org_id, org_id),
+            ).fetchone()
+        return Summary(**{key: int(value) for key, value in row.items()})
+
+    def charge(
+        self, org_id: uuid.UUID, amount: int, description: str, reference: str | None = None
+    ) -> int | None:
+        """Takes `amount` from the wallet with its ledger entry, in one transaction.
+
+        Returns the new balance, or None when the balance is too low (nothing changes). The
+        guard is in the UPDATE itself, so racing charges cannot overdraw; the table's check
+        constraint is the last line of defence.
+        """
+        try:
+            with self.db.tenant(org_id) as conn:
+                self._ensure_wallet(conn, org_id)
+                row = conn.execute(
+                    "update wallets set balance_pence = balance_pence - %(amount)s,"
+                    " updated_at = now()"
+                    " where org_id = %(org)s and balance_pence >= %(amount)s"
+                    " returning balance_pence",
+                    {"amount": amount, "org": org_id},
+                ).fetchone()
+                if row is None:
+                    return None
+                self._entry(conn, org_id, "charge", -amount, description, reference)
+                return row["balance_pence"]
+        except errors.CheckViolation:
+            return None
+
+    def credit(
+        self,
+        conn: psycopg.Connection,
+        org_id: uuid.UUID,
+        kind: str,
+        amount: int,
+        description: str,
+        reference: str | None = None,
+    ) -> int:
+        """Adds money inside the caller's transaction; returns the new balance."""
+        self._ensure_wallet(conn, org_id)
+        row = conn.execute(
+            "update wallets set balance_pence = balance_pence + %s, updated_at = now()"
+            " where org_id = %s returning balance_pence",
+            (amount, org_id),
+        ).fetchone()
+        self._entry(conn, org_id, kind, amount, description, reference)
+        return row["balance_pence"]
+
+    def refund(
+        self, org_id: uuid.UUID, amount: int, description: str, reference: str | None = None
+    ) -> int:
+        with self.db.tenant(org_id) as conn:
+            return self.credit(conn, org_id, "refund", amount, description, reference)
+
+    @staticmethod
+    def _ensure_wallet(conn: psycopg.Connection, org_id: uuid.UUID) -> None:
+        conn.execute("insert into wallets (org_id) values (%s) on conflict do nothing", (org_id,))
+
+    @staticmethod
+    def _entry(
+        conn: psycopg.Connection,
+        org_id: uuid.UUID,
+        kind: str,
+        amount: int,
+        description: str,
+        reference: str | None,
+    ) -> None:
+        conn.execute(
+            "insert into ledger_entries (org_id, kind, amount_pence, description, reference)"
+            " values (%s, %s, %s, %s, %s)",
+            (org_id, kind, amount, description, reference),
+        )
+
+    # -- top-ups -------------------------------------------------------------------------
+
+    def new_top_up(self, org_id: uuid.UUID, amount: int) -> TopUp:
+        """A top-up waiting for its payment; its id makes the provider's idempotency key."""
+        top_up_id = uuid.uuid4()
+        with self.db.tenant(org_id) as conn:
+            row = conn.execute(
+                "insert into top_ups (id, org_id, amount_pence, provider_idempotency_key)"
+                f" values (%s, %s, %s, %s) returning {_TOP_UP_COLUMNS}",
+                (top_up_id, org_id, amount, f"top-up-{top_up_id}"),
+            ).fetchone()
+        return _top_up(row)
+
+    def top_up_sent(self, org_id: uuid.UUID, top_up_id: uuid.UUID, intent_id: str) -> TopUp:
+        with self.db.tenant(org_id) as conn:
+            row = conn.execute(
+                "update top_ups set payment_intent_id = %s,"
+                " status = case when status = 'creating' then 'awaiting_payment' else status end"
+                f" where id = %s returning {_TOP_UP_COLUMNS}",
+                (intent_id, top_up_id),
+            ).fetchone()
+        return _top_up(row)
+
+    def top_up_failed(self, org_id: uuid.UUID, top_up_id: uuid.UUID) -> None:
+        with self.db.tenant(org_id) as conn:
+            conn.execute(
+                "update top_ups set status = 'failed' where id = %s"
+                " and status in ('creating', 'awaiting_payment')",
+                (top_up_id,),
+            )
+
+    def top_up_owner(self, intent_id: str) -> tuple[uuid.UUID, uuid.UUID] | None:
+        """(top-up id, organisation) of a payment intent, before any organisation is known."""
+        with self.db.anonymous() as conn:
+            row = conn.execute(
+                "select top_up_id, org_id from find_top_up_owner(%s)", (intent_id,)
+            ).fetchone()
+        return (row["top_up_id"], row["org_id"]) if row else None
+
+    def settle_top_up(
+        self,
+        org_id: uuid.UUID,
+        top_up_id: uuid.UUID,
+        event: ProviderEvent,
+        paid_amount: int | None,
+    ) -> str:
+        """Records the event and applies it to the top-up, in one transaction.
+
+        `paid_amount` is what the provider says was paid (None for a failed payment). Returns
+        "duplicate" (the event was processed before: nothing changes), "credited", "failed" or
+        "ignored" (the top-up was already settled, or the amount does not match it).
+        """
+        with self.db.tenant(org_id) as conn:
+            if not self._first_time(conn, event):
+                return "duplicate"
+            if paid_amount is None:
+                row = conn.execute(
+                    "update top_ups set status = 'failed' where id = %s"
+                    " and status in ('creating', 'awaiting_payment') returning id",
+                    (top_up_id,),
+                ).fetchone()
+                return "failed" if row else "ignored"
+            row = conn.execute(
+                "update top_ups set status = 'succeeded', credited_at = now()"
+                " where id = %s and status in ('creating', 'awaiting_payment')"
+                " and amount_pence = %s returning amount_pence",
+                (top_up_id, paid_amount),
+            ).fetchone()
+            if row is None:
+                return "ignored"
+            self.credit(
+                conn, org_id, "top_up", paid_amount, "Wallet top-up by card", f"top_up:{top_up_id}"
+            )
+        return "credited"
+
+    # -- provider events -----------------------------------------------------------------
+
+    def record_event(self, event: ProviderEvent) -> bool:
+        """For events that change nothing else: False when the event was already recorded."""
+        with self.db.anonymous() as conn:
+            return self._first_time(conn, event)
+
+    @staticmethod
+    def _first_time(conn: psycopg.Connection, event: ProviderEvent) -> bool:
+        """The database half of "each event is processed once"."""
+        row = conn.execute(
+            "insert into payment_events (event_id, event_type) values (%s, %s)"
+            " on conflict (event_id) do nothing returning event_id",
+            (event.id, event.type),
+        ).fetchone()
+        return row is not None
+
+    # -- phone numbers -------------------------------------------------------------------
+
+    def phone_number(self, org_id: uuid.UUID) -> PhoneNumber | None:
+        with self.db.tenant(org_id) as conn:
+            row = conn.execute(
+                "select e164, created_at from phone_numbers where org_id = %s", (org_id,)
+            ).fetchone()
+        return PhoneNumber(**row) if row else None
+
+    def save_phone_number(self, org_id: uuid.UUID, e164: str, provider_reference: str) -> None:
+        with self.db.tenant(org_id) as conn:
+            conn.execute(
+                "insert into phone_numbers (org_id, e164, provider_reference) values (%s, %s, %s)",
+                (org_id, e164, provider_reference),
+            )

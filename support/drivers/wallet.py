@@ -1,0 +1,213 @@
+"""Wallet driver: balance and summary, ledger pages, spending, top-ups, the phone number, and
+the payment provider's events (built and signed by the suite, posted like the provider does)."""
+
+from __future__ import annotations
+
+import copy
+import json
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import httpx
+
+from support import paths
+from support.api import ApiClient
+from support.drivers.accounts import Account
+from support.drivers.base import insist
+from support.providers.payments import PaymentProviderFake
+from support.shown import ShownAs
+from support.signing import SignedEvent, payment_intent_event, sign
+
+
+@dataclass(frozen=True)
+class TopUp:
+    id: str
+    amount_pence: int
+    intent: dict[str, Any]
+
+    def __repr__(self) -> str:
+        return f"<top-up of {self.amount_pence}p>"
+
+    @property
+    def idempotency_key(self) -> str:
+        """The key the platform promises to send the provider for this top-up (its contract)."""
+        return f"top-up-{self.id}"
+
+
+class PaymentEventsDriver(ShownAs):
+    """Posts provider events to the platform, signed with the webhook secret it was given."""
+
+    shown_as = "payment provider's events"
+
+    def __init__(
+        self, api: ApiClient, secret: str | None, on_delivery: Callable[[str], None]
+    ) -> None:
+        self._api = api
+        self._secret = secret
+        self._on_delivery = on_delivery  # so the run can forget the events it made up
+
+    def signed(
+        self,
+        event: dict[str, Any],
+        secret: str | None = None,
+        timestamp: int | None = None,
+    ) -> SignedEvent:
+        """Signed as the provider signs (with the platform's secret, now) unless overridden."""
+        if not (secret or self._secret):
+            raise AssertionError("This target's webhook signing secret is not known to the suite.")
+        return sign(event, secret or self._secret, timestamp=timestamp)
+
+    @staticmethod
+    def tampered(delivery: SignedEvent, **intent_changes: Any) -> SignedEvent:
+        """The same signature over content someone changed on the way."""
+        event = copy.deepcopy(delivery.event)
+        event["data"]["object"].update(intent_changes)
+        payload = json.dumps(event, separators=(",", ":")).encode()
+        return SignedEvent(event, payload, delivery.header)
+
+    def unhandled_kind(self) -> SignedEvent:
+        customer = {"id": f"cus_{uuid.uuid4().hex[:14]}", "object": "customer", "email": None}
+        event = payment_intent_event("customer.created", customer)
+        return self.signed(event)
+
+    def try_deliver(self, delivery: SignedEvent, with_signature: bool = True) -> httpx.Response:
+        self._on_delivery(delivery.event["id"])
+        headers = {"Content-Type": "application/json"}
+        if with_signature:
+            headers["Stripe-Signature"] = delivery.header
+        return self._api.request(
+            "POST", paths.PAYMENT_EVENTS, content=delivery.payload, headers=headers
+        )
+
+    def deliver(self, delivery: SignedEvent) -> None:
+        insist(self.try_deliver(delivery), 200, f"acknowledge the {delivery.event['type']} event")
+
+
+def succeeded(intent: dict[str, Any], amount: int | None = None) -> dict[str, Any]:
+    """The provider's intent once the card was charged (for `amount`, default the whole)."""
+    paid = copy.deepcopy(intent)
+    paid.update(status="succeeded", amount_received=intent["amount"] if amount is None else amount)
+    return paid
+
+
+def failed(intent: dict[str, Any]) -> dict[str, Any]:
+    declined = copy.deepcopy(intent)
+    declined.update(
+        status="requires_payment_method",
+        last_payment_error={"code": "card_declined", "message": "Your card was declined."},
+    )
+    return declined
+
+
+class WalletDriver(ShownAs):
+    shown_as = "wallet driver"
+
+    def __init__(
+        self,
+        api: ApiClient,
+        payments: Callable[[], PaymentProviderFake],
+        events: PaymentEventsDriver,
+    ) -> None:
+        self._api = api
+        self._payments = payments  # the fake, programmed only when a scenario needs it
+        self.events = events
+        self._numbers_service: ApiClient | None = None
+
+    def buy_numbers_through(self, service: ApiClient) -> None:
+        """Send phone number requests to another deployment of the platform."""
+        self._numbers_service = service
+
+    # -- balance, summary, ledger --------------------------------------------------------
+
+    def try_wallet(self, account: Account) -> httpx.Response:
+        return self._api.request("GET", paths.WALLET, token=account.token)
+
+    def wallet(self, account: Account) -> dict[str, int]:
+        return insist(self.try_wallet(account), 200, "show the wallet")
+
+    def balance(self, account: Account) -> int:
+        return self.wallet(account)["balance_pence"]
+
+    def try_ledger_page(self, account: Account, limit: Any, offset: Any) -> httpx.Response:
+        params = {"limit": limit, "offset": offset}
+        return self._api.request("GET", paths.WALLET_LEDGER, token=account.token, params=params)
+
+    def ledger_page(self, account: Account, limit: int, offset: int) -> dict[str, Any]:
+        return insist(self.try_ledger_page(account, limit, offset), 200, "show the ledger")
+
+    # -- spending ------------------------------------------------------------------------
+
+    def try_spend(self, account: Account, amount: Any, description: str) -> httpx.Response:
+        body = {"amount_pence": amount, "description": description}
+        return self._api.request("POST", paths.WALLET_CHARGES, token=account.token, json=body)
+
+    def spend(self, account: Account, amount: int, description: str) -> int:
+        answer = insist(self.try_spend(account, amount, description), 201, f"take {amount}p")
+        return answer["balance_pence"]
+
+    def spend_at_once(
+        self, account: Account, amounts: list[int], description: str
+    ) -> list[httpx.Response]:
+        bodies = [{"amount_pence": amount, "description": description} for amount in amounts]
+        return self._api.request_together(
+            "POST", paths.WALLET_CHARGES, len(bodies), token=account.token, bodies=bodies
+        )
+
+    # -- top-ups -------------------------------------------------------------------------
+
+    def try_top_up(self, account: Account, amount: Any) -> httpx.Response:
+        body = {"amount_pence": amount}
+        return self._api.request("POST", paths.WALLET_TOP_UPS, token=account.token, json=body)
+
+    def top_up(self, account: Account, amount: int) -> TopUp:
+        answer = insist(self.try_top_up(account, amount), 201, f"start a top-up of {amount}p")
+        return TopUp(
+            answer["id"], answer["amount_pence"], self._payments().intent_for(answer["id"])
+        )
+
+    def payment_succeeded(self, top_up: TopUp, **event_fields: Any) -> SignedEvent:
+        event = payment_intent_event(
+            "payment_intent.succeeded", succeeded(top_up.intent), **event_fields
+        )
+        return self.events.signed(event)
+
+    def payment_failed(self, top_up: TopUp) -> SignedEvent:
+        event = payment_intent_event("payment_intent.payment_failed", failed(top_up.intent))
+        return self.events.signed(event)
+
+    def fund(self, account: Account, amount: int) -> TopUp:
+        """The real path: the merchant tops up, the provider takes the card payment and tells
+        the platform with its signed event; then the wallet must show the money."""
+        if not self._payments().planned:
+            self._payments().accepts_payment_intents()
+        before = self.balance(account)
+        top_up = self.top_up(account, amount)
+        self.events.deliver(self.payment_succeeded(top_up))
+        after = self.balance(account)
+        if after != before + amount:
+            raise AssertionError(
+                f"Expected a paid top-up of {amount}p to bring the wallet from {before}p to "
+                f"{before + amount}p, but it shows {after}p."
+            )
+        return top_up
+
+    # -- the dedicated phone number ------------------------------------------------------
+
+    def _numbers_api(self) -> ApiClient:
+        return self._numbers_service or self._api
+
+    def try_provision_number(self, account: Account) -> httpx.Response:
+        return self._numbers_api().request(
+            "POST", paths.ONBOARDING_PROVISION_NUMBER, token=account.token
+        )
+
+    def provision_number(self, account: Account) -> str:
+        answer = insist(self.try_provision_number(account), 200, "provide a phone number")
+        return answer["phone_number"]
+
+    def provision_numbers_at_once(self, account: Account, count: int) -> list[httpx.Response]:
+        return self._numbers_api().request_together(
+            "POST", paths.ONBOARDING_PROVISION_NUMBER, count, token=account.token
+        )

@@ -1,0 +1,86 @@
+"""The telephony provider's fake: sells UK numbers in its real API's shape (Twilio's REST API)."""
+
+from __future__ import annotations
+
+import json
+import re
+import time
+import uuid
+
+import requests
+import responses
+
+from support.providers.credentials import ProviderCredentials
+from support.providers.fakes import ProviderCall, ProviderFakes
+
+E164 = re.compile(r"^\+[1-9][0-9]{7,14}$")
+
+
+class TelephonyProviderFake:
+    """Programmed by intent: it sells numbers (perhaps slowly), is down, or times out."""
+
+    def __init__(self, fakes: ProviderFakes, credentials: ProviderCredentials) -> None:
+        self._fakes = fakes
+        self._api = credentials.telephony_api_url
+        self._buy_url = re.compile(
+            re.escape(f"{self._api}/Accounts/") + r"[^/]*" + re.escape("/IncomingPhoneNumbers.json")
+        )
+        self.sold: list[dict] = []
+        self._plan: str | None = None
+        self._latency = 0.0
+
+    def __repr__(self) -> str:
+        return "<telephony provider fake>"
+
+    def _planned(self, plan: str, answer_after_seconds: float = 0.0) -> None:
+        if self._plan is None:
+            self._fakes.mock.add_callback(
+                responses.POST, self._buy_url, callback=self._answer, content_type=None
+            )
+        self._plan, self._latency = plan, answer_after_seconds
+
+    def sells_numbers(self, answer_after_seconds: float = 0.0) -> None:
+        """Sells a new UK number per purchase (after a moment, when asked to be slow)."""
+        self._planned("sell", answer_after_seconds)
+
+    def is_down(self) -> None:
+        self._planned("down")
+
+    def times_out(self) -> None:
+        self._planned("time out")
+
+    def _answer(self, request: requests.PreparedRequest) -> tuple[int, dict, str]:
+        headers = {"Content-Type": "application/json"}
+        if self._plan == "down":
+            error = {"code": 20500, "message": "Internal Server Error", "status": 500}
+            return 500, headers, json.dumps(error)
+        if self._plan == "time out":
+            raise requests.exceptions.ReadTimeout("the telephony provider did not answer in time")
+        if self._latency:
+            time.sleep(self._latency)  # a real purchase takes a moment
+        sid = f"PN{uuid.uuid4().hex}"
+        number = {
+            "sid": sid,
+            "account_sid": request.url.split("/Accounts/")[1].split("/")[0],
+            "phone_number": f"+4477009{uuid.uuid4().int % 100_000:05d}",
+            "friendly_name": "merchant number",
+            "capabilities": {"voice": True, "sms": True, "mms": False},
+            "status": "in-use",
+            "date_created": time.strftime("%a, %d %b %Y %H:%M:%S +0000", time.gmtime()),
+        }
+        self.sold.append(number)
+        return 201, headers, json.dumps(number)
+
+    def purchase_requests(self) -> list[ProviderCall]:
+        calls = self._fakes.attach("Calls to the telephony provider", self._api)
+        return [c for c in calls if self._buy_url.match(c.url)]
+
+    def expect_purchases(self, count: int) -> list[ProviderCall]:
+        calls = self.purchase_requests()
+        if len(calls) != count:
+            said = "not asked for a number" if count == 0 else f"asked for {count} number(s)"
+            raise AssertionError(
+                f"Expected the telephony provider to be {said}, but it was asked "
+                f"{len(calls)} time(s)."
+            )
+        return calls
