@@ -22,7 +22,7 @@ class Settings:
     redis_url: str
     jwt_secret: str = field(repr=False)
     app_db_role: str = "merchant_app"
-    app_db_password: str = "merchant_app"
+    app_db_password: str = field(default="merchant_app", repr=False)
     token_ttl_seconds: int = 900
     defects: tuple[str, ...] = ()
     db_connect_timeout: float = 10.0

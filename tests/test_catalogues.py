@@ -90,7 +90,7 @@ def test_the_service_and_the_suite_list_the_same_defects():
 
 MACHINERY = re.compile(
     r"\b(GET|POST|PUT|PATCH|DELETE|HTTP|JSON|SQL|API|URL|endpoint|payload|header|status code"
-    r"|(?:returns?|answers?|responds?|with|gets?|status|code)\s+[1-5]\d\d"
+    r"|(?:returns?|answers?|responds?|with|gets?|status|code)\s+[1-5]\d\d(?!\s+(?:credits|pence))"
     r"|/api/|Redis|Postgres|database row|column|table|true|false|null)\b"
 )
 

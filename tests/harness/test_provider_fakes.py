@@ -6,8 +6,11 @@ import pytest
 import requests
 import stripe
 
+from support.providers.credentials import ProviderCredentials
 from support.providers.fakes import ProviderFakes
 from support.providers.payments import PaymentProviderFake
+from support.providers.telephony import TelephonyProviderFake
+from support.redaction import SECRETS
 
 
 @pytest.fixture
@@ -49,3 +52,54 @@ def test_an_unplanned_call_is_named_after_the_scenario(fakes):
         requests.get("https://api.telephony.example/v1/numbers", timeout=1)
     with pytest.raises(AssertionError, match=re.escape("GET https://api.telephony.example/v1/")):
         fakes.expect_nothing_unplanned()
+
+
+def test_a_planned_timeout_is_recorded_as_planned_not_as_unplanned(fakes):
+    PaymentProviderFake(fakes).times_out()
+    with pytest.raises(stripe.APIConnectionError):
+        client().v1.payment_intents.create(params={"amount": 500, "currency": "gbp"})
+    assert len(fakes.calls()) == 1 and fakes.unplanned() == []
+
+
+def test_the_same_idempotency_key_gets_the_same_intent_back(fakes):
+    provider = PaymentProviderFake(fakes)
+    provider.accepts_payment_intents()
+    params = {"amount": 700, "currency": "gbp"}
+    first = client().v1.payment_intents.create(params=params, options={"idempotency_key": "k1"})
+    again = client().v1.payment_intents.create(params=params, options={"idempotency_key": "k1"})
+    other = client().v1.payment_intents.create(params=params, options={"idempotency_key": "k2"})
+    assert first.id == again.id != other.id and len(provider.created) == 2
+
+
+def test_the_telephony_fake_sells_uk_numbers_in_e164_and_can_fail(fakes):
+    credentials = ProviderCredentials.new()
+    telephony = TelephonyProviderFake(fakes, credentials)
+    url = (
+        f"{credentials.telephony_api_url}/Accounts/{credentials.telephony_account_sid}"
+        "/IncomingPhoneNumbers.json"
+    )
+    telephony.sells_numbers()
+    bought = requests.post(url, data={"IsoCountry": "GB"}, timeout=1).json()
+    assert re.fullmatch(r"\+4477009\d{5}", bought["phone_number"]) and bought["sid"].startswith(
+        "PN"
+    )
+    telephony.is_down()
+    assert requests.post(url, data={}, timeout=1).status_code == 500
+    telephony.times_out()
+    with pytest.raises(requests.exceptions.ReadTimeout):
+        requests.post(url, data={}, timeout=1)
+    telephony.expect_purchases(3)
+    with pytest.raises(AssertionError, match="asked for 1 number"):
+        telephony.expect_purchases(1)
+    assert fakes.unplanned() == []
+
+
+def test_provider_credentials_never_show_their_secrets():
+    credentials = ProviderCredentials.new()
+    shown = repr(credentials) + repr(credentials.without_telephony())
+    for secret in (
+        credentials.payments_api_key,
+        credentials.payments_webhook_secret,
+        credentials.telephony_auth_token,
+    ):
+        assert secret not in shown and secret in SECRETS.values()

@@ -24,6 +24,8 @@ def test_defaults_from_a_minimal_environment() -> None:
     assert settings.token_ttl_seconds == 900
     assert settings.defects == ()
     assert settings.db_connect_timeout == 10.0
+    assert settings.payments_api_key == settings.telephony_account_sid == ""
+    assert settings.telephony_api_url == "https://api.twilio.com/2010-04-01"
 
 
 def test_every_variable_is_read() -> None:
@@ -35,8 +37,19 @@ def test_every_variable_is_read() -> None:
             "TOKEN_TTL_SECONDS": "60",
             "DEFECTS": " names_not_trimmed , alg_none_accepted,",
             "DATABASE_CONNECT_TIMEOUT": "2.5",
+            "PAYMENTS_API_KEY": "sk_test_1",
+            "PAYMENTS_WEBHOOK_SECRET": "whsec_1",
+            "TELEPHONY_API_URL": "https://telephony.example/v1",
+            "TELEPHONY_ACCOUNT_SID": "AC1",
+            "TELEPHONY_AUTH_TOKEN": "tok-secret-123",
         }
     )
+    assert (settings.payments_api_key, settings.payments_webhook_secret) == ("sk_test_1", "whsec_1")
+    assert settings.telephony_api_url == "https://telephony.example/v1"
+    assert settings.telephony_account_sid == "AC1"
+    assert settings.telephony_auth_token == "tok-secret-123"
+    for secret in ("sk_test_1", "whsec_1", "tok-secret-123", "x" * 32, "pw'"):
+        assert secret not in repr(settings)
     assert (settings.app_db_role, settings.app_db_password) == ("shop_app", "pw")
     assert settings.token_ttl_seconds == 60
     assert settings.defects == ("names_not_trimmed", "alg_none_accepted")
@@ -56,6 +69,7 @@ def test_every_variable_is_read() -> None:
         ({"APP_DATABASE_ROLE": "Robert'); drop"}, "APP_DATABASE_ROLE must be"),
         ({"DATABASE_CONNECT_TIMEOUT": "-1"}, "DATABASE_CONNECT_TIMEOUT"),
         ({"DEFECTS": "names_not_trimmed,free_money"}, "'free_money'"),
+        ({"TELEPHONY_API_URL": "http://telephony.example"}, "TELEPHONY_API_URL must start"),
     ],
 )
 def test_bad_configuration_is_refused_in_one_sentence(changes: dict, mentions: str) -> None:
