@@ -223,8 +223,8 @@ class ChargeCheckNotAtomic(WalletStore):
 
 
 class DuplicateEventCreditsTwice(PaymentEvents):
-    def _claim(self, event_id: str) -> bool:
-        return True
+    def _seen_before(self, event_id: str) -> bool:
+        return False
 
     def _settle(
         self, org_id: uuid.UUID, top_up_id: uuid.UUID, event: ProviderEvent, paid: int | None

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
 import logging
 import uuid
 from typing import Any
@@ -34,13 +33,11 @@ class PaymentEvents:
         event_id, event_type = event.get("id"), event.get("type")
         if not isinstance(event_id, str) or not isinstance(event_type, str) or not event_id:
             raise ApiError(400, "invalid_request", "The event has no id or type.")
-        if not self._claim(event_id):
+        if self._seen_before(event_id):
             return "duplicate"
-        try:
-            return self._apply(ProviderEvent(event_id, event_type), event)
-        except Exception:
-            self._release(event_id)  # not processed: the provider's retry must be processed
-            raise
+        outcome = self._apply(ProviderEvent(event_id, event_type), event)
+        self._remember(event_id)  # only once its effect is committed
+        return outcome
 
     def _verified(self, payload: bytes, signature: str | None) -> dict[str, Any]:
         try:
@@ -56,22 +53,26 @@ class PaymentEvents:
         except ValueError:
             raise ApiError(400, "invalid_request", "The event is not valid JSON.") from None
 
-    # Redis answers "seen before?" quickly; the database record (written in the same
-    # transaction as the credit) is what makes "once" hold even if Redis forgets.
-    def _claim(self, event_id: str) -> bool:
+    # Redis answers "seen before?" quickly; the database record, written in the same transaction
+    # as the event's effect, is what makes "once" hold (also for two copies arriving at once, or
+    # when Redis forgets). Redis is told only after that transaction commits, so a crash in
+    # between leaves the event to be processed when the provider retries it.
+    def _seen_before(self, event_id: str) -> bool:
         try:
-            return bool(
-                self.cache.set(SEEN_KEY.format(event_id), "1", nx=True, ex=SEEN_TTL_SECONDS)
-            )
+            return bool(self.cache.exists(SEEN_KEY.format(event_id)))
         except redis.RedisError as error:
             log.warning(
-                "Redis unavailable; relying on the database for event %s: %s", event_id, error
+                "Redis unavailable; the database alone guards event %s: %s", event_id, error
             )
-            return True
+            return False
 
-    def _release(self, event_id: str) -> None:
-        with contextlib.suppress(redis.RedisError):
-            self.cache.delete(SEEN_KEY.format(event_id))
+    def _remember(self, event_id: str) -> None:
+        try:
+            self.cache.set(SEEN_KEY.format(event_id), "1", ex=SEEN_TTL_SECONDS)
+        except redis.RedisError as error:
+            log.warning(
+                "Redis unavailable; event %s noted in the database only: %s", event_id, error
+            )
 
     def _apply(self, event: ProviderEvent, data: dict[str, Any]) -> str:
         if event.type not in SETTLING:
