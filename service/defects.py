@@ -25,7 +25,7 @@ from service.onboarding import Onboarding
 from service.payment_events import PaymentEvents
 from service.phone_numbers import PhoneNumbers
 from service.providers.payments import PaymentIntent, PaymentProvider
-from service.security import TokenService
+from service.security import PasswordHasher, TokenService
 from service.stores.onboarding import CompletionRecord
 from service.stores.wallet import (
     LedgerEntry,
@@ -265,6 +265,46 @@ class MissingCredentialsCharge(PhoneNumbers):
         return None
 
 
+class WrongPasswordAccepted(PasswordHasher):
+    def verify(self, encoded: str, password: str) -> bool:
+        return True
+
+
+class SuccessTreatedAsFailure(PaymentEvents):
+    def _settle(
+        self, org_id: uuid.UUID, top_up_id: uuid.UUID, event: ProviderEvent, paid: int | None
+    ) -> str:
+        return super()._settle(org_id, top_up_id, event, None)
+
+
+class FailedPaymentCredits(PaymentEvents):
+    def _settle(
+        self, org_id: uuid.UUID, top_up_id: uuid.UUID, event: ProviderEvent, paid: int | None
+    ) -> str:
+        if paid is None:
+            with self.store.db.tenant(org_id) as conn:
+                row = conn.execute(
+                    "select amount_pence from top_ups where id = %s", (top_up_id,)
+                ).fetchone()
+            paid = row["amount_pence"]
+        return super()._settle(org_id, top_up_id, event, paid)
+
+
+class FailedTopUpLeftPending(WalletStore):
+    def top_up_failed(self, org_id: uuid.UUID, top_up_id: uuid.UUID) -> None:
+        return None
+
+
+class NumberNotRecorded(WalletStore):
+    def save_phone_number(self, org_id: uuid.UUID, e164: str, provider_reference: str) -> None:
+        return None
+
+
+class ViewerCanSpend(AccessPolicy):
+    def allows(self, role: str, action: Action) -> bool:
+        return action == Action.SPEND_CREDITS or super().allows(role, action)
+
+
 CATALOGUE: dict[str, Defect] = {
     "telemetry_failure_reported": Defect(
         "A failure to save a wizard event is reported to the merchant instead of ignored.",
@@ -397,5 +437,35 @@ CATALOGUE: dict[str, Defect] = {
         "Without telephony credentials the wallet is charged before the request fails.",
         "phone_numbers",
         MissingCredentialsCharge,
+    ),
+    "wrong_password_accepted": Defect(
+        "Signing in with a wrong password works.",
+        "passwords",
+        WrongPasswordAccepted,
+    ),
+    "success_treated_as_failure": Defect(
+        "A payment the provider confirms is recorded as failed and never credited.",
+        "payment_events",
+        SuccessTreatedAsFailure,
+    ),
+    "failed_payment_credits": Defect(
+        "A payment the provider reports as failed is credited as if it had succeeded.",
+        "payment_events",
+        FailedPaymentCredits,
+    ),
+    "failed_top_up_left_pending": Defect(
+        "A top-up the payment provider could not take stays pending instead of failed.",
+        "wallet.store",
+        FailedTopUpLeftPending,
+    ),
+    "number_not_recorded": Defect(
+        "A bought phone number is charged for but not recorded as the merchant's.",
+        "phone_numbers.store",
+        NumberNotRecorded,
+    ),
+    "viewer_can_spend": Defect(
+        "A view-only team member can spend the merchant's credits.",
+        "access",
+        ViewerCanSpend,
     ),
 }

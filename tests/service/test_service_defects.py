@@ -39,6 +39,12 @@ EXPECTED = {
     "no_refund_when_provider_fails",
     "provisioning_race_charges_twice",
     "missing_credentials_charge",
+    "wrong_password_accepted",
+    "success_treated_as_failure",
+    "failed_payment_credits",
+    "failed_top_up_left_pending",
+    "number_not_recorded",
+    "viewer_can_spend",
 }
 COMPONENTS = {field.name for field in dataclasses.fields(Platform)}
 
