@@ -13,7 +13,7 @@ import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from psycopg_pool import ConnectionPool
@@ -245,8 +245,7 @@ class BalanceCheckedAfterProviderCall(PhoneNumbers):
         self._check_configured()
         bought = self._buy(org_id)  # the number is bought first ...
         self._charge(org_id, f"phone_number:{uuid.uuid4()}")  # ... then the balance is checked
-        self.store.save_phone_number(org_id, bought.e164, bought.provider_reference)
-        return PhoneNumber(bought.e164, datetime.now()), True
+        return self.store.save_phone_number(org_id, bought.e164, bought.provider_reference), True
 
 
 class NoRefundWhenProviderFails(PhoneNumbers):
@@ -296,8 +295,10 @@ class FailedTopUpLeftPending(WalletStore):
 
 
 class NumberNotRecorded(WalletStore):
-    def save_phone_number(self, org_id: uuid.UUID, e164: str, provider_reference: str) -> None:
-        return None
+    def save_phone_number(
+        self, org_id: uuid.UUID, e164: str, provider_reference: str
+    ) -> PhoneNumber:
+        return PhoneNumber(e164, datetime.now(UTC))
 
 
 class ViewerCanSpend(AccessPolicy):

@@ -43,7 +43,9 @@ class PhoneNumbers:
             self._charge(org_id, reference)
             try:
                 bought = self._buy(org_id)
-                self.store.save_phone_number(org_id, bought.e164, bought.provider_reference)
+                number = self.store.save_phone_number(
+                    org_id, bought.e164, bought.provider_reference
+                )
             except Exception as error:
                 log.warning("Provisioning a number failed after the charge: %s", error)
                 self._refund(org_id, reference)
@@ -52,7 +54,7 @@ class PhoneNumbers:
                     "provider_error",
                     f"We could not get a phone number from our provider. {NOT_CHARGED}",
                 ) from None
-            return PhoneNumber(bought.e164, self.store.phone_number(org_id).created_at), True
+            return number, True
 
     def _check_configured(self) -> None:
         try:

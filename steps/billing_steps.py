@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import time
+import re
 
 import pytest
 from pytest_bdd import given, parsers, then, when
@@ -10,8 +10,8 @@ from pytest_bdd import given, parsers, then, when
 from support.api import ApiClient
 from support.checks import wallet as checks
 from support.checks.outcomes import Refusal, expect_accepted, expect_refused
-from support.drivers.base import insist
 from support.drivers.wallet import TopUp
+from support.providers.fakes import plan_trouble
 
 # How a product owner writes a top-up amount, and what the merchant's app would send.
 TOP_UP_AMOUNTS = {
@@ -49,10 +49,7 @@ def payments_go_through(payment_provider):
 
 @given(parsers.re(r"the payment provider (?P<trouble>is down|does not answer)"))
 def payment_provider_trouble(payment_provider, trouble):
-    if trouble == "is down":
-        payment_provider.is_down()
-    else:
-        payment_provider.times_out()
+    plan_trouble(payment_provider, trouble)
 
 
 @given(
@@ -87,10 +84,7 @@ def telephony_slow(telephony_provider):
 
 @given(parsers.re(r"the telephony provider (?P<trouble>is down|does not answer)"))
 def telephony_trouble(telephony_provider, trouble):
-    if trouble == "is down":
-        telephony_provider.is_down()
-    else:
-        telephony_provider.times_out()
+    plan_trouble(telephony_provider, trouble)
 
 
 @given("a phone number the telephony provider failed to deliver was refunded")
@@ -140,30 +134,12 @@ def provider_reports_failure(wallet, top_up):
 @when(
     parsers.re(
         r"a payment confirmation (?P<flaw>without a signature|signed with the wrong secret"
-        r"|signed (?P<minutes>\d+) minutes ago|whose content was changed after signing) arrives"
+        r"|signed \d+ minutes ago|whose content was changed after signing) arrives"
     ),
     target_fixture="outcome",
 )
-def confirmation_arrives(wallet, top_up, request, flaw, minutes):
-    event = wallet.payment_succeeded(top_up).event
-    events = wallet.events
-    if flaw == "without a signature":
-        delivery = events.signed(event)
-        request.getfixturevalue("sent_events").append(delivery)
-        return events.try_deliver(delivery, with_signature=False)
-    if flaw == "signed with the wrong secret":
-        delivery = events.signed(event, secret="whsec_not_the_platforms_secret_0123456789")
-    elif minutes is not None:
-        delivery = events.signed(event, timestamp=int(time.time()) - int(minutes) * 60)
-    else:
-        delivery = events.tampered(events.signed(event), amount_received=top_up.amount_pence * 2)
-    request.getfixturevalue("sent_events").append(delivery)
-    return events.try_deliver(delivery)
-
-
-@pytest.fixture
-def sent_events() -> list:
-    return []
+def confirmation_arrives(wallet, top_up, flaw):
+    return wallet.events.try_deliver_flawed(wallet.payment_succeeded(top_up).event, flaw)
 
 
 @when("the payment provider delivers the same confirmation again", target_fixture="outcome")
@@ -204,13 +180,7 @@ def spends_at_once(wallet, merchant, credits, times):
     target_fixture="pages",
 )
 def reads_ledger_in_pages(wallet, merchant, size):
-    pages = []
-    for page in range(50):
-        entries = wallet.ledger_page(merchant, size, page * size)["entries"]
-        if not entries:
-            break
-        pages.append(entries)
-    return pages
+    return wallet.ledger_in_pages(merchant, size)
 
 
 @when(parsers.parse("the merchant asks for the ledger with {request_}"), target_fixture="outcome")
@@ -241,55 +211,27 @@ def asks_for_number_twice(wallet, merchant):
         "with the top-up's idempotency key"
     )
 )
-def provider_asked_for(payment_provider, database, top_up, pence):
+def provider_asked_for(payment_provider, database, merchant, top_up, pence):
     payment_provider.expect_asked_once_for(pence, top_up.idempotency_key)
-    kept = checks.top_up_record(database, top_up.id)["provider_idempotency_key"]
-    if kept != top_up.idempotency_key:
-        raise AssertionError(
-            f"Expected the platform to keep the idempotency key it sent, "
-            f"{top_up.idempotency_key!r}, but it kept {kept!r}."
-        )
+    checks.expect_idempotency_key_kept(database, merchant.organisation_id, top_up.idempotency_key)
 
 
 @then("the payment provider was not asked for any payment")
 def provider_not_asked(payment_provider):
-    asked = payment_provider.intent_requests()
-    if asked:
-        raise AssertionError(
-            f"Expected the payment provider not to be asked for a payment, but it was asked "
-            f"{len(asked)} time(s)."
-        )
+    payment_provider.expect_no_payment_requests()
 
 
 @then(parsers.re(r"the merchant's wallet (?:still )?holds (?P<credits>\d+) credits"))
 def wallet_holds(wallet, database, merchant, credits):
-    expected = int(credits)
-    shown = wallet.balance(merchant)
-    if shown != expected:
-        raise AssertionError(
-            f"Expected the merchant to be shown a balance of {expected} credits, but the "
-            f"wallet shows {shown}."
-        )
-    checks.expect_balance(database, merchant.organisation_id, expected)
+    checks.expect_wallet_holds(wallet, database, merchant, int(credits))
 
 
 @then(
-    parsers.re(r"the ledger shows an? (?P<kind>top-up|charge|refund) of (?P<credits>\d+) credits$")
+    parsers.re(r"the ledger shows an? (?P<kind>top-up|charge|refund) of (?P<credits>\d+) credits")
 )
 def ledger_shows(wallet, database, merchant, kind, credits):
-    wire = kind.replace("-", "_")
-    amount = int(credits) if wire != "charge" else -int(credits)
-    entries = checks.ledger(database, merchant.organisation_id)
-    recorded = [e["amount_pence"] for e in entries]
-    recorded_kind = [e["amount_pence"] for e in entries if e["kind"] == wire]
-    if recorded_kind != [amount]:
-        raise AssertionError(
-            f"Expected the ledger to hold one {kind} of {credits} credits, but its {kind}s are "
-            f"{recorded_kind or 'none'} (all entries: {recorded})."
-        )
-    listed = wallet.ledger_page(merchant, 100, 0)["entries"]
-    if [e["amount_pence"] for e in listed if e["kind"] == wire] != [amount]:
-        raise AssertionError(f"Expected the merchant's ledger listing to show the {kind} as well.")
+    amount = -int(credits) if kind == "charge" else int(credits)
+    checks.expect_ledger_shows(wallet, database, merchant, kind.replace("-", "_"), amount)
 
 
 @then("the ledger shows a charge of 1000 credits followed by a refund of 1000 credits")
@@ -332,9 +274,9 @@ def refused_untrusted(outcome, leaks):
 
 
 @then("the confirmation leaves no record")
-def leaves_no_record(database, cache, sent_events):
-    for delivery in sent_events:
-        checks.expect_event_not_recorded(database, cache, delivery.event["id"])
+def leaves_no_record(database, cache, wallet):
+    delivered = [delivery.event["id"] for delivery in wallet.events.delivered]
+    checks.expect_events_not_recorded(database, cache, delivered)
 
 
 @then("the second delivery is acknowledged")
@@ -359,12 +301,7 @@ def refused_for_credit(outcome, leaks):
 
 @then(parsers.parse("{succeeded:d} charges succeed and the others are refused for lack of credit"))
 def charges_split(outcomes, succeeded):
-    statuses = [response.status_code for response in outcomes]
-    if statuses.count(201) != succeeded or statuses.count(402) != len(statuses) - succeeded:
-        raise AssertionError(
-            f"Expected {succeeded} charges to succeed and {len(statuses) - succeeded} to be "
-            f"refused for lack of credit, but the answers were {sorted(statuses)}."
-        )
+    checks.expect_charges_split(outcomes, succeeded)
 
 
 @then("the ledger adds up to the balance")
@@ -379,24 +316,12 @@ def records_refuse_negative(database, merchant):
 
 @then(parsers.parse("the pages hold {sizes} entries"))
 def pages_hold(pages, sizes):
-    expected = [int(size) for size in sizes.replace(" and ", ", ").split(", ")]
-    found = [len(page) for page in pages]
-    if found != expected:
-        raise AssertionError(f"Expected pages of {expected} entries, but got pages of {found}.")
+    checks.expect_page_sizes(pages, [int(size) for size in re.split(r", | and ", sizes)])
 
 
 @then("every entry appears exactly once, newest first")
 def every_entry_once(database, merchant, pages):
-    listed = [entry["id"] for page in pages for entry in page]
-    recorded = [e["id"] for e in reversed(checks.ledger(database, merchant.organisation_id))]
-    if listed != recorded:
-        repeated = sorted({i for i in listed if listed.count(i) > 1})
-        missing = sorted(set(recorded) - set(listed))
-        raise AssertionError(
-            f"Expected the pages to list all {len(recorded)} entries once each, newest first; "
-            f"repeated: {repeated or 'none'}, missing: {missing or 'none'}, "
-            f"in order: {'yes' if sorted(listed, reverse=True) == listed else 'no'}."
-        )
+    checks.expect_every_entry_once(database, merchant.organisation_id, pages)
 
 
 @then(
@@ -406,45 +331,22 @@ def every_entry_once(database, merchant, pages):
     )
 )
 def summary_shows(wallet, merchant, purchased, spent, refunded, bonus):
-    shown = wallet.wallet(merchant)
-    found = tuple(shown[f"{k}_pence"] for k in ("purchased", "spent", "refunded", "bonus"))
-    if found != (purchased, spent, refunded, bonus):
-        raise AssertionError(
-            f"Expected the summary to show {purchased} purchased, {spent} spent, {refunded} "
-            f"refunded and {bonus} bonus, but it shows {found[0]} purchased, {found[1]} spent, "
-            f"{found[2]} refunded and {found[3]} bonus."
-        )
+    checks.expect_summary(wallet, merchant, purchased, spent, refunded, bonus)
 
 
 @then(parsers.parse("the summary's net equals the balance of {credits:d} credits"))
 def net_equals_balance(wallet, database, merchant, credits):
-    shown = wallet.wallet(merchant)
-    if not shown["net_pence"] == shown["balance_pence"] == credits:
-        raise AssertionError(
-            f"Expected the summary's net and the balance both to be {credits} credits, but the "
-            f"net is {shown['net_pence']} and the balance {shown['balance_pence']}."
-        )
-    checks.expect_balance(database, merchant.organisation_id, credits)
+    checks.expect_net_equals_balance(wallet, database, merchant, credits)
 
 
 @then(parsers.parse("the team member sees a balance of {credits:d} credits"))
 def member_sees_balance(wallet, team_member, credits):
-    shown = wallet.balance(team_member)
-    if shown != credits:
-        raise AssertionError(
-            f"Expected the team member to see a balance of {credits} credits, but saw {shown}."
-        )
+    checks.expect_balance_shown(wallet, team_member, credits, "the team member")
 
 
 @then("the other merchant sees a balance of 0 credits and an empty ledger")
 def other_sees_nothing(wallet, other_merchant):
-    shown = wallet.wallet(other_merchant)
-    listed = wallet.ledger_page(other_merchant, 100, 0)
-    if shown["balance_pence"] != 0 or shown["purchased_pence"] != 0 or listed["entries"]:
-        raise AssertionError(
-            f"Expected the other merchant to see an empty wallet, but it shows a balance of "
-            f"{shown['balance_pence']} and {len(listed['entries'])} ledger entries."
-        )
+    checks.expect_empty_wallet(wallet, other_merchant)
 
 
 # ---------------------------------------------------------------- Then: the phone number
@@ -452,16 +354,7 @@ def other_sees_nothing(wallet, other_merchant):
 
 @then("the merchant is given a phone number in international format", target_fixture="phone_number")
 def given_number(outcome, telephony_provider):
-    number = insist(outcome, 200, "provide a phone number")["phone_number"]
-    if not checks.E164.match(number or ""):
-        raise AssertionError(f"Expected a number in international (E.164) form, got {number!r}.")
-    sold = [n["phone_number"] for n in telephony_provider.sold]
-    if number not in sold:
-        raise AssertionError(
-            f"Expected the merchant to be given the number the provider sold ({sold}), "
-            f"but was given {number!r}."
-        )
-    return number
+    return checks.expect_number_given(outcome, [n["phone_number"] for n in telephony_provider.sold])
 
 
 @then(parsers.re(r"the telephony provider was asked for (?P<count>\d+) numbers?"))
@@ -476,18 +369,12 @@ def telephony_not_asked(telephony_provider):
 
 @then("the number is recorded as the merchant's")
 def number_recorded(database, merchant, phone_number):
-    recorded = checks.phone_number(database, merchant.organisation_id)
-    if recorded != phone_number:
-        raise AssertionError(
-            f"Expected {phone_number} to be recorded as the merchant's number, found {recorded}."
-        )
+    checks.expect_number_recorded(database, merchant.organisation_id, phone_number)
 
 
 @then("no number is recorded as the merchant's")
 def no_number_recorded(database, merchant):
-    recorded = checks.phone_number(database, merchant.organisation_id)
-    if recorded is not None:
-        raise AssertionError(f"Expected no number for the merchant, but {recorded} is recorded.")
+    checks.expect_number_recorded(database, merchant.organisation_id, None)
 
 
 @then("the merchant is told the number could not be provided and nothing was charged")
@@ -497,13 +384,9 @@ def told_provider_failed(outcome, leaks):
 
 @then("the merchant is given the same number again")
 def same_number_again(outcome, phone_number):
-    number = insist(outcome, 200, "provide the phone number again")["phone_number"]
-    if number != phone_number:
-        raise AssertionError(f"Expected the same number {phone_number} again, got {number}.")
+    checks.expect_same_number([outcome], phone_number)
 
 
 @then("both requests are given the same number")
 def both_same_number(outcomes):
-    numbers = [insist(o, 200, "provide a phone number")["phone_number"] for o in outcomes]
-    if len(set(numbers)) != 1:
-        raise AssertionError(f"Expected both requests to get the same number, got {numbers}.")
+    checks.expect_same_number(outcomes)

@@ -42,9 +42,6 @@ class Database(ShownAs):
         self.connection.execute(statements, params)
         attach_text(f"Database change: {title}", " ".join(statements.split()))
 
-    def attach_note(self, title: str, text: str) -> None:
-        attach_text(title, text)
-
     def change_quietly(self, statements: str, params: Any = None) -> None:
         self.connection.execute(statements, params)
 

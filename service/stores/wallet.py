@@ -282,9 +282,13 @@ class WalletStore:
             ).fetchone()
         return PhoneNumber(**row) if row else None
 
-    def save_phone_number(self, org_id: uuid.UUID, e164: str, provider_reference: str) -> None:
+    def save_phone_number(
+        self, org_id: uuid.UUID, e164: str, provider_reference: str
+    ) -> PhoneNumber:
         with self.db.tenant(org_id) as conn:
-            conn.execute(
-                "insert into phone_numbers (org_id, e164, provider_reference) values (%s, %s, %s)",
+            row = conn.execute(
+                "insert into phone_numbers (org_id, e164, provider_reference)"
+                " values (%s, %s, %s) returning e164, created_at",
                 (org_id, e164, provider_reference),
-            )
+            ).fetchone()
+        return PhoneNumber(**row)

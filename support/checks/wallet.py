@@ -6,10 +6,15 @@ from __future__ import annotations
 import re
 from typing import Any
 
+import httpx
 import psycopg
 
 from support.cache import Cache
 from support.database import Database
+from support.drivers.accounts import Account
+from support.drivers.base import insist
+from support.drivers.wallet import WalletDriver
+from support.evidence import attach_text
 
 # The platform's record of a provider event in Redis (the fast half of "processed once").
 EVENT_SEEN_KEY = "payments:event:{}"
@@ -39,6 +44,105 @@ def expect_balance(database: Database, organisation_id: str, pence: int) -> None
     if found != pence:
         raise AssertionError(
             f"Expected the merchant's wallet to hold {pence}p, but it holds {found}p."
+        )
+
+
+def expect_balance_shown(wallet: WalletDriver, account: Account, pence: int, who: str) -> None:
+    shown = wallet.balance(account)
+    if shown != pence:
+        raise AssertionError(
+            f"Expected {who} to be shown a balance of {pence} credits, but the wallet shows "
+            f"{shown}."
+        )
+
+
+def expect_wallet_holds(
+    wallet: WalletDriver, database: Database, account: Account, pence: int
+) -> None:
+    """What the merchant is shown and what the database holds are both `pence`."""
+    expect_balance_shown(wallet, account, pence, "the merchant")
+    expect_balance(database, account.organisation_id, pence)
+
+
+def expect_ledger_shows(
+    wallet: WalletDriver, database: Database, account: Account, kind: str, amount: int
+) -> None:
+    """Exactly one entry of this kind, of this signed amount, recorded and listed."""
+    entries = ledger(database, account.organisation_id)
+    of_kind = [e["amount_pence"] for e in entries if e["kind"] == kind]
+    named = kind.replace("_", "-")
+    if of_kind != [amount]:
+        raise AssertionError(
+            f"Expected the ledger to hold one {named} of {abs(amount)} credits, but its "
+            f"{named}s are {of_kind or 'none'} (all entries: {kinds(entries)})."
+        )
+    listed = wallet.ledger_page(account, 100, 0)["entries"]
+    if [e["amount_pence"] for e in listed if e["kind"] == kind] != [amount]:
+        raise AssertionError(f"Expected the merchant's ledger listing to show the {named} too.")
+
+
+def expect_charges_split(outcomes: list[httpx.Response], succeeded: int) -> None:
+    statuses = [response.status_code for response in outcomes]
+    if statuses.count(201) != succeeded or statuses.count(402) != len(statuses) - succeeded:
+        raise AssertionError(
+            f"Expected {succeeded} charges to succeed and {len(statuses) - succeeded} to be "
+            f"refused for lack of credit, but the answers were {sorted(statuses)}."
+        )
+
+
+def expect_page_sizes(pages: list[list[dict]], expected: list[int]) -> None:
+    found = [len(page) for page in pages]
+    if found != expected:
+        raise AssertionError(f"Expected pages of {expected} entries, but got pages of {found}.")
+
+
+def expect_every_entry_once(
+    database: Database, organisation_id: str, pages: list[list[dict]]
+) -> None:
+    listed = [entry["id"] for page in pages for entry in page]
+    recorded = [e["id"] for e in reversed(ledger(database, organisation_id))]
+    if listed != recorded:
+        repeated = sorted({i for i in listed if listed.count(i) > 1})
+        missing = sorted(set(recorded) - set(listed))
+        raise AssertionError(
+            f"Expected the pages to list all {len(recorded)} entries once each, newest first; "
+            f"repeated: {repeated or 'none'}, missing: {missing or 'none'}, "
+            f"in order: {'yes' if sorted(listed, reverse=True) == listed else 'no'}."
+        )
+
+
+def expect_summary(
+    wallet: WalletDriver, account: Account, purchased: int, spent: int, refunded: int, bonus: int
+) -> None:
+    shown = wallet.wallet(account)
+    found = tuple(shown[f"{k}_pence"] for k in ("purchased", "spent", "refunded", "bonus"))
+    if found != (purchased, spent, refunded, bonus):
+        raise AssertionError(
+            f"Expected the summary to show {purchased} purchased, {spent} spent, {refunded} "
+            f"refunded and {bonus} bonus, but it shows {found[0]} purchased, {found[1]} spent, "
+            f"{found[2]} refunded and {found[3]} bonus."
+        )
+
+
+def expect_net_equals_balance(
+    wallet: WalletDriver, database: Database, account: Account, pence: int
+) -> None:
+    shown = wallet.wallet(account)
+    if not shown["net_pence"] == shown["balance_pence"] == pence:
+        raise AssertionError(
+            f"Expected the summary's net and the balance both to be {pence} credits, but the "
+            f"net is {shown['net_pence']} and the balance {shown['balance_pence']}."
+        )
+    expect_balance(database, account.organisation_id, pence)
+
+
+def expect_empty_wallet(wallet: WalletDriver, account: Account) -> None:
+    shown = wallet.wallet(account)
+    listed = wallet.ledger_page(account, 100, 0)["entries"]
+    if shown["balance_pence"] != 0 or shown["purchased_pence"] != 0 or listed:
+        raise AssertionError(
+            f"Expected the other merchant to see an empty wallet, but it shows a balance of "
+            f"{shown['balance_pence']} and {len(listed)} ledger entries."
         )
 
 
@@ -73,46 +177,68 @@ def expect_new_entries(
         )
 
 
-def top_up_record(database: Database, top_up_id: str) -> dict[str, Any]:
+def only_top_up(database: Database, organisation_id: str) -> dict[str, Any]:
+    """The merchant's one top-up (the scenarios that read it make exactly one)."""
     rows = database.read(
-        "the top-up",
-        "select amount_pence, status, provider_idempotency_key, payment_intent_id, credited_at"
-        " from top_ups where id = %s",
-        (top_up_id,),
+        "the merchant's top-ups",
+        "select id, amount_pence, status, provider_idempotency_key, payment_intent_id,"
+        " credited_at from top_ups where org_id = %s",
+        (organisation_id,),
     )
     if len(rows) != 1:
-        raise AssertionError(
-            f"Expected the platform to keep one record of the top-up, found {len(rows)}."
-        )
+        raise AssertionError(f"Expected the merchant to have one top-up, found {len(rows)}.")
     return rows[0]
 
 
-def expect_event_recorded_once(database: Database, cache: Cache, event_id: str) -> None:
+def expect_only_top_up_status(database: Database, organisation_id: str, status: str) -> None:
+    found = only_top_up(database, organisation_id)["status"]
+    if found != status:
+        raise AssertionError(
+            f"Expected the top-up to be recorded as {status.replace('_', ' ')}, "
+            f"but it is recorded as {found.replace('_', ' ')}."
+        )
+
+
+def expect_idempotency_key_kept(database: Database, organisation_id: str, sent: str) -> None:
+    kept = only_top_up(database, organisation_id)["provider_idempotency_key"]
+    if kept != sent:
+        raise AssertionError(
+            f"Expected the platform to keep the idempotency key it sent, {sent!r}, "
+            f"but it kept {kept!r}."
+        )
+
+
+def _event_records(database: Database, cache: Cache, event_id: str) -> tuple[int, bool]:
+    """(rows in the database, whether Redis notes it) for one provider event."""
     rows = database.read(
         "the platform's record of the provider event",
         "select event_id, event_type, received_at from payment_events where event_id = %s",
         (event_id,),
     )
-    if len(rows) != 1:
-        raise AssertionError(
-            f"Expected the platform's records to hold the provider event once, found {len(rows)}."
-        )
     seen = cache.read("the platform's note of the provider event", EVENT_SEEN_KEY.format(event_id))
-    if seen["value"] is None:
+    return len(rows), seen["value"] is not None
+
+
+def expect_event_recorded_once(database: Database, cache: Cache, event_id: str) -> None:
+    rows, noted = _event_records(database, cache, event_id)
+    if rows != 1:
+        raise AssertionError(
+            f"Expected the platform's records to hold the provider event once, found {rows}."
+        )
+    if not noted:
         raise AssertionError(
             "Expected the platform to note the provider event in Redis, but it has not."
         )
 
 
-def expect_event_not_recorded(database: Database, cache: Cache, event_id: str) -> None:
-    rows = database.read(
-        "the platform's record of the provider event",
-        "select event_id from payment_events where event_id = %s",
-        (event_id,),
-    )
-    seen = cache.read("the platform's note of the provider event", EVENT_SEEN_KEY.format(event_id))
-    if rows or seen["value"] is not None:
-        raise AssertionError("Expected the refused event to leave no record, but it was recorded.")
+def expect_events_not_recorded(database: Database, cache: Cache, event_ids: list[str]) -> None:
+    if not event_ids:
+        raise AssertionError("Expected a refused event to check, but none was delivered.")
+    for event_id in event_ids:
+        if _event_records(database, cache, event_id) != (0, False):
+            raise AssertionError(
+                "Expected the refused event to leave no record, but it was recorded."
+            )
 
 
 def phone_number(database: Database, organisation_id: str) -> str | None:
@@ -124,21 +250,37 @@ def phone_number(database: Database, organisation_id: str) -> str | None:
     return rows[0]["e164"] if rows else None
 
 
-def expect_only_top_up_status(database: Database, organisation_id: str, status: str) -> None:
-    rows = database.read(
-        "the merchant's top-ups",
-        "select id, amount_pence, status, payment_intent_id, credited_at from top_ups"
-        " where org_id = %s",
-        (organisation_id,),
-    )
-    if len(rows) != 1:
-        raise AssertionError(f"Expected the merchant to have one top-up, found {len(rows)}.")
-    found = rows[0]["status"]
-    if found != status:
+def expect_number_recorded(database: Database, organisation_id: str, number: str | None) -> None:
+    """The merchant's recorded number is `number` (None: no number is recorded)."""
+    recorded = phone_number(database, organisation_id)
+    if recorded != number:
+        wanted = f"{number} to be recorded as" if number else "no number recorded as"
+        raise AssertionError(f"Expected {wanted} the merchant's, but found {recorded}.")
+
+
+def numbers_given(outcomes: list[httpx.Response]) -> list[str]:
+    return [insist(o, 200, "provide a phone number")["phone_number"] for o in outcomes]
+
+
+def expect_number_given(outcome: httpx.Response, sold: list[str]) -> str:
+    """A number in E.164 form, and the one the telephony provider sold."""
+    (number,) = numbers_given([outcome])
+    if not E164.match(number or ""):
+        raise AssertionError(f"Expected a number in international (E.164) form, got {number!r}.")
+    if number not in sold:
         raise AssertionError(
-            f"Expected the top-up to be recorded as {status.replace('_', ' ')}, "
-            f"but it is recorded as {found.replace('_', ' ')}."
+            f"Expected the merchant to be given the number the provider sold ({sold}), "
+            f"but was given {number!r}."
         )
+    return number
+
+
+def expect_same_number(outcomes: list[httpx.Response], number: str | None = None) -> None:
+    """Every request got one and the same number (this one, when given)."""
+    given = numbers_given(outcomes)
+    if len(set(given)) != 1 or (number is not None and given[0] != number):
+        wanted = f"the number {number}" if number else "the same number"
+        raise AssertionError(f"Expected every request to get {wanted}, got {given}.")
 
 
 def expect_negative_balance_refused(database: Database, organisation_id: str) -> None:
@@ -151,7 +293,7 @@ def expect_negative_balance_refused(database: Database, organisation_id: str) ->
             if changed != 1:
                 outcome = f"the merchant has no wallet record ({changed} rows)"
     except psycopg.errors.CheckViolation as refusal:
-        database.attach_note(
+        attach_text(
             "The database refused a negative balance",
             f"{statement}\n-> {refusal.diag.message_primary}",
         )

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import copy
 import json
+import re
+import time
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -47,6 +49,7 @@ class PaymentEventsDriver(ShownAs):
         self._api = api
         self._secret = secret
         self._on_delivery = on_delivery  # so the run can forget the events it made up
+        self.delivered: list[SignedEvent] = []
 
     def signed(
         self,
@@ -72,8 +75,24 @@ class PaymentEventsDriver(ShownAs):
         event = payment_intent_event("customer.created", customer)
         return self.signed(event)
 
+    def try_deliver_flawed(self, event: dict[str, Any], flaw: str) -> httpx.Response:
+        """Delivers the event with one of the flaws a product owner names (see FLAWS)."""
+        if flaw == "without a signature":
+            return self.try_deliver(self.signed(event), with_signature=False)
+        if flaw == "signed with the wrong secret":
+            delivery = self.signed(event, secret="whsec_not_the_platforms_secret_0123456789")
+        elif match := re.fullmatch(r"signed (\d+) minutes ago", flaw):
+            delivery = self.signed(event, timestamp=int(time.time()) - int(match[1]) * 60)
+        elif flaw == "whose content was changed after signing":
+            amount = event["data"]["object"]["amount_received"]
+            delivery = self.tampered(self.signed(event), amount_received=amount * 2)
+        else:
+            raise KeyError(f"No event flaw called {flaw!r}.")
+        return self.try_deliver(delivery)
+
     def try_deliver(self, delivery: SignedEvent, with_signature: bool = True) -> httpx.Response:
         self._on_delivery(delivery.event["id"])
+        self.delivered.append(delivery)
         headers = {"Content-Type": "application/json"}
         if with_signature:
             headers["Stripe-Signature"] = delivery.header
@@ -85,10 +104,10 @@ class PaymentEventsDriver(ShownAs):
         insist(self.try_deliver(delivery), 200, f"acknowledge the {delivery.event['type']} event")
 
 
-def succeeded(intent: dict[str, Any], amount: int | None = None) -> dict[str, Any]:
-    """The provider's intent once the card was charged (for `amount`, default the whole)."""
+def succeeded(intent: dict[str, Any]) -> dict[str, Any]:
+    """The provider's intent once the card was charged in full."""
     paid = copy.deepcopy(intent)
-    paid.update(status="succeeded", amount_received=intent["amount"] if amount is None else amount)
+    paid.update(status="succeeded", amount_received=intent["amount"])
     return paid
 
 
@@ -137,6 +156,16 @@ class WalletDriver(ShownAs):
     def ledger_page(self, account: Account, limit: int, offset: int) -> dict[str, Any]:
         return insist(self.try_ledger_page(account, limit, offset), 200, "show the ledger")
 
+    def ledger_in_pages(self, account: Account, size: int, most: int = 50) -> list[list[dict]]:
+        """Every page of `size` entries, read in turn until an empty one."""
+        pages = []
+        for page in range(most):
+            entries = self.ledger_page(account, size, page * size)["entries"]
+            if not entries:
+                break
+            pages.append(entries)
+        return pages
+
     # -- spending ------------------------------------------------------------------------
 
     def try_spend(self, account: Account, amount: Any, description: str) -> httpx.Response:
@@ -167,10 +196,8 @@ class WalletDriver(ShownAs):
             answer["id"], answer["amount_pence"], self._payments().intent_for(answer["id"])
         )
 
-    def payment_succeeded(self, top_up: TopUp, **event_fields: Any) -> SignedEvent:
-        event = payment_intent_event(
-            "payment_intent.succeeded", succeeded(top_up.intent), **event_fields
-        )
+    def payment_succeeded(self, top_up: TopUp) -> SignedEvent:
+        event = payment_intent_event("payment_intent.succeeded", succeeded(top_up.intent))
         return self.events.signed(event)
 
     def payment_failed(self, top_up: TopUp) -> SignedEvent:

@@ -105,3 +105,11 @@ class ProviderFakes:
                 f"The platform called an outside provider in a way this scenario did not plan "
                 f"for: {named}."
             )
+
+
+def plan_trouble(fake: object, trouble: str) -> None:
+    """A provider fake's trouble, as a product owner names it: "is down", "does not answer"."""
+    plans = {"is down": "is_down", "does not answer": "times_out"}
+    if trouble not in plans:
+        raise KeyError(f"No provider trouble called {trouble!r}; known: {', '.join(plans)}.")
+    getattr(fake, plans[trouble])()

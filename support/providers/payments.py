@@ -121,6 +121,14 @@ class PaymentProviderFake:
             f"{top_up_id}, but the provider holds no payment for it."
         )
 
+    def expect_no_payment_requests(self) -> None:
+        asked = self.intent_requests()
+        if asked:
+            raise AssertionError(
+                f"Expected the payment provider not to be asked for a payment, but it was asked "
+                f"{len(asked)} time(s)."
+            )
+
     def intent_requests(self) -> list[ProviderCall]:
         return [
             c
