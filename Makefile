@@ -43,10 +43,10 @@ report: setup
 
 test: setup lint
 	$(PYTEST) tests steps -n auto -p randomly --alluredir=$(RESULTS) --clean-alluredir
-	$(PY) -m support.defect_run
+	$(PY) -m support.proof.defect_run
 
 defects: setup
-	$(PY) -m support.defect_run
+	$(PY) -m support.proof.defect_run
 
 external: setup
 	@test -n "$$DATABASE_URL" -a -n "$$REDIS_URL" || { echo "Set DATABASE_URL and REDIS_URL to running PostgreSQL and Redis servers."; exit 2; }

@@ -5,9 +5,9 @@
 import { readFileSync } from "node:fs";
 import { defineConfig } from "allure";
 
-// The failure categories the harness also writes for Allure 2 (support/report_categories.json).
+// The failure categories the harness also writes for Allure 2 (support/report/categories.json).
 const CATEGORIES = JSON.parse(
-  readFileSync(new URL("./support/report_categories.json", import.meta.url), "utf8"),
+  readFileSync(new URL("./support/report/categories.json", import.meta.url), "utf8"),
 ).map((c) => ({
   name: c.name,
   matchers: {

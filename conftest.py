@@ -1,7 +1,7 @@
 """Loads the harness plugin and the shared step modules for every test under this folder."""
 
 pytest_plugins = [
-    "support.plugin",
+    "support.plugin.hooks",
     "steps.accounts_steps",
     "steps.onboarding_steps",
     "steps.platform_steps",

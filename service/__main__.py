@@ -9,8 +9,8 @@ import sys
 import uvicorn
 
 from service.app import create_app, prepare_database
-from service.db import StartupError
-from service.settings import ConfigurationError, Settings
+from service.core.db import StartupError
+from service.core.settings import ConfigurationError, Settings
 
 
 def main() -> int:

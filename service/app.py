@@ -9,12 +9,12 @@ from starlette.concurrency import run_in_threadpool
 from starlette.types import Receive, Scope, Send
 
 from service.api import auth, health, onboarding, team, wallet, webhooks
-from service.db import StartupError, wait_for_database
+from service.core.db import StartupError, wait_for_database
+from service.core.errors import install_error_handlers
+from service.core.migrate import migrate
+from service.core.settings import Settings
 from service.defects import apply_defects
-from service.errors import install_error_handlers
-from service.migrate import migrate
 from service.platform import Platform, build_platform
-from service.settings import Settings
 
 log = logging.getLogger("service.app")
 

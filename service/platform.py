@@ -6,23 +6,23 @@ from dataclasses import dataclass
 
 import redis
 
-from service.access import AccessPolicy
-from service.accounts import Accounts
-from service.db import Database
-from service.errors import ErrorRenderer
-from service.health import HealthProbe
-from service.onboarding import Onboarding
-from service.payment_events import PaymentEvents
-from service.phone_numbers import PhoneNumbers
+from service.core.db import Database
+from service.core.errors import ErrorRenderer
+from service.core.security import PasswordHasher, TokenService
+from service.core.settings import Settings
+from service.domain.access import AccessPolicy
+from service.domain.accounts import Accounts
+from service.domain.health import HealthProbe
+from service.domain.onboarding import Onboarding
+from service.domain.payment_events import PaymentEvents
+from service.domain.phone_numbers import PhoneNumbers
+from service.domain.team import Team
+from service.domain.wallet import Wallet
 from service.providers.payments import PaymentProvider
 from service.providers.telephony import TelephonyProvider
-from service.security import PasswordHasher, TokenService
-from service.settings import Settings
 from service.stores.accounts import AccountStore
 from service.stores.onboarding import OnboardingStore
 from service.stores.wallet import WalletStore
-from service.team import Team
-from service.wallet import Wallet
 
 
 @dataclass

@@ -6,7 +6,7 @@ import uuid
 
 from pytest_bdd import given, parsers, then, when
 
-from support import tokens
+from support.builders import tokens
 from support.checks import accounts as account_checks
 from support.checks import onboarding as onboarding_checks
 from support.checks import tenancy

@@ -7,9 +7,9 @@ import re
 import pytest
 from pytest_bdd import given, parsers, then, when
 
-from support.api import ApiClient
 from support.checks import wallet as checks
 from support.checks.outcomes import Refusal, expect_accepted, expect_refused
+from support.clients.api import ApiClient
 from support.drivers.wallet import TopUp
 from support.providers.fakes import plan_trouble
 

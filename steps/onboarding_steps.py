@@ -7,7 +7,7 @@ from pytest_bdd import given, parsers, then, when
 from support.checks import onboarding as checks
 from support.checks.outcomes import Refusal, expect_accepted, expect_refused
 from support.drivers.onboarding import wire_name
-from support.mistakes import GARBLED_REPORT
+from support.scenario.mistakes import GARBLED_REPORT
 
 
 @given("the onboarding records cannot be saved")

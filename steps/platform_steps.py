@@ -8,7 +8,7 @@ from pytest_bdd import parsers, then, when
 
 from support.checks.outcomes import expect_plain_refusal
 from support.checks.platform import expect_part_up
-from support.mistakes import MISTAKES
+from support.scenario.mistakes import MISTAKES
 
 PARTS = {"database": "database", "cache": "redis"}
 

@@ -6,8 +6,8 @@ from pathlib import Path
 import pytest
 from gherkin.parser import Parser
 
-from support.allure_tags import PLAIN_TAGS, SEVERITIES
-from support.catalogues import ROOT, defect_expectations, requirements
+from support.plugin.tags import PLAIN_TAGS, SEVERITIES
+from support.proof.catalogues import ROOT, defect_expectations, requirements
 
 FEATURES = sorted((ROOT / "features").glob("*.feature"))
 

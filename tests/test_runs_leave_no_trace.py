@@ -8,8 +8,8 @@ import psycopg
 import pytest
 import redis
 
-from support.catalogues import ROOT
-from support.embedded import start_embedded
+from support.proof.catalogues import ROOT
+from support.target.embedded import start_embedded
 
 
 @pytest.fixture(scope="module")

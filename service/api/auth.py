@@ -8,8 +8,8 @@ from fastapi import APIRouter
 
 from service.api.deps import PlatformDep, PrincipalDep
 from service.api.schemas import LogInBody, SignUpBody
-from service.errors import ApiError
-from service.rules import normalise_email
+from service.core.errors import ApiError
+from service.domain.rules import normalise_email
 
 router = APIRouter(prefix="/api", tags=["accounts"])
 

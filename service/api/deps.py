@@ -8,7 +8,7 @@ from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from starlette.concurrency import run_in_threadpool
 
-from service.access import Principal
+from service.domain.access import Principal
 from service.platform import Platform
 
 _bearer = HTTPBearer(auto_error=False, description="The access token from login.")

@@ -7,9 +7,9 @@ from typing import Any
 
 from fastapi import APIRouter
 
-from service.access import Action
 from service.api.deps import PlatformDep, PrincipalDep
 from service.api.schemas import CompletionBody, EventBody
+from service.domain.access import Action
 
 router = APIRouter(prefix="/api/onboarding", tags=["onboarding"])
 

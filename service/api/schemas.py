@@ -6,7 +6,7 @@ from typing import Annotated, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StrictInt, StrictStr
 
-from service.rules import (
+from service.domain.rules import (
     CHARGE_DESCRIPTION_MAX,
     CHARGE_MAX_PENCE,
     EVENT_NAMES,

@@ -6,9 +6,9 @@ from typing import Any
 
 from fastapi import APIRouter
 
-from service.access import Action
 from service.api.deps import PlatformDep, PrincipalDep
 from service.api.schemas import NewMemberBody
+from service.domain.access import Action
 from service.stores.accounts import User
 
 router = APIRouter(prefix="/api/team", tags=["team"])

@@ -7,10 +7,10 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
 
-from service.access import Action
 from service.api.deps import PlatformDep, PrincipalDep
 from service.api.schemas import ChargeBody, TopUpBody
-from service.rules import LEDGER_PAGE_MAX
+from service.domain.access import Action
+from service.domain.rules import LEDGER_PAGE_MAX
 from service.stores.wallet import Summary
 
 router = APIRouter(prefix="/api/wallet", tags=["wallet"])

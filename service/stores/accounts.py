@@ -8,7 +8,7 @@ from typing import Any
 
 from psycopg import errors
 
-from service.db import Database
+from service.core.db import Database
 
 
 class EmailTaken(Exception):

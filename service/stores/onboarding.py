@@ -6,7 +6,7 @@ import uuid
 from dataclasses import dataclass
 from datetime import datetime
 
-from service.db import Database
+from service.core.db import Database
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,7 @@ from typing import Any
 import psycopg
 from psycopg import errors
 
-from service.db import Database
+from service.core.db import Database
 
 
 @dataclass(frozen=True)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import httpx
 
 from support.checks.outcomes import error_of
-from support.database import Database
+from support.clients.database import Database
 from support.drivers.base import describe
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from support.redaction import SECRETS
+from support.report.redaction import SECRETS
 
 _TRACE = re.compile(r"Traceback \(most recent call last\)|File \"[^\"]+\", line \d+")
 _PATH = re.compile(r"(?:/[\w.-]+){2,}\.py\b|site-packages|/usr/(?:lib|local)/|[A-Z]:\\\\")

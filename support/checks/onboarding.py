@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from support.database import Database
+from support.clients.database import Database
 
 
 def onboarding_record(database: Database, organisation_id: str) -> dict[str, Any]:

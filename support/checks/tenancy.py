@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from support.database import Database
-from support.evidence import attach_json
+from support.clients.database import Database
+from support.report.evidence import attach_json
 
 SERVICE_APPLICATION_NAME = "merchant-platform"
 

@@ -9,12 +9,12 @@ from typing import Any
 import httpx
 import psycopg
 
-from support.cache import Cache
-from support.database import Database
+from support.clients.cache import Cache
+from support.clients.database import Database
 from support.drivers.accounts import Account
 from support.drivers.base import insist
 from support.drivers.wallet import WalletDriver
-from support.evidence import attach_text
+from support.report.evidence import attach_text
 
 # The platform's record of a provider event in Redis (the fast half of "processed once").
 EVENT_SEEN_KEY = "payments:event:{}"

@@ -7,11 +7,11 @@ from dataclasses import dataclass, field
 
 import httpx
 
-from support import paths
-from support.api import ApiClient
-from support.builders import AccountDetails
+from support.builders.data import AccountDetails
+from support.clients import paths
+from support.clients.api import ApiClient
 from support.drivers.base import insist
-from support.shown import ShownAs
+from support.report.shown import ShownAs
 
 
 @dataclass

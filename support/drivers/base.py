@@ -6,7 +6,7 @@ from typing import Any
 
 import httpx
 
-from support.redaction import redact_text
+from support.report.redaction import redact_text
 
 
 def describe(response: httpx.Response) -> str:

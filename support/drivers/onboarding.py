@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import httpx
 
-from support import paths
-from support.api import ApiClient
+from support.clients import paths
+from support.clients.api import ApiClient
 from support.drivers.accounts import Account
 from support.drivers.base import insist
-from support.shown import ShownAs
+from support.report.shown import ShownAs
 
 # The wizard's activities as a product owner names them, and as the platform receives them.
 WIZARD_ACTIVITIES = {

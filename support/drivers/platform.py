@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import httpx
 
-from support import paths
-from support.api import ApiClient
-from support.shown import ShownAs
+from support.clients import paths
+from support.clients.api import ApiClient
+from support.report.shown import ShownAs
 
 
 class PlatformDriver(ShownAs):

@@ -14,13 +14,13 @@ from typing import Any
 
 import httpx
 
-from support import paths
-from support.api import ApiClient
+from support.clients import paths
+from support.clients.api import ApiClient
 from support.drivers.accounts import Account
 from support.drivers.base import insist
 from support.providers.payments import PaymentProviderFake
-from support.shown import ShownAs
-from support.signing import SignedEvent, payment_intent_event, sign
+from support.providers.signing import SignedEvent, payment_intent_event, sign
+from support.report.shown import ShownAs
 
 
 @dataclass(frozen=True)

@@ -13,8 +13,8 @@ from urllib.parse import parse_qsl
 import requests
 import responses
 
-from support.evidence import attach_json
-from support.redaction import redact_data, redact_headers
+from support.report.evidence import attach_json
+from support.report.redaction import redact_data, redact_headers
 
 
 def form_of(request: requests.PreparedRequest) -> dict[str, str]:

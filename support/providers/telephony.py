@@ -10,8 +10,8 @@ import uuid
 import requests
 import responses
 
-from support.providers.credentials import ProviderCredentials
 from support.providers.fakes import ProviderCall, ProviderFakes
+from support.target.credentials import ProviderCredentials
 
 E164 = re.compile(r"^\+[1-9][0-9]{7,14}$")
 

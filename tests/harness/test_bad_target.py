@@ -8,8 +8,8 @@ import time
 
 import pytest
 
-from support.allure_tags import UnknownTag, apply_tag
-from support.catalogues import ROOT
+from support.plugin.tags import UnknownTag, apply_tag
+from support.proof.catalogues import ROOT
 
 
 def run_suite(*args: str, **env: str) -> tuple[subprocess.CompletedProcess, float]:

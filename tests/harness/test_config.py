@@ -2,7 +2,7 @@
 
 import pytest
 
-from support.config import HarnessError, Mode, resolve
+from support.target.config import HarnessError, Mode, resolve
 
 VARIABLES = ("BASE_URL", "DATABASE_URL", "REDIS_URL", "JWT_SECRET", "TARGET_SAFE_FOR_TESTS")
 

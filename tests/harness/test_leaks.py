@@ -1,7 +1,7 @@
 """The leak finder: what an error message must never show is found; plain sentences pass."""
 
 from support.checks.leaks import LeakContext, find_leaks
-from support.redaction import SECRETS
+from support.report.redaction import SECRETS
 
 SECRETS.add("tok-abcdefghijkl")
 

@@ -6,11 +6,11 @@ import pytest
 import requests
 import stripe
 
-from support.providers.credentials import ProviderCredentials
 from support.providers.fakes import ProviderFakes
 from support.providers.payments import PaymentProviderFake
 from support.providers.telephony import TelephonyProviderFake
-from support.redaction import SECRETS
+from support.report.redaction import SECRETS
+from support.target.credentials import ProviderCredentials
 
 
 @pytest.fixture

@@ -2,8 +2,8 @@
 
 import json
 
-from support.evidence import HttpExchange
-from support.redaction import REDACTED, SECRETS, redact_body, redact_headers, redact_text
+from support.report.evidence import HttpExchange
+from support.report.redaction import REDACTED, SECRETS, redact_body, redact_headers, redact_text
 
 JWT = "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0.c2lnbmF0dXJlLWhlcmU"
 
@@ -66,7 +66,7 @@ def test_an_exchange_renders_without_its_secrets_but_with_a_curl_to_repeat_it():
 
 
 def test_step_arguments_shown_in_the_report_hide_passwords_and_tokens():
-    from support.builders import AccountDetails
+    from support.builders.data import AccountDetails
     from support.drivers.accounts import Account
 
     account = Account("a@example.com", "pass-word-123", "org", "user", "owner", JWT)
@@ -76,7 +76,7 @@ def test_step_arguments_shown_in_the_report_hide_passwords_and_tokens():
 
 
 def test_the_run_audit_names_every_result_file_holding_a_secret(tmp_path):
-    from support.report_setup import leaked_secrets
+    from support.report.results_folder import leaked_secrets
 
     results, secrets_dir = tmp_path / "results", tmp_path / "secrets"
     results.mkdir()

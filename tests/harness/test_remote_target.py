@@ -6,9 +6,9 @@ import sys
 
 import pytest
 
-from support.catalogues import ROOT
-from support.embedded import start_embedded
-from support.inprocess import start_service
+from support.proof.catalogues import ROOT
+from support.target.embedded import start_embedded
+from support.target.inprocess import start_service
 
 
 @pytest.fixture(scope="module")

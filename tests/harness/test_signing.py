@@ -5,7 +5,7 @@ import time
 import pytest
 import stripe
 
-from support.signing import payment_intent_event, sign
+from support.providers.signing import payment_intent_event, sign
 
 SECRET = "whsec_suite_test_secret_0123456789"
 

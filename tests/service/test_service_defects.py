@@ -6,11 +6,11 @@ import dataclasses
 
 import pytest
 
-from service.access import AccessPolicy, Action
+from service.core.errors import INTERNAL_ERROR_MESSAGE, ErrorRenderer
+from service.core.settings import ConfigurationError, Settings
 from service.defects import CATALOGUE, make_faulty
-from service.errors import INTERNAL_ERROR_MESSAGE, ErrorRenderer
+from service.domain.access import AccessPolicy, Action
 from service.platform import Platform
-from service.settings import ConfigurationError, Settings
 
 EXPECTED = {
     "telemetry_failure_reported",

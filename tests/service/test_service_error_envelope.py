@@ -12,11 +12,11 @@ with warnings.catch_warnings():  # Starlette prefers httpx2 for its test client;
     warnings.filterwarnings("ignore", message=".*httpx2.*")
     from fastapi.testclient import TestClient
 
-from service.accounts import unauthorized
 from service.app import create_app
+from service.core.errors import INTERNAL_ERROR_MESSAGE, ErrorRenderer
+from service.core.settings import Settings
 from service.defects import SqlInServerErrors, make_faulty
-from service.errors import INTERNAL_ERROR_MESSAGE, ErrorRenderer
-from service.settings import Settings
+from service.domain.accounts import unauthorized
 
 LEAK = 'relation "users" violates constraint users_email_key at /srv/service/stores.py'
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from service.security import PasswordHasher
+from service.core.security import PasswordHasher
 
 FAST = PasswordHasher(n=2**10)
 

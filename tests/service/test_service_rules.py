@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from service.rules import normalise_email, organisation_name, trim_and_cut
+from service.domain.rules import normalise_email, organisation_name, trim_and_cut
 
 
 @pytest.mark.parametrize(

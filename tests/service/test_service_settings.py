@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from service.settings import ConfigurationError, Settings
+from service.core.settings import ConfigurationError, Settings
 
 GOOD = {
     "DATABASE_URL": "postgresql://owner@localhost/merchant",

@@ -10,7 +10,7 @@ import uuid
 import jwt
 import pytest
 
-from service.security import InvalidToken, TokenService
+from service.core.security import InvalidToken, TokenService
 
 SECRET = "a-test-secret-that-is-long-enough-1234"
 USER, ORG = uuid.uuid4(), uuid.uuid4()

@@ -8,7 +8,7 @@ import pytest
 from pydantic import ValidationError
 
 from service.api.schemas import CompletionBody, EventBody, NewMemberBody, SignUpBody
-from service.validation_messages import describe_validation_errors
+from service.api.validation_messages import describe_validation_errors
 
 FORBIDDEN = [
     "event_name",

@@ -1,0 +1,1 @@
+"""The service's foundation: settings, database access, migrations, the error shape, security."""

@@ -1,0 +1,151 @@
+"""Connections: a pool as the plain application role, tenant-scoped transactions, owner access."""
+
+from __future__ import annotations
+
+import threading
+import time
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+import psycopg
+from psycopg.conninfo import conninfo_to_dict, make_conninfo
+from psycopg.rows import dict_row
+from psycopg_pool import ConnectionPool, PoolTimeout
+
+from service.core.settings import Settings
+
+APPLICATION_NAME = "merchant-platform"
+
+
+class StartupError(Exception):
+    """The service cannot start; the message is one sentence saying why."""
+
+
+def describe_target(url: str) -> str:
+    """host:port/dbname of a database URL, with no user or password, for messages."""
+    try:
+        params = conninfo_to_dict(url)
+    except psycopg.ProgrammingError:
+        return "the configured database"
+    host = params.get("host") or "localhost"
+    port = params.get("port") or "5432"
+    return f"{host}:{port}/{params.get('dbname') or params.get('user') or ''}"
+
+
+def owner_conninfo(settings: Settings, application_name: str = APPLICATION_NAME) -> str:
+    return make_conninfo(
+        settings.database_url, application_name=application_name, connect_timeout=3
+    )
+
+
+def app_conninfo(settings: Settings) -> str:
+    return make_conninfo(
+        settings.database_url,
+        user=settings.app_db_role,
+        password=settings.app_db_password,
+        application_name=APPLICATION_NAME,
+        connect_timeout=3,
+    )
+
+
+def _seconds(value: float) -> str:
+    return f"{value:g} second" + ("" if value == 1 else "s")
+
+
+def wait_for_database(settings: Settings) -> None:
+    """Retry connecting as the schema owner until it works or db_connect_timeout passes."""
+    deadline = time.monotonic() + settings.db_connect_timeout
+    conninfo = owner_conninfo(settings, f"{APPLICATION_NAME}-migrations")
+    while True:
+        try:
+            with psycopg.connect(conninfo, autocommit=True) as conn:
+                conn.execute("select 1")
+            return
+        except psycopg.Error as exc:
+            if time.monotonic() >= deadline:
+                reason = (str(exc).strip().splitlines() or [type(exc).__name__])[0].strip()
+                raise StartupError(
+                    f"The database at {describe_target(settings.database_url)} did not accept "
+                    f"connections within {_seconds(settings.db_connect_timeout)} ({reason})."
+                ) from None
+            time.sleep(0.25)
+
+
+def _pool(conninfo: str, name: str, max_size: int) -> ConnectionPool:
+    return ConnectionPool(
+        conninfo,
+        min_size=1,
+        max_size=max_size,
+        open=False,
+        name=name,
+        timeout=5.0,
+        kwargs={"autocommit": True, "row_factory": dict_row},
+        check=ConnectionPool.check_connection,
+    )
+
+
+class Database:
+    """The service's way into PostgreSQL.
+
+    Normal work goes through `tenant()` (row-level security scoped to one organisation) and
+    `anonymous()` (no organisation: only the login lookup function can see across tenants).
+    `owner()` opens, on first use, a separate pool as the schema owner, which skips row-level
+    security; nothing in the normal request paths uses it.
+    """
+
+    def __init__(self, settings: Settings) -> None:
+        self._settings = settings
+        self._app_pool = _pool(app_conninfo(settings), "merchant-app", max_size=10)
+        self._owner_pool: ConnectionPool | None = None
+        self._owner_lock = threading.Lock()
+
+    def open(self) -> None:
+        try:
+            self._app_pool.open(wait=True, timeout=self._settings.db_connect_timeout)
+        except PoolTimeout:
+            raise StartupError(
+                f"The service could not connect to {describe_target(self._settings.database_url)} "
+                f"as {self._settings.app_db_role!r} within "
+                f"{_seconds(self._settings.db_connect_timeout)}; check APP_DATABASE_PASSWORD "
+                "and the server's authentication rules."
+            ) from None
+
+    def close(self) -> None:
+        self._app_pool.close()
+        if self._owner_pool is not None:
+            self._owner_pool.close()
+
+    def _tenant_pool(self) -> ConnectionPool:
+        return self._app_pool
+
+    def _owner(self) -> ConnectionPool:
+        with self._owner_lock:
+            if self._owner_pool is None:
+                pool = _pool(owner_conninfo(self._settings), "merchant-owner", max_size=4)
+                pool.open(wait=True, timeout=self._settings.db_connect_timeout)
+                self._owner_pool = pool
+            return self._owner_pool
+
+    @contextmanager
+    def tenant(self, org_id: uuid.UUID) -> Iterator[psycopg.Connection]:
+        """One transaction in which row-level security shows only this organisation's rows."""
+        with self._tenant_pool().connection() as conn, conn.transaction():
+            conn.execute("select set_config('app.org_id', %s, true)", (str(org_id),))
+            yield conn
+
+    @contextmanager
+    def anonymous(self) -> Iterator[psycopg.Connection]:
+        """One transaction with no organisation set: tenant tables show nothing."""
+        with self._tenant_pool().connection() as conn, conn.transaction():
+            yield conn
+
+    @contextmanager
+    def owner(self) -> Iterator[psycopg.Connection]:
+        """One transaction as the schema owner (row-level security does not apply)."""
+        with self._owner().connection() as conn, conn.transaction():
+            yield conn
+
+    def ping(self, timeout: float) -> None:
+        with self._app_pool.connection(timeout=timeout) as conn:
+            conn.execute("select 1")

@@ -1,0 +1,1 @@
+"""The platform's rules, one module per capability; they use stores (SQL) and providers."""

@@ -1,0 +1,96 @@
+"""The merchant's dedicated phone number: paid from the wallet, charged atomically."""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from service.core.db import Database
+from service.core.errors import ApiError
+from service.domain.rules import PHONE_NUMBER_PRICE_PENCE
+from service.domain.wallet import too_little_credit
+from service.providers import ProviderNotConfigured
+from service.providers.telephony import BoughtNumber, TelephonyProvider
+from service.stores.wallet import PhoneNumber, WalletStore
+
+log = logging.getLogger("service.domain.phone_numbers")
+
+# Advisory lock class for "this merchant's number is being provisioned" (the second key is
+# the organisation's hash): a racing second request waits, then finds the number.
+PROVISIONING_LOCK = 7_305_120_452
+NOT_CHARGED = "You have not been charged."
+
+
+class PhoneNumbers:
+    def __init__(self, store: WalletStore, telephony: TelephonyProvider, db: Database) -> None:
+        self.store = store
+        self.telephony = telephony
+        self.db = db
+
+    def provision(self, org_id: uuid.UUID) -> tuple[PhoneNumber, bool]:
+        """The merchant's number, bought now (True) or already theirs (False)."""
+        existing = self.store.phone_number(org_id)
+        if existing is not None:
+            return existing, False
+        self._check_configured()
+        with self._exclusive(org_id):
+            existing = self.store.phone_number(org_id)
+            if existing is not None:
+                return existing, False
+            reference = f"phone_number:{uuid.uuid4()}"
+            self._charge(org_id, reference)
+            try:
+                bought = self._buy(org_id)
+                number = self.store.save_phone_number(
+                    org_id, bought.e164, bought.provider_reference
+                )
+            except Exception as error:
+                log.warning("Provisioning a number failed after the charge: %s", error)
+                self._refund(org_id, reference)
+                raise ApiError(
+                    502,
+                    "provider_error",
+                    f"We could not get a phone number from our provider. {NOT_CHARGED}",
+                ) from None
+            return number, True
+
+    def _check_configured(self) -> None:
+        try:
+            self.telephony.check_configured()
+        except ProviderNotConfigured as error:
+            log.error("Phone numbers cannot be provisioned: %s", error)
+            raise ApiError(
+                503,
+                "provider_unavailable",
+                f"Phone numbers are not available right now. {NOT_CHARGED}",
+            ) from None
+
+    @contextmanager
+    def _exclusive(self, org_id: uuid.UUID) -> Iterator[None]:
+        with self.db.tenant(org_id) as conn:
+            conn.execute(
+                "select pg_advisory_xact_lock(%s::int, hashtext(%s))",
+                (PROVISIONING_LOCK % 2**31, str(org_id)),
+            )
+            yield
+
+    def _charge(self, org_id: uuid.UUID, reference: str) -> None:
+        """Checks the balance and takes the price in one step, before any provider call."""
+        balance = self.store.charge(
+            org_id, PHONE_NUMBER_PRICE_PENCE, "Dedicated phone number", reference
+        )
+        if balance is None:
+            raise too_little_credit(PHONE_NUMBER_PRICE_PENCE)
+
+    def _buy(self, org_id: uuid.UUID) -> BoughtNumber:
+        return self.telephony.buy_number(f"merchant {org_id}")
+
+    def _refund(self, org_id: uuid.UUID, reference: str) -> None:
+        self.store.refund(
+            org_id,
+            PHONE_NUMBER_PRICE_PENCE,
+            "Refund: the phone number could not be provisioned",
+            reference,
+        )

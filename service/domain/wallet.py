@@ -1,0 +1,80 @@
+"""The prepaid wallet: balance, ledger, summary, spending, and top-ups paid by card."""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from dataclasses import dataclass
+
+from service.core.errors import ApiError
+from service.providers import ProviderNotConfigured, ProviderRefused, ProviderUnavailable
+from service.providers.payments import PaymentIntent, PaymentProvider
+from service.stores.wallet import LedgerEntry, Summary, TopUp, WalletStore
+
+log = logging.getLogger("service.domain.wallet")
+
+PAYMENTS_UNAVAILABLE = "Card payments are not available right now, so nothing was charged."
+
+
+def too_little_credit(needed: int) -> ApiError:
+    return ApiError(
+        402,
+        "insufficient_funds",
+        f"Your wallet needs at least £{needed / 100:,.2f} for this. Please top it up first.",
+    )
+
+
+@dataclass(frozen=True)
+class StartedTopUp:
+    top_up: TopUp
+    client_secret: str
+
+
+class Wallet:
+    def __init__(self, store: WalletStore, payments: PaymentProvider) -> None:
+        self.store = store
+        self.payments = payments
+
+    def summary(self, org_id: uuid.UUID) -> Summary:
+        return self.store.summary(org_id)
+
+    def ledger(self, org_id: uuid.UUID, limit: int, offset: int) -> tuple[list[LedgerEntry], int]:
+        return self.store.ledger_page(org_id, limit, offset)
+
+    def spend(self, org_id: uuid.UUID, amount: int, description: str) -> int:
+        """Takes credits from the wallet; 402 (and nothing changes) when there are too few."""
+        balance = self.store.charge(org_id, amount, description)
+        if balance is None:
+            raise too_little_credit(amount)
+        return balance
+
+    def top_up(self, org_id: uuid.UUID, amount: int) -> StartedTopUp:
+        """Asks the provider for a payment of exactly `amount` pence. The wallet is credited
+        later, when the provider's signed "payment succeeded" event arrives."""
+        top_up = self.store.new_top_up(org_id, amount)
+        try:
+            intent = self.payments.create_intent(
+                amount,
+                top_up.provider_idempotency_key,
+                {"top_up_id": str(top_up.id), "org_id": str(org_id)},
+            )
+        except ProviderNotConfigured:
+            self.store.top_up_failed(org_id, top_up.id)
+            raise ApiError(503, "provider_unavailable", PAYMENTS_UNAVAILABLE) from None
+        except ProviderRefused as refused:
+            self.store.top_up_failed(org_id, top_up.id)
+            raise ApiError(402, "payment_declined", str(refused)) from None
+        except ProviderUnavailable:
+            self.store.top_up_failed(org_id, top_up.id)
+            raise ApiError(
+                503,
+                "provider_unavailable",
+                "We could not reach our payment provider, so nothing was charged. "
+                "Please try again.",
+            ) from None
+        sent = self.store.top_up_sent(org_id, top_up.id, intent.id)
+        self._intent_created(org_id, sent, intent)
+        return StartedTopUp(sent, intent.client_secret)
+
+    def _intent_created(self, org_id: uuid.UUID, top_up: TopUp, intent: PaymentIntent) -> None:
+        """Nothing is credited here: only the provider's event says the money arrived."""

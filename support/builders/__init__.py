@@ -1,0 +1,1 @@
+"""Building test data: merchants and their details (faker, seeded per scenario), tokens."""

@@ -1,0 +1,92 @@
+"""Test data with defaults you can override; faker (en_GB) seeded per scenario so runs replay."""
+
+from __future__ import annotations
+
+import zlib
+from dataclasses import dataclass, field, replace
+
+from faker import Faker
+
+from support.report.redaction import SECRETS
+
+
+def scenario_seed(run_seed: int, scenario_id: str) -> int:
+    """The same run seed and scenario always give the same data: a failure can be replayed."""
+    return zlib.crc32(f"{run_seed}:{scenario_id}".encode())
+
+
+@dataclass(frozen=True)
+class AccountDetails:
+    email: str
+    password: str | None = field(repr=False)  # the report shows step arguments
+    business_name: str | None = None
+
+    def but(self, **changes: object) -> AccountDetails:
+        return replace(self, **changes)
+
+
+class Builders:
+    def __repr__(self) -> str:
+        return f"<test data, seed {self.seed}>"
+
+    def __init__(self, seed: int) -> None:
+        self.seed = seed
+        self.faker = Faker("en_GB")
+        self.faker.seed_instance(seed)
+        self._made = 0
+
+    def _unique_email(self) -> str:
+        # The seed and a counter make the address unique within a run and across workers;
+        # example.* domains are reserved, so no real person is ever written to.
+        self._made += 1
+        user = self.faker.user_name().replace(".", "")[:20]
+        return f"{user}.{self.seed:08x}.{self._made}@{self.faker.safe_domain_name()}"
+
+    def password(self) -> str:
+        value = self.faker.password(length=16, special_chars=False)
+        SECRETS.add(value)
+        return value
+
+    def merchant(self, **overrides: object) -> AccountDetails:
+        details = AccountDetails(
+            email=self._unique_email(),
+            password=self.password(),
+            business_name=self.faker.company(),
+        )
+        return details.but(**overrides) if overrides else details
+
+    def unusable_sign_up(self, problem: str) -> AccountDetails:
+        """Sign-up details with one named problem; everything else is fine."""
+        usable = self.merchant()
+        problems = {
+            "an email address that is not an address": {"email": "not-an-email-address"},
+            "a password that is too short": {"password": "short"},
+            "no password": {"password": None},
+        }
+        if problem not in problems:
+            raise KeyError(f"No sign-up problem called {problem!r}; known: {', '.join(problems)}.")
+        return usable.but(**problems[problem])
+
+    def team_member(self) -> AccountDetails:
+        return AccountDetails(email=self._unique_email(), password=self.password())
+
+    def business_name(self) -> str:
+        return self.faker.company()
+
+    def category(self) -> str:
+        return self.faker.random_element(
+            ["Flowers and gifts", "Coffee and bakery", "Bicycle repairs", "Bookshop", "Tailoring"]
+        )
+
+    def business_details_of_length(self, name_length: int, category_length: int) -> dict[str, str]:
+        return {
+            "business name": self.text_of_length(name_length),
+            "category": self.text_of_length(category_length),
+        }
+
+    def text_of_length(self, length: int) -> str:
+        text = ""
+        while len(text) < length:
+            text += self.faker.sentence() + " "
+        # Ends on a letter, so that trimming spaces cannot be confused with cutting.
+        return (text[: length - 1] + "x")[:length]

@@ -1,0 +1,50 @@
+"""The suite's own connection to the target's database: reads for checkers, changes for set-up."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import psycopg
+from psycopg.rows import dict_row
+
+from support.report.evidence import attach_rows, attach_text
+from support.report.shown import ShownAs
+
+
+class Database(ShownAs):
+    shown_as = "the target's database"
+
+    """One autocommit connection per test process; every read is attached to the report."""
+
+    def __init__(self, url: str) -> None:
+        self._url = url
+        self._connection: psycopg.Connection | None = None
+
+    @property
+    def connection(self) -> psycopg.Connection:
+        if self._connection is None or self._connection.closed:
+            self._connection = psycopg.connect(
+                self._url, autocommit=True, row_factory=dict_row, connect_timeout=5
+            )
+        return self._connection
+
+    def read(self, title: str, query: str, params: Any = None) -> list[dict[str, Any]]:
+        rows = self.connection.execute(query, params).fetchall()
+        attach_rows(title, query, params, rows)
+        return rows
+
+    def read_quietly(self, query: str, params: Any = None) -> list[dict[str, Any]]:
+        """For bookkeeping outside a scenario step (cleanup, run summaries): nothing attached."""
+        return self.connection.execute(query, params).fetchall()
+
+    def change(self, title: str, statements: str, params: Any = None) -> None:
+        """Set-up the suite makes in the database (a fault, a clean-up), attached as evidence."""
+        self.connection.execute(statements, params)
+        attach_text(f"Database change: {title}", " ".join(statements.split()))
+
+    def change_quietly(self, statements: str, params: Any = None) -> None:
+        self.connection.execute(statements, params)
+
+    def close(self) -> None:
+        if self._connection is not None:
+            self._connection.close()

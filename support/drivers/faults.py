@@ -1,0 +1,74 @@
+"""Makes the target's database fail for one merchant only, and undoes it after the scenario."""
+
+from __future__ import annotations
+
+import uuid
+
+from support.clients.database import Database
+from support.report.shown import ShownAs
+from support.target.cleanup import Cleanup
+
+# Objects the suite creates start with this prefix, so that a crashed run's leftovers are findable.
+PREFIX = "suite_fault_"
+
+
+class StoreFaults(ShownAs):
+    shown_as = "database fault injection"
+
+    def __init__(self, database: Database, cleanup: Cleanup) -> None:
+        self._database = database
+        self._cleanup = cleanup
+
+    def onboarding_writes_fail(self, organisation_id: str) -> None:
+        org = str(uuid.UUID(organisation_id))  # validated: it is written into DDL
+        name = f"{PREFIX}w_{org.replace('-', '')}"
+        self._database.change(
+            "saving onboarding records fails for this merchant only",
+            f"""
+            create function {name}() returns trigger language plpgsql as $$
+            begin
+              raise exception 'fault injected by the acceptance suite into %', tg_table_name;
+            end $$;
+            create trigger {name} before insert or update on onboarding_events
+              for each row when (new.org_id = '{org}') execute function {name}();
+            create trigger {name} before update on organisations
+              for each row when (new.id = '{org}') execute function {name}();
+            """,
+        )
+        self._cleanup.add(
+            "remove the injected write fault",
+            lambda: self._database.change_quietly(
+                f"""
+                drop trigger if exists {name} on onboarding_events;
+                drop trigger if exists {name} on organisations;
+                drop function if exists {name}();
+                """
+            ),
+        )
+
+    def onboarding_reads_fail(self, organisation_id: str) -> None:
+        org = str(uuid.UUID(organisation_id))
+        name = f"{PREFIX}r_{org.replace('-', '')}"
+        # A restrictive policy whose check raises for this merchant's row only: every other
+        # merchant reads as usual. (Superusers and table owners skip policies; the service
+        # must not be one, which another scenario checks.)
+        self._database.change(
+            "reading onboarding records fails for this merchant only",
+            f"""
+            create function {name}() returns boolean language plpgsql volatile as $$
+            begin
+              raise exception 'fault injected by the acceptance suite into organisations';
+            end $$;
+            create policy {name} on organisations as restrictive for select to public
+              using (case when id = '{org}' then {name}() else true end);
+            """,
+        )
+        self._cleanup.add(
+            "remove the injected read fault",
+            lambda: self._database.change_quietly(
+                f"""
+                drop policy if exists {name} on organisations;
+                drop function if exists {name}();
+                """
+            ),
+        )

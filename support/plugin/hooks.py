@@ -1,0 +1,379 @@
+"""The suite's pytest plugin: target options, run state, fixtures, guards and report set-up."""
+
+from __future__ import annotations
+
+import os
+import random
+import shutil
+import sys
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+
+import allure
+import pytest
+
+from support.builders.data import Builders, scenario_seed
+from support.checks.leaks import LeakContext
+from support.clients.api import ApiClient
+from support.clients.cache import Cache
+from support.clients.database import Database
+from support.drivers.accounts import AccountsDriver
+from support.drivers.faults import StoreFaults
+from support.drivers.onboarding import OnboardingDriver
+from support.drivers.platform import PlatformDriver
+from support.drivers.wallet import PaymentEventsDriver, WalletDriver
+from support.plugin.tags import apply_tag
+from support.providers.fakes import ProviderFakes
+from support.providers.payments import PaymentProviderFake
+from support.providers.telephony import TelephonyProviderFake
+from support.report.redaction import SECRETS
+from support.report.results_folder import leaked_secrets, write_environment
+from support.scenario.cast import Cast
+from support.scenario.mistakes import Mistakes
+from support.target import config as target_config
+from support.target import probes
+from support.target.cleanup import Cleanup
+from support.target.config import HarnessError, Mode
+from support.target.run import LiveTarget, RunState, leave_secrets, new_jwt_secret, open_target
+
+RUN = pytest.StashKey[RunState]()
+FAKES = pytest.StashKey[ProviderFakes]()
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    group = parser.getgroup("merchant platform target")
+    group.addoption("--base-url", help="a deployed service to test (env BASE_URL)")
+    group.addoption("--database-url", help="PostgreSQL of the target (env DATABASE_URL)")
+    group.addoption("--redis-url", help="Redis of the target (env REDIS_URL)")
+    group.addoption(
+        "--target-safe-for-tests",
+        action="store_true",
+        help="declare a remote target safe for scenarios that change state "
+        "(env TARGET_SAFE_FOR_TESTS=yes)",
+    )
+    group.addoption("--merchant-seed", type=int, help="replay a run's test data (see the report)")
+    group.addoption(
+        "--defects",
+        default=os.environ.get("SERVICE_DEFECTS", ""),
+        help="comma-separated catalogued defects to switch on in the in-process service",
+    )
+    group.addoption(
+        "--requirement",
+        action="append",
+        default=[],
+        help="run only the scenarios that prove this requirement id (repeatable)",
+    )
+
+
+def _worker_id(config: pytest.Config) -> str | None:
+    workerinput = getattr(config, "workerinput", None)
+    return workerinput["workerid"] if workerinput else None
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    workerinput = getattr(config, "workerinput", None)
+    if workerinput is not None:
+        config.stash[RUN] = RunState.from_json(workerinput["merchant_run"])
+        return
+    try:
+        config.stash[RUN] = _decide_run(config)
+    except HarnessError as error:
+        raise pytest.UsageError(str(error)) from None
+
+
+def _decide_run(config: pytest.Config) -> RunState:
+    settings = target_config.resolve(
+        base_url=config.getoption("--base-url"),
+        database_url=config.getoption("--database-url"),
+        redis_url=config.getoption("--redis-url"),
+        safe_for_tests=config.getoption("--target-safe-for-tests"),
+    )
+    defects = tuple(d.strip() for d in config.getoption("--defects").split(",") if d.strip())
+    if defects and settings.mode is Mode.REMOTE:
+        raise HarnessError("--defects switches defects on in the in-process service only.")
+    if settings.mode is not Mode.EMBEDDED:
+        probes.check_database(settings.database_url)
+        probes.check_redis(settings.redis_url)
+    if settings.mode is Mode.REMOTE:
+        probes.check_service(settings.base_url)
+    seed = config.getoption("--merchant-seed")
+    secrets_dir = tempfile.mkdtemp(prefix="mps-secrets-")
+    config.add_cleanup(lambda: shutil.rmtree(secrets_dir, ignore_errors=True))
+    return RunState(
+        settings=settings,
+        jwt_secret=new_jwt_secret(settings),
+        seed=seed if seed is not None else random.randrange(2**31),
+        defects=defects,
+        secrets_dir=secrets_dir,
+    )
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_configure_node(node) -> None:
+    node.workerinput["merchant_run"] = node.config.stash[RUN].to_json()
+
+
+def pytest_report_header(config: pytest.Config) -> list[str]:
+    state = config.stash[RUN]
+    target = state.settings.base_url or f"reference service in-process ({state.settings.mode})"
+    lines = [f"merchant platform target: {target}; run seed {state.seed}"]
+    if state.defects:
+        lines.append(f"defects switched on: {', '.join(state.defects)}")
+    return lines
+
+
+@pytest.hookimpl(trylast=True)  # after -m and -k deselection: guard what will really run
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    state = config.stash[RUN]
+    wanted = set(config.getoption("--requirement"))
+    if wanted:
+        keep = [i for i in items if {m.args[0] for m in i.iter_markers("requirement")} & wanted]
+        config.hook.pytest_deselected(items=[i for i in items if i not in keep])
+        items[:] = keep
+    if state.settings.mode is not Mode.REMOTE:
+        return
+    changing = [i for i in items if _is_scenario(i) and not i.get_closest_marker("read_only")]
+    if changing and not state.settings.safe_for_tests:
+        raise pytest.UsageError(
+            f"{len(changing)} selected scenarios change the target's state, and "
+            f"{state.settings.base_url} is not declared safe for tests: set "
+            "TARGET_SAFE_FOR_TESTS=yes (or --target-safe-for-tests) for a test deployment, "
+            "or select read-only scenarios with -m read_only."
+        )
+    skip = pytest.mark.skip(
+        reason="programs the outside providers, which needs the service in the test process "
+        "(embedded or external-services mode), not a remote target"
+    )
+    for item in items:
+        if item.get_closest_marker("needs_provider_fakes"):
+            item.add_marker(skip)
+
+
+def _is_scenario(item: pytest.Item) -> bool:
+    # pytest-bdd gives every scenario test this fixture (its example row, empty for plain ones).
+    return "_pytest_bdd_example" in getattr(item, "fixturenames", ())
+
+
+def pytest_bdd_apply_tag(tag: str, function):
+    apply_tag(tag, function)
+    return True
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_bdd_before_scenario(request: pytest.FixtureRequest, feature, scenario) -> None:
+    allure.dynamic.parameter("faker seed", request.getfixturevalue("build").seed, excluded=True)
+    if request.getfixturevalue("target").in_process:
+        # Every scenario runs with the outside providers faked strictly, so that any call
+        # nobody planned (in any scenario) fails it.
+        request.getfixturevalue("providers")
+
+
+def pytest_bdd_after_scenario(request: pytest.FixtureRequest, feature, scenario) -> None:
+    fakes = request.node.stash.get(FAKES, None)
+    if fakes is None or not fakes.calls():
+        return
+    fakes.attach("Calls to outside providers")
+    if sys.exc_info()[0] is None:  # a step already failed: keep its failure as the reason
+        fakes.expect_nothing_unplanned()
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    config = session.config
+    state = config.stash.get(RUN, None)
+    if state is None:
+        return
+    worker = _worker_id(config)
+    if worker is not None:
+        leave_secrets(state, worker)
+        return
+    results = config.getoption("--alluredir", None)
+    if not results:
+        return
+    # Written last: xdist workers clean the results folder when they start.
+    write_environment(Path(results), state)
+    offenders = leaked_secrets(Path(results), Path(state.secrets_dir), SECRETS.values())
+    if offenders:
+        reporter = config.pluginmanager.get_plugin("terminalreporter")
+        message = (
+            f"A secret seen during the run appears in {len(offenders)} report file(s) "
+            f"({', '.join(offenders[:5])}): the report must not be shared until redaction is fixed."
+        )
+        if reporter:
+            reporter.write_line(message, red=True, bold=True)
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED
+
+
+# ---------------------------------------------------------------- fixtures: the run and target
+
+
+@pytest.fixture(scope="session")
+def run_state(pytestconfig: pytest.Config) -> RunState:
+    state = pytestconfig.stash[RUN]
+    SECRETS.add(state.jwt_secret)
+    return state
+
+
+@pytest.fixture(scope="session")
+def target(run_state: RunState) -> Iterator[LiveTarget]:
+    try:
+        live = open_target(run_state)
+    except HarnessError as error:
+        pytest.exit(str(error), returncode=3)
+    yield live
+    live.stop()
+
+
+@pytest.fixture(scope="session")
+def database(target: LiveTarget) -> Iterator[Database]:
+    db = Database(target.database_url)
+    yield db
+    db.close()
+
+
+@pytest.fixture(scope="session")
+def schema_names(database: Database) -> frozenset[str]:
+    """Table names and underscored column names: words no error message may contain."""
+    rows = database.read_quietly(
+        "select table_name as name from information_schema.tables where table_schema = 'public'"
+        " union select column_name from information_schema.columns"
+        " where table_schema = 'public' and column_name like '%\\_%'"
+    )
+    return frozenset(row["name"].lower() for row in rows)
+
+
+# ---------------------------------------------------------------- fixtures: one scenario
+
+
+@pytest.fixture
+def cleanup() -> Iterator[Cleanup]:
+    undo = Cleanup()
+    yield undo
+    undo.run()
+
+
+@pytest.fixture
+def build(request: pytest.FixtureRequest, run_state: RunState) -> Builders:
+    return Builders(scenario_seed(run_state.seed, request.node.nodeid))
+
+
+@pytest.fixture
+def api(target: LiveTarget) -> Iterator[ApiClient]:
+    client = ApiClient(target.base_url)
+    yield client
+    client.close()
+
+
+@pytest.fixture
+def leaks(schema_names: frozenset[str]) -> LeakContext:
+    return LeakContext(schema_names=schema_names)
+
+
+@pytest.fixture
+def accounts(api: ApiClient, database: Database, cleanup: Cleanup) -> AccountsDriver:
+    def remove_when_done(organisation_id: str) -> None:
+        cleanup.add(
+            f"remove merchant {organisation_id}",
+            lambda: database.change_quietly(
+                "delete from organisations where id = %s", (organisation_id,)
+            ),
+        )
+
+    return AccountsDriver(api, on_new_organisation=remove_when_done)
+
+
+@pytest.fixture
+def onboarding(api: ApiClient) -> OnboardingDriver:
+    return OnboardingDriver(api)
+
+
+@pytest.fixture
+def platform(api: ApiClient) -> PlatformDriver:
+    return PlatformDriver(api)
+
+
+@pytest.fixture
+def cast(
+    accounts: AccountsDriver, onboarding: OnboardingDriver, build: Builders, leaks: LeakContext
+) -> Cast:
+    return Cast(accounts, onboarding, build, leaks)
+
+
+@pytest.fixture
+def mistakes(
+    accounts: AccountsDriver,
+    onboarding: OnboardingDriver,
+    platform: PlatformDriver,
+    build: Builders,
+    request: pytest.FixtureRequest,
+) -> Mistakes:
+    return Mistakes(
+        accounts, onboarding, platform, build, lambda: request.getfixturevalue("token_secret")
+    )
+
+
+@pytest.fixture
+def faults(database: Database, cleanup: Cleanup) -> StoreFaults:
+    return StoreFaults(database, cleanup)
+
+
+@pytest.fixture
+def token_secret(run_state: RunState) -> str:
+    if not run_state.jwt_secret:
+        pytest.skip("forging tokens needs the target's signing secret: set JWT_SECRET")
+    return run_state.jwt_secret
+
+
+@pytest.fixture(scope="session")
+def cache(target: LiveTarget) -> Iterator[Cache]:
+    redis_client = Cache(target.redis_url)
+    yield redis_client
+    redis_client.close()
+
+
+@pytest.fixture
+def providers(request: pytest.FixtureRequest) -> Iterator[ProviderFakes]:
+    """The outside providers, faked strictly for one scenario and reset when it ends."""
+    fakes = ProviderFakes()
+    fakes.start()
+    request.node.stash[FAKES] = fakes
+    yield fakes
+    fakes.stop()
+
+
+@pytest.fixture
+def payment_provider(providers: ProviderFakes) -> PaymentProviderFake:
+    return PaymentProviderFake(providers)
+
+
+@pytest.fixture
+def telephony_provider(providers: ProviderFakes, target: LiveTarget) -> TelephonyProviderFake:
+    if target.providers is None:
+        pytest.skip("the telephony provider can be faked only for an in-process service")
+    return TelephonyProviderFake(providers, target.providers)
+
+
+@pytest.fixture
+def payment_events(
+    api: ApiClient, target: LiveTarget, database: Database, cache: Cache, cleanup: Cleanup
+) -> PaymentEventsDriver:
+    def forget(event_id: str) -> None:
+        cleanup.add(
+            f"forget provider event {event_id}",
+            lambda: (
+                database.change_quietly(
+                    "delete from payment_events where event_id = %s", (event_id,)
+                ),
+                cache.forget_quietly(f"payments:event:{event_id}"),
+            ),
+        )
+
+    secret = target.providers.payments_webhook_secret if target.providers else None
+    return PaymentEventsDriver(api, secret, on_delivery=forget)
+
+
+@pytest.fixture
+def wallet(
+    api: ApiClient, payment_events: PaymentEventsDriver, request: pytest.FixtureRequest
+) -> WalletDriver:
+    return WalletDriver(api, lambda: request.getfixturevalue("payment_provider"), payment_events)

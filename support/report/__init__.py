@@ -1,0 +1,1 @@
+"""What reaches the Allure report: evidence attachments, redaction of secrets, results folder."""

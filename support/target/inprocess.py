@@ -1,0 +1,115 @@
+"""Runs the reference service inside the test process (uvicorn in a thread) on a free local port.
+
+In-process is what lets `responses` stand in for the outside providers: the service's outbound
+calls go through `requests` in this very process.
+"""
+
+from __future__ import annotations
+
+import logging
+import socket
+import threading
+import time
+from dataclasses import dataclass
+
+import httpx
+
+from support.target.config import HarnessError
+from support.target.credentials import ProviderCredentials
+
+
+@dataclass
+class RunningService:
+    base_url: str
+    _server: object
+    _thread: threading.Thread
+
+    def stop(self) -> None:
+        self._server.should_exit = True
+        self._thread.join(timeout=10)
+
+
+def start_service(
+    *,
+    database_url: str,
+    redis_url: str,
+    jwt_secret: str,
+    defects: tuple[str, ...] = (),
+    providers: ProviderCredentials | None = None,
+    start_timeout: float = 30.0,
+) -> RunningService:
+    import uvicorn
+
+    from service.app import create_app
+    from service.core.settings import ConfigurationError, Settings
+
+    try:
+        settings = Settings(
+            database_url=database_url,
+            redis_url=redis_url,
+            jwt_secret=jwt_secret,
+            defects=defects,
+            **(providers.as_settings() if providers else {}),
+        )
+        app = create_app(settings)
+    except ConfigurationError as error:
+        raise HarnessError(f"The reference service refused its settings: {error}") from error
+
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.bind(("127.0.0.1", 0))
+    port = sock.getsockname()[1]
+    config = uvicorn.Config(app, log_level="warning", lifespan="on", access_log=False)
+    server = uvicorn.Server(config)
+    startup_errors = _capture_startup_errors()
+    thread = threading.Thread(
+        target=server.run, kwargs={"sockets": [sock]}, name="reference-service", daemon=True
+    )
+    thread.start()
+    base_url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + start_timeout
+    while not server.started:
+        if not thread.is_alive() or time.monotonic() > deadline:
+            server.should_exit = True
+            reason = startup_errors.first() or "it did not report that it had started"
+            raise HarnessError(f"The reference service did not start: {reason.rstrip('.')}.")
+        time.sleep(0.02)
+    logging.getLogger("uvicorn.error").removeHandler(startup_errors)
+    _await_health(base_url, deadline)
+    return RunningService(base_url, server, thread)
+
+
+def _await_health(base_url: str, deadline: float) -> None:
+    last = "no answer"
+    while time.monotonic() < deadline:
+        try:
+            response = httpx.get(f"{base_url}/health", timeout=3)
+            if response.status_code == 200:
+                return
+            last = f"health answered {response.status_code}: {response.text[:200]}"
+        except httpx.HTTPError as error:
+            last = str(error)
+        time.sleep(0.1)
+    raise HarnessError(f"The reference service started but never reported healthy ({last}).")
+
+
+class _StartupErrors(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(level=logging.ERROR)
+        self.messages: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        message = record.getMessage()
+        if record.exc_info and record.exc_info[1] is not None:
+            message = str(record.exc_info[1]) or message
+        self.messages.append(message)
+
+    def first(self) -> str | None:
+        useful = [m for m in self.messages if "Application startup failed" not in m]
+        return (useful or self.messages or [None])[0]
+
+
+def _capture_startup_errors() -> _StartupErrors:
+    handler = _StartupErrors()
+    logging.getLogger("uvicorn.error").addHandler(handler)
+    return handler

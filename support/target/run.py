@@ -1,0 +1,129 @@
+"""The run's shared decisions (target, seed, token secret) and the per-process live target."""
+
+from __future__ import annotations
+
+import atexit
+import json
+import secrets
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+from support.report.redaction import SECRETS
+from support.target.config import HarnessError, Mode, TargetSettings
+from support.target.credentials import ProviderCredentials
+from support.target.embedded import EmbeddedServers, start_embedded
+from support.target.inprocess import RunningService, start_service
+
+
+@dataclass(frozen=True)
+class RunState:
+    """Decided once by the controlling process and handed to every xdist worker."""
+
+    settings: TargetSettings
+    jwt_secret: str | None  # the token signing secret, when the suite knows it
+    seed: int
+    defects: tuple[str, ...]
+    secrets_dir: str  # where each process leaves the secrets it saw, for the report audit
+
+    def to_json(self) -> str:
+        data = asdict(self)
+        data["settings"] = self.settings.to_dict()
+        return json.dumps(data)
+
+    @classmethod
+    def from_json(cls, text: str) -> RunState:
+        data = json.loads(text)
+        data["settings"] = TargetSettings.from_dict(data["settings"])
+        data["defects"] = tuple(data["defects"])
+        return cls(**data)
+
+    @property
+    def runs_service_in_process(self) -> bool:
+        return self.settings.mode is not Mode.REMOTE
+
+
+def new_jwt_secret(settings: TargetSettings) -> str | None:
+    if settings.mode is Mode.REMOTE:
+        return settings.jwt_secret
+    return secrets.token_urlsafe(48)
+
+
+@dataclass
+class LiveTarget:
+    """What this process talks to: the service's URL, its database and its Redis."""
+
+    base_url: str
+    database_url: str
+    redis_url: str
+    in_process: bool
+    providers: ProviderCredentials | None = None  # what the in-process service was given
+    _stops: list = field(default_factory=list)
+    _start_variant: Callable[[ProviderCredentials], RunningService] | None = None
+    _without_telephony: str | None = None
+
+    def stop(self) -> None:
+        while self._stops:
+            self._stops.pop()()
+
+    def without_telephony_credentials(self) -> str:
+        """The URL of a second in-process service on the same database and Redis, deployed
+        without the telephony provider's credentials (started once, on first use)."""
+        if self._start_variant is None or self.providers is None:
+            raise HarnessError("Only an in-process service can be started without credentials.")
+        if self._without_telephony is None:
+            variant = self._start_variant(self.providers.without_telephony())
+            self._stops.append(variant.stop)
+            self._without_telephony = variant.base_url
+        return self._without_telephony
+
+
+def open_target(state: RunState) -> LiveTarget:
+    """Start whatever this process needs (embedded servers, the in-process service) and return
+    where everything is. Called once per test process, on the first scenario that needs it."""
+    settings = state.settings
+    stops: list = []
+    if settings.mode is Mode.REMOTE:
+        return LiveTarget(
+            settings.base_url, settings.database_url, settings.redis_url, in_process=False
+        )
+    if settings.mode is Mode.EMBEDDED:
+        servers: EmbeddedServers = start_embedded()
+        stops.append(servers.stop)
+        database_url, redis_url = servers.database_url, servers.redis_url
+    else:
+        database_url, redis_url = settings.database_url, settings.redis_url
+    providers = ProviderCredentials.new()
+
+    def start(credentials: ProviderCredentials) -> RunningService:
+        return start_service(
+            database_url=database_url,
+            redis_url=redis_url,
+            jwt_secret=state.jwt_secret,
+            defects=state.defects,
+            providers=credentials,
+        )
+
+    try:
+        service = start(providers)
+    except Exception:
+        for stop in reversed(stops):
+            stop()
+        raise
+    stops.append(service.stop)
+    target = LiveTarget(
+        service.base_url,
+        database_url,
+        redis_url,
+        in_process=True,
+        providers=providers,
+        _stops=stops,
+        _start_variant=start,
+    )
+    atexit.register(target.stop)
+    return target
+
+
+def leave_secrets(state: RunState, worker: str) -> None:
+    """Write this process's secrets where the controlling process audits the report for them."""
+    Path(state.secrets_dir, f"{worker}.json").write_text(json.dumps(SECRETS.values()))
