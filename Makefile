@@ -55,6 +55,7 @@ external: setup
 lint: $(VENV)/.installed
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports --no-cache > .lint-imports.log || { cat .lint-imports.log; rm -f .lint-imports.log; exit 1; }; rm -f .lint-imports.log
 
 format: $(VENV)/.installed
 	$(VENV)/bin/ruff check --fix .

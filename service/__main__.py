@@ -19,6 +19,7 @@ def main() -> int:
     )
     try:
         settings = Settings.from_env()
+        app = create_app(settings)
         port = int(os.environ.get("PORT", "8000"))
     except ConfigurationError as exc:
         print(exc, file=sys.stderr)
@@ -31,7 +32,7 @@ def main() -> int:
     except StartupError as exc:
         print(exc, file=sys.stderr)
         return 1
-    uvicorn.run(create_app(settings), host=os.environ.get("HOST", "127.0.0.1"), port=port)
+    uvicorn.run(app, host=os.environ.get("HOST", "127.0.0.1"), port=port)
     return 0
 
 

@@ -9,11 +9,11 @@ from starlette.concurrency import run_in_threadpool
 from starlette.types import Receive, Scope, Send
 
 from service.api import auth, health, onboarding, team, wallet, webhooks
+from service.api.errors import install_error_handlers
 from service.core.db import StartupError, wait_for_database
-from service.core.errors import install_error_handlers
 from service.core.migrate import migrate
 from service.core.settings import Settings
-from service.defects import apply_defects
+from service.defects import apply_defects, check_defect_names
 from service.platform import Platform, build_platform
 
 log = logging.getLogger("service.app")
@@ -86,6 +86,7 @@ def create_app(settings: Settings) -> FastAPI:
         summary="Accounts, tenancy, onboarding, the wallet and its payments, and health of the "
         "multi-tenant merchant platform.",
     )
+    check_defect_names(settings.defects)
     app.settings = settings
     app.state.startup_error = None
     install_error_handlers(app)

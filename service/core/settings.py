@@ -105,15 +105,3 @@ def _validate(settings: Settings) -> None:
         raise ConfigurationError("DATABASE_CONNECT_TIMEOUT must be more than zero seconds.")
     if not settings.telephony_api_url.startswith("https://"):
         raise ConfigurationError("TELEPHONY_API_URL must start with https://.")
-    _validate_defects(settings.defects)
-
-
-def _validate_defects(names: tuple[str, ...]) -> None:
-    from service.defects import CATALOGUE  # late: the catalogue imports the whole service
-
-    unknown = [name for name in names if name not in CATALOGUE]
-    if unknown:
-        raise ConfigurationError(
-            f"Unknown defect {', '.join(repr(n) for n in unknown)} in DEFECTS; "
-            f"the known defects are: {', '.join(sorted(CATALOGUE))}."
-        )

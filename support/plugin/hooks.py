@@ -109,6 +109,17 @@ def _decide_run(config: pytest.Config) -> RunState:
     )
 
 
+def _run_facts(state: RunState) -> dict[str, str]:
+    settings = state.settings
+    return {
+        "Target": settings.mode.value,
+        "Service": settings.base_url or "reference service, started in-process",
+        "Defects switched on": ", ".join(state.defects) or "none",
+        "Run seed": str(state.seed),
+        "Replay with": f"--merchant-seed {state.seed}",
+    }
+
+
 @pytest.hookimpl(optionalhook=True)
 def pytest_configure_node(node) -> None:
     node.workerinput["merchant_run"] = node.config.stash[RUN].to_json()
@@ -191,7 +202,7 @@ def pytest_sessionfinish(session: pytest.Session) -> None:
     if not results:
         return
     # Written last: xdist workers clean the results folder when they start.
-    write_environment(Path(results), state)
+    write_environment(Path(results), _run_facts(state))
     offenders = leaked_secrets(Path(results), Path(state.secrets_dir), SECRETS.values())
     if offenders:
         reporter = config.pluginmanager.get_plugin("terminalreporter")

@@ -20,6 +20,7 @@ from pathlib import Path
 
 from support.proof.catalogues import ROOT, DefectExpectation, defect_expectations
 from support.target.embedded import EmbeddedServers, start_embedded
+from support.target.inprocess import service_defects
 
 
 @dataclass
@@ -34,13 +35,6 @@ class Verdict:
     @property
     def caught(self) -> bool:
         return bool(self.caught_by) and self.problem is None
-
-
-def service_defects() -> dict[str, str]:
-    """Defect name -> one-line summary, as the reference service declares them."""
-    from service.defects import CATALOGUE
-
-    return {name: defect.summary for name, defect in CATALOGUE.items()}
 
 
 def run_one(expectation: DefectExpectation, summary: str, servers: EmbeddedServers) -> Verdict:

@@ -7,22 +7,16 @@ import platform
 from importlib.metadata import version
 from pathlib import Path
 
-from support.target.run import RunState
-
 # One list for both report builders: Allure 2 reads it from the results folder, and Allure 3
 # from allurerc.mjs, which loads this same file.
 CATEGORIES_FILE = Path(__file__).with_name("categories.json")
 
 
-def write_environment(results: Path, state: RunState) -> None:
+def write_environment(results: Path, run_facts: dict[str, str]) -> None:
+    """The run's facts (target, seed, defects...) plus the versions that built the results."""
     results.mkdir(parents=True, exist_ok=True)
-    settings = state.settings
     facts = {
-        "Target": settings.mode.value,
-        "Service": settings.base_url or "reference service, started in-process",
-        "Defects switched on": ", ".join(state.defects) or "none",
-        "Run seed": str(state.seed),
-        "Replay with": f"--merchant-seed {state.seed}",
+        **run_facts,
         "Python": platform.python_version(),
         "pytest-bdd": version("pytest-bdd"),
         "allure-pytest-bdd": version("allure-pytest-bdd"),

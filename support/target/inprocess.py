@@ -1,7 +1,8 @@
 """Runs the reference service inside the test process (uvicorn in a thread) on a free local port.
 
 In-process is what lets `responses` stand in for the outside providers: the service's outbound
-calls go through `requests` in this very process.
+calls go through `requests` in this very process. This is the one file of the suite that imports
+the service (to start it, and to list the defects it can switch on).
 """
 
 from __future__ import annotations
@@ -27,6 +28,13 @@ class RunningService:
     def stop(self) -> None:
         self._server.should_exit = True
         self._thread.join(timeout=10)
+
+
+def service_defects() -> dict[str, str]:
+    """Defect name -> one-line summary, as the reference service declares them."""
+    from service.defects import CATALOGUE
+
+    return {name: defect.summary for name, defect in CATALOGUE.items()}
 
 
 def start_service(

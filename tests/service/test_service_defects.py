@@ -7,8 +7,9 @@ import dataclasses
 import pytest
 
 from service.core.errors import INTERNAL_ERROR_MESSAGE, ErrorRenderer
-from service.core.settings import ConfigurationError, Settings
-from service.defects import CATALOGUE, make_faulty
+from service.core.settings import ConfigurationError
+from service.defects import CATALOGUE, check_defect_names
+from service.defects.base import make_faulty
 from service.domain.access import AccessPolicy, Action
 from service.platform import Platform
 
@@ -64,9 +65,9 @@ def test_each_defect_has_a_one_line_summary_and_targets_one_component(name: str)
 
 
 def test_settings_accept_catalogue_names_and_refuse_others() -> None:
-    Settings("postgresql://x/y", "redis://x", "s" * 32, defects=tuple(sorted(CATALOGUE)))
+    check_defect_names(tuple(sorted(CATALOGUE)))
     with pytest.raises(ConfigurationError):
-        Settings("postgresql://x/y", "redis://x", "s" * 32, defects=("not_a_defect",))
+        check_defect_names(("not_a_defect",))
 
 
 class _Holder:

@@ -15,7 +15,8 @@ with warnings.catch_warnings():  # Starlette prefers httpx2 for its test client;
 from service.app import create_app
 from service.core.errors import INTERNAL_ERROR_MESSAGE, ErrorRenderer
 from service.core.settings import Settings
-from service.defects import SqlInServerErrors, make_faulty
+from service.defects.accounts import SqlInServerErrors
+from service.defects.base import make_faulty
 from service.domain.accounts import unauthorized
 
 LEAK = 'relation "users" violates constraint users_email_key at /srv/service/stores.py'

@@ -1,0 +1,78 @@
+"""Defects of the dedicated phone number: charging, the provider call, refunds, races."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
+
+from service.defects.base import Defect
+from service.domain.phone_numbers import PhoneNumbers
+from service.stores.wallet import (
+    PhoneNumber,
+    WalletStore,
+)
+
+
+class BalanceCheckedAfterProviderCall(PhoneNumbers):
+    def provision(self, org_id: uuid.UUID) -> tuple[PhoneNumber, bool]:
+        existing = self.store.phone_number(org_id)
+        if existing is not None:
+            return existing, False
+        self._check_configured()
+        bought = self._buy(org_id)  # the number is bought first ...
+        self._charge(org_id, f"phone_number:{uuid.uuid4()}")  # ... then the balance is checked
+        return self.store.save_phone_number(org_id, bought.e164, bought.provider_reference), True
+
+
+class NoRefundWhenProviderFails(PhoneNumbers):
+    def _refund(self, org_id: uuid.UUID, reference: str) -> None:
+        return None
+
+
+class ProvisioningRaceChargesTwice(PhoneNumbers):
+    @contextmanager
+    def _exclusive(self, org_id: uuid.UUID) -> Iterator[None]:
+        yield
+
+
+class MissingCredentialsCharge(PhoneNumbers):
+    def _check_configured(self) -> None:
+        return None
+
+
+class NumberNotRecorded(WalletStore):
+    def save_phone_number(
+        self, org_id: uuid.UUID, e164: str, provider_reference: str
+    ) -> PhoneNumber:
+        return PhoneNumber(e164, datetime.now(UTC))
+
+
+DEFECTS: dict[str, Defect] = {
+    "balance_checked_after_provider_call": Defect(
+        "A phone number is bought from the provider before the balance is checked.",
+        "phone_numbers",
+        BalanceCheckedAfterProviderCall,
+    ),
+    "no_refund_when_provider_fails": Defect(
+        "When the telephony provider fails after the charge, the merchant is not refunded.",
+        "phone_numbers",
+        NoRefundWhenProviderFails,
+    ),
+    "provisioning_race_charges_twice": Defect(
+        "Two phone number requests at once both charge the wallet.",
+        "phone_numbers",
+        ProvisioningRaceChargesTwice,
+    ),
+    "missing_credentials_charge": Defect(
+        "Without telephony credentials the wallet is charged before the request fails.",
+        "phone_numbers",
+        MissingCredentialsCharge,
+    ),
+    "number_not_recorded": Defect(
+        "A bought phone number is charged for but not recorded as the merchant's.",
+        "phone_numbers.store",
+        NumberNotRecorded,
+    ),
+}

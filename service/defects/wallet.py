@@ -1,0 +1,199 @@
+"""Defects of the wallet: top-ups, the provider's events, charges, the ledger and summary."""
+
+from __future__ import annotations
+
+import json
+import time
+import uuid
+from typing import Any
+
+from service.defects.base import Defect
+from service.domain.payment_events import PaymentEvents
+from service.domain.wallet import Wallet
+from service.providers.payments import PaymentIntent, PaymentProvider
+from service.stores.wallet import (
+    LedgerEntry,
+    ProviderEvent,
+    Summary,
+    TopUp,
+    WalletStore,
+)
+
+
+class AmountSentInPounds(PaymentProvider):
+    def _intent_params(self, amount_pence: int, metadata: dict[str, str]) -> dict[str, Any]:
+        return {**super()._intent_params(amount_pence, metadata), "amount": amount_pence // 100}
+
+
+class IdempotencyKeyNotSent(PaymentProvider):
+    def _options(self, idempotency_key: str) -> dict[str, Any]:
+        return {}
+
+
+class StaleSignatureAccepted(PaymentProvider):
+    def _tolerance(self) -> int | None:
+        return None
+
+
+class MissingSignatureAccepted(PaymentProvider):
+    def verify_event(self, payload: bytes, signature_header: str | None) -> dict[str, Any]:
+        if not signature_header:
+            return json.loads(payload)
+        return super().verify_event(payload, signature_header)
+
+
+class CreditedOnIntentCreation(Wallet):
+    def _intent_created(self, org_id: uuid.UUID, top_up: TopUp, intent: PaymentIntent) -> None:
+        with self.store.db.tenant(org_id) as conn:
+            self.store.credit(conn, org_id, "top_up", top_up.amount_pence, "Wallet top-up")
+
+
+class LedgerPagesOverlap(Wallet):
+    def ledger(self, org_id: uuid.UUID, limit: int, offset: int) -> tuple[list[LedgerEntry], int]:
+        return super().ledger(org_id, limit, max(0, offset - 1))
+
+
+class SummaryIgnoresRefunds(Wallet):
+    def summary(self, org_id: uuid.UUID) -> Summary:
+        summary = super().summary(org_id)
+        return Summary(summary.purchased, summary.spent, 0, summary.bonus, summary.balance)
+
+
+class ExactBalanceRefused(WalletStore):
+    def charge(
+        self, org_id: uuid.UUID, amount: int, description: str, reference: str | None = None
+    ) -> int | None:
+        if self.balance(org_id) <= amount:
+            return None
+        return super().charge(org_id, amount, description, reference)
+
+
+class ChargeCheckNotAtomic(WalletStore):
+    """Reads the balance, decides, then writes the computed balance: racing charges overwrite
+    each other (the pause stands for the work a real handler does in between)."""
+
+    def charge(
+        self, org_id: uuid.UUID, amount: int, description: str, reference: str | None = None
+    ) -> int | None:
+        balance = self.balance(org_id)
+        if balance < amount:
+            return None
+        time.sleep(0.05)
+        with self.db.tenant(org_id) as conn:
+            self._ensure_wallet(conn, org_id)
+            conn.execute(
+                "update wallets set balance_pence = %s where org_id = %s",
+                (balance - amount, org_id),
+            )
+            self._entry(conn, org_id, "charge", -amount, description, reference)
+        return balance - amount
+
+
+class DuplicateEventCreditsTwice(PaymentEvents):
+    def _seen_before(self, event_id: str) -> bool:
+        return False
+
+    def _settle(
+        self, org_id: uuid.UUID, top_up_id: uuid.UUID, event: ProviderEvent, paid: int | None
+    ) -> str:
+        if paid is None:
+            return super()._settle(org_id, top_up_id, event, paid)
+        with self.store.db.tenant(org_id) as conn:
+            conn.execute("update top_ups set status = 'succeeded' where id = %s", (top_up_id,))
+            self.store.credit(conn, org_id, "top_up", paid, "Wallet top-up by card")
+        return "credited"
+
+
+class SuccessTreatedAsFailure(PaymentEvents):
+    def _settle(
+        self, org_id: uuid.UUID, top_up_id: uuid.UUID, event: ProviderEvent, paid: int | None
+    ) -> str:
+        return super()._settle(org_id, top_up_id, event, None)
+
+
+class FailedPaymentCredits(PaymentEvents):
+    def _settle(
+        self, org_id: uuid.UUID, top_up_id: uuid.UUID, event: ProviderEvent, paid: int | None
+    ) -> str:
+        if paid is None:
+            with self.store.db.tenant(org_id) as conn:
+                row = conn.execute(
+                    "select amount_pence from top_ups where id = %s", (top_up_id,)
+                ).fetchone()
+            paid = row["amount_pence"]
+        return super()._settle(org_id, top_up_id, event, paid)
+
+
+class FailedTopUpLeftPending(WalletStore):
+    def top_up_failed(self, org_id: uuid.UUID, top_up_id: uuid.UUID) -> None:
+        return None
+
+
+DEFECTS: dict[str, Defect] = {
+    "amount_sent_in_pounds": Defect(
+        "A top-up asks the payment provider for pounds instead of pence.",
+        "payments",
+        AmountSentInPounds,
+    ),
+    "idempotency_key_not_sent": Defect(
+        "A top-up's payment is requested without an idempotency key.",
+        "payments",
+        IdempotencyKeyNotSent,
+    ),
+    "stale_signature_accepted": Defect(
+        "Provider events signed long ago are accepted (no replay window).",
+        "payments",
+        StaleSignatureAccepted,
+    ),
+    "missing_signature_accepted": Defect(
+        "Provider events with no signature at all are accepted.",
+        "payments",
+        MissingSignatureAccepted,
+    ),
+    "credited_on_intent_creation": Defect(
+        "The wallet is credited as soon as the payment is requested, before anyone has paid.",
+        "wallet",
+        CreditedOnIntentCreation,
+    ),
+    "ledger_pages_overlap": Defect(
+        "Each page of the ledger repeats the last entry of the page before.",
+        "wallet",
+        LedgerPagesOverlap,
+    ),
+    "summary_ignores_refunds": Defect(
+        "The wallet summary leaves refunds out, so it disagrees with the balance.",
+        "wallet",
+        SummaryIgnoresRefunds,
+    ),
+    "exact_balance_refused": Defect(
+        "Spending exactly the whole balance is refused as too little credit.",
+        "wallet.store",
+        ExactBalanceRefused,
+    ),
+    "charge_check_not_atomic": Defect(
+        "Charges check the balance and write it back separately, so racing charges overwrite "
+        "each other.",
+        "wallet.store",
+        ChargeCheckNotAtomic,
+    ),
+    "duplicate_event_credits_twice": Defect(
+        "The same payment event delivered twice credits the wallet twice.",
+        "payment_events",
+        DuplicateEventCreditsTwice,
+    ),
+    "success_treated_as_failure": Defect(
+        "A payment the provider confirms is recorded as failed and never credited.",
+        "payment_events",
+        SuccessTreatedAsFailure,
+    ),
+    "failed_payment_credits": Defect(
+        "A payment the provider reports as failed is credited as if it had succeeded.",
+        "payment_events",
+        FailedPaymentCredits,
+    ),
+    "failed_top_up_left_pending": Defect(
+        "A top-up the payment provider could not take stays pending instead of failed.",
+        "wallet.store",
+        FailedTopUpLeftPending,
+    ),
+}
