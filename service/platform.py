@@ -57,7 +57,7 @@ def build_platform(settings: Settings) -> Platform:
     cache = redis.Redis.from_url(
         settings.redis_url, socket_timeout=2, socket_connect_timeout=2, health_check_interval=30
     )
-    passwords = PasswordHasher()
+    passwords = PasswordHasher(n=2**settings.password_hash_cost)
     tokens = TokenService(settings.jwt_secret, settings.token_ttl_seconds)
     account_store = AccountStore(db)
     wallet_store = WalletStore(db)

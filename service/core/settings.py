@@ -8,6 +8,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 MIN_SECRET_LENGTH = 32
+PASSWORD_HASH_COST_MIN, PASSWORD_HASH_COST_MAX = 10, 20
 _ROLE_NAME = re.compile(r"^[a-z_][a-z0-9_]{0,62}$")
 _REDIS_SCHEMES = ("redis://", "rediss://", "unix://")
 
@@ -24,6 +25,9 @@ class Settings:
     app_db_role: str = "merchant_app"
     app_db_password: str = field(default="merchant_app", repr=False)
     token_ttl_seconds: int = 900
+    # scrypt's cost as a power of two (N = 2**cost). A deployment keeps the default; test
+    # deployments may lower it (every sign-up and sign-in pays it), never below the floor.
+    password_hash_cost: int = 14
     defects: tuple[str, ...] = ()
     db_connect_timeout: float = 10.0
     # Outside providers. Left empty, the features that need them answer "not available" (and
@@ -53,6 +57,9 @@ class Settings:
             app_db_password=env.get("APP_DATABASE_PASSWORD") or "merchant_app",
             token_ttl_seconds=_number(
                 value("TOKEN_TTL_SECONDS") or "900", "TOKEN_TTL_SECONDS", int
+            ),
+            password_hash_cost=_number(
+                value("PASSWORD_HASH_COST") or "14", "PASSWORD_HASH_COST", int
             ),
             defects=tuple(name.strip() for name in value("DEFECTS").split(",") if name.strip()),
             db_connect_timeout=_number(
@@ -101,6 +108,12 @@ def _validate(settings: Settings) -> None:
         raise ConfigurationError("TOKEN_TTL_SECONDS must be a whole number of seconds.")
     if settings.token_ttl_seconds <= 0:
         raise ConfigurationError("TOKEN_TTL_SECONDS must be more than zero.")
+    if not PASSWORD_HASH_COST_MIN <= settings.password_hash_cost <= PASSWORD_HASH_COST_MAX:
+        raise ConfigurationError(
+            f"PASSWORD_HASH_COST must be from {PASSWORD_HASH_COST_MIN} to "
+            f"{PASSWORD_HASH_COST_MAX} (scrypt's N as a power of two), but it is "
+            f"{settings.password_hash_cost}."
+        )
     if settings.db_connect_timeout <= 0:
         raise ConfigurationError("DATABASE_CONNECT_TIMEOUT must be more than zero seconds.")
     if not settings.telephony_api_url.startswith("https://"):

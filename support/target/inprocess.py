@@ -30,6 +30,9 @@ class RunningService:
         self._thread.join(timeout=10)
 
 
+TEST_PASSWORD_HASH_COST = 10
+
+
 def service_defects() -> dict[str, str]:
     """Defect name -> one-line summary, as the reference service declares them."""
     from service.defects import CATALOGUE
@@ -57,6 +60,9 @@ def start_service(
             redis_url=redis_url,
             jwt_secret=jwt_secret,
             defects=defects,
+            # The suite's own deployment hashes passwords cheaply: every scenario signs
+            # merchants up and in. A real deployment keeps the service's default cost.
+            password_hash_cost=TEST_PASSWORD_HASH_COST,
             **(providers.as_settings() if providers else {}),
         )
         app = create_app(settings)
@@ -65,6 +71,11 @@ def start_service(
 
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    # Accepted connections inherit TCP_NODELAY from the listening socket. uvicorn sets it on the
+    # sockets it binds itself, but not on one handed to it; without it, Nagle's algorithm holds
+    # the response's second small write until the client's delayed acknowledgement arrives, and
+    # every request waits about 40 ms for nothing.
+    sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
     sock.bind(("127.0.0.1", 0))
     port = sock.getsockname()[1]
     config = uvicorn.Config(app, log_level="warning", lifespan="on", access_log=False)

@@ -29,3 +29,15 @@ def test_the_encoding_names_scrypt_and_its_parameters() -> None:
 )
 def test_malformed_hashes_never_verify(encoded: str) -> None:
     assert not FAST.verify(encoded, "anything")
+
+
+def test_a_deployment_hashes_at_the_production_cost_unless_told_otherwise() -> None:
+    from service.core.settings import Settings
+    from service.platform import build_platform
+
+    settings = Settings.from_env(
+        {"DATABASE_URL": "postgresql://x/y", "REDIS_URL": "redis://x", "JWT_SECRET": "s" * 32}
+    )
+    assert settings.password_hash_cost == 14
+    scheme, n, *_ = build_platform(settings).passwords.hash("a password").split("$")
+    assert (scheme, n) == ("scrypt", str(2**14))
