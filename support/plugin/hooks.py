@@ -161,6 +161,12 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
             item.add_marker(skip)
 
 
+def outline_example(item: pytest.Item) -> dict[str, str]:
+    """The example row a Scenario Outline's test runs with (empty for a plain scenario)."""
+    callspec = getattr(item, "callspec", None)
+    return callspec.params.get("_pytest_bdd_example", {}) if callspec else {}
+
+
 def _is_scenario(item: pytest.Item) -> bool:
     # pytest-bdd gives every scenario test this fixture (its example row, empty for plain ones).
     return "_pytest_bdd_example" in getattr(item, "fixturenames", ())
@@ -174,6 +180,12 @@ def pytest_bdd_apply_tag(tag: str, function):
 @pytest.hookimpl(trylast=True)
 def pytest_bdd_before_scenario(request: pytest.FixtureRequest, feature, scenario) -> None:
     allure.dynamic.parameter("faker seed", request.getfixturevalue("build").seed, excluded=True)
+    example = outline_example(request.node)
+    if example:
+        # allure-pytest-bdd names every row of an outline after the scenario alone, so the
+        # report's tree showed six rows of one name; the row's values tell them apart (as they
+        # do in pytest's ids).
+        allure.dynamic.title(f"{scenario.name} [{', '.join(example.values())}]")
     if request.getfixturevalue("target").in_process:
         # Every scenario runs with the outside providers faked strictly, so that any call
         # nobody planned (in any scenario) fails it.
