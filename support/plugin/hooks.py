@@ -29,6 +29,7 @@ from support.providers.payments import PaymentProviderFake
 from support.providers.telephony import TelephonyProviderFake
 from support.report.redaction import SECRETS
 from support.report.results_folder import leaked_secrets, write_environment
+from support.report.titles import outline_example, scenario_title
 from support.scenario.cast import Cast
 from support.scenario.mistakes import Mistakes
 from support.target import config as target_config
@@ -161,12 +162,6 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
             item.add_marker(skip)
 
 
-def outline_example(item: pytest.Item) -> dict[str, str]:
-    """The example row a Scenario Outline's test runs with (empty for a plain scenario)."""
-    callspec = getattr(item, "callspec", None)
-    return callspec.params.get("_pytest_bdd_example", {}) if callspec else {}
-
-
 def _is_scenario(item: pytest.Item) -> bool:
     # pytest-bdd gives every scenario test this fixture (its example row, empty for plain ones).
     return "_pytest_bdd_example" in getattr(item, "fixturenames", ())
@@ -185,7 +180,7 @@ def pytest_bdd_before_scenario(request: pytest.FixtureRequest, feature, scenario
         # allure-pytest-bdd names every row of an outline after the scenario alone, so the
         # report's tree showed six rows of one name; the row's values tell them apart (as they
         # do in pytest's ids).
-        allure.dynamic.title(f"{scenario.name} [{', '.join(example.values())}]")
+        allure.dynamic.title(scenario_title(scenario.name, example))
     if request.getfixturevalue("target").in_process:
         # Every scenario runs with the outside providers faked strictly, so that any call
         # nobody planned (in any scenario) fails it.
@@ -238,7 +233,8 @@ def run_state(pytestconfig: pytest.Config) -> RunState:
 
 
 @pytest.fixture(scope="session")
-def target(run_state: RunState) -> Iterator[LiveTarget]:
+def live_target(run_state: RunState) -> Iterator[LiveTarget]:
+    """What this test process started (or reaches), once: servers, the in-process service."""
     try:
         live = open_target(run_state)
     except HarnessError as error:
@@ -247,9 +243,26 @@ def target(run_state: RunState) -> Iterator[LiveTarget]:
     live.stop()
 
 
+# Autouse, so that `make defects` can parametrise it for every scenario (one defect per
+# scenario, many defects in one process: support/proof/defect_plugin.py).
+@pytest.fixture(autouse=True)
+def defects_switched_on(run_state: RunState) -> tuple[str, ...]:
+    """The defects switched on in the service a scenario talks to (--defects; none by default)."""
+    return run_state.defects
+
+
+@pytest.fixture
+def target(live_target: LiveTarget, defects_switched_on: tuple[str, ...]) -> LiveTarget:
+    """The target a scenario talks to: the process's own, with the scenario's defects on."""
+    try:
+        return live_target.with_defects(defects_switched_on)
+    except HarnessError as error:
+        pytest.exit(str(error), returncode=3)
+
+
 @pytest.fixture(scope="session")
-def database(target: LiveTarget) -> Iterator[Database]:
-    db = Database(target.database_url)
+def database(live_target: LiveTarget) -> Iterator[Database]:
+    db = Database(live_target.database_url)
     yield db
     db.close()
 
@@ -348,8 +361,8 @@ def token_secret(run_state: RunState) -> str:
 
 
 @pytest.fixture(scope="session")
-def cache(target: LiveTarget) -> Iterator[Cache]:
-    redis_client = Cache(target.redis_url)
+def cache(live_target: LiveTarget) -> Iterator[Cache]:
+    redis_client = Cache(live_target.redis_url)
     yield redis_client
     redis_client.close()
 

@@ -15,6 +15,9 @@ from support.target.credentials import ProviderCredentials
 from support.target.embedded import EmbeddedServers, start_embedded
 from support.target.inprocess import RunningService, start_service
 
+# Starts an in-process service with these provider credentials and defects switched on.
+StartService = Callable[[ProviderCredentials, tuple[str, ...]], RunningService]
+
 
 @dataclass(frozen=True)
 class RunState:
@@ -58,21 +61,51 @@ class LiveTarget:
     redis_url: str
     in_process: bool
     providers: ProviderCredentials | None = None  # what the in-process service was given
+    defects: tuple[str, ...] = ()  # switched on in this target's in-process service
     _stops: list = field(default_factory=list)
-    _start_variant: Callable[[ProviderCredentials], RunningService] | None = None
+    _start: StartService | None = None
     _without_telephony: str | None = None
+    _variant: LiveTarget | None = None
 
     def stop(self) -> None:
+        if self._variant is not None:
+            self._variant.stop()
+            self._variant = None
         while self._stops:
             self._stops.pop()()
+
+    def with_defects(self, defects: tuple[str, ...]) -> LiveTarget:
+        """This target, or one on the same database and Redis whose in-process service has
+        these defects switched on instead (`make defects` runs many defects in one process).
+        One such service at a time: asking for other defects stops the previous one."""
+        if defects == self.defects:
+            return self
+        if self._variant is not None and self._variant.defects == defects:
+            return self._variant
+        if self._start is None or self.providers is None:
+            raise HarnessError("Defects can be switched on only in an in-process service.")
+        if self._variant is not None:
+            self._variant.stop()
+        service = self._start(self.providers, defects)
+        self._variant = LiveTarget(
+            service.base_url,
+            self.database_url,
+            self.redis_url,
+            in_process=True,
+            providers=self.providers,
+            defects=defects,
+            _stops=[service.stop],
+            _start=self._start,
+        )
+        return self._variant
 
     def without_telephony_credentials(self) -> str:
         """The URL of a second in-process service on the same database and Redis, deployed
         without the telephony provider's credentials (started once, on first use)."""
-        if self._start_variant is None or self.providers is None:
+        if self._start is None or self.providers is None:
             raise HarnessError("Only an in-process service can be started without credentials.")
         if self._without_telephony is None:
-            variant = self._start_variant(self.providers.without_telephony())
+            variant = self._start(self.providers.without_telephony(), self.defects)
             self._stops.append(variant.stop)
             self._without_telephony = variant.base_url
         return self._without_telephony
@@ -95,17 +128,17 @@ def open_target(state: RunState) -> LiveTarget:
         database_url, redis_url = settings.database_url, settings.redis_url
     providers = ProviderCredentials.new()
 
-    def start(credentials: ProviderCredentials) -> RunningService:
+    def start(credentials: ProviderCredentials, defects: tuple[str, ...]) -> RunningService:
         return start_service(
             database_url=database_url,
             redis_url=redis_url,
             jwt_secret=state.jwt_secret,
-            defects=state.defects,
+            defects=defects,
             providers=credentials,
         )
 
     try:
-        service = start(providers)
+        service = start(providers, state.defects)
     except Exception:
         for stop in reversed(stops):
             stop()
@@ -117,8 +150,9 @@ def open_target(state: RunState) -> LiveTarget:
         redis_url,
         in_process=True,
         providers=providers,
+        defects=state.defects,
         _stops=stops,
-        _start_variant=start,
+        _start=start,
     )
     atexit.register(target.stop)
     return target
