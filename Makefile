@@ -8,7 +8,7 @@ PYTEST := $(PY) -m pytest
 RESULTS := allure-results
 REPORT := allure-report
 
-.PHONY: help setup report features test lint format defects external clean
+.PHONY: help setup report features test lint format defects external clean bench durations shard merged-report
 
 help:
 	@echo "make report    run every scenario against the embedded platform and build the HTML report"
@@ -17,6 +17,10 @@ help:
 	@echo "make defects   prove each catalogued defect of the service is caught by its scenarios"
 	@echo "make external  run every scenario against DATABASE_URL and REDIS_URL (running servers)"
 	@echo "make lint      ruff check and format check"
+	@echo "make bench     time the suite (serial, -n 2, -n auto, Allure, cold start, defects): medians"
+	@echo "make durations refresh .test_durations (how long each scenario takes, for pytest-split)"
+	@echo "make shard SHARD=k SHARDS=n   run the k-th of n equal shards of the scenarios"
+	@echo "make merged-report            build one report from the shards' results in shards/*/"
 
 setup: $(VENV)/.installed node_modules/.installed
 
@@ -60,6 +64,29 @@ lint: $(VENV)/.installed
 format: $(VENV)/.installed
 	$(VENV)/bin/ruff check --fix .
 	$(VENV)/bin/ruff format .
+
+# A few runs of each figure (BENCH_ARGS="--repeats 1" for a quick look; "--only serial").
+bench: setup
+	$(PY) -m support.proof.bench $(BENCH_ARGS)
+
+# Serial, so that each scenario's time is its own; @slow ones are timed too (shards run them).
+durations: setup
+	$(PYTEST) steps -q -p no:randomly --store-durations --clean-durations --durations-path=.test_durations
+
+# One CI machine's share of the scenarios (README, "Split across machines"). least_duration
+# balances by the times in .test_durations and does not depend on the order of collection, so
+# every shard picks the same split even with random order.
+SHARDS ?= 2
+SHARD ?= 1
+shard: setup
+	$(PYTEST) steps -n auto -p randomly --splits $(SHARDS) --group $(SHARD) --splitting-algorithm least_duration --alluredir=$(RESULTS) --clean-alluredir
+
+# The merge job: every shard's results folder, downloaded into shards/<name>/, as one report
+# (with the history that allurerc.mjs keeps).
+merged-report: node_modules/.installed
+	@ls -d shards/*/ >/dev/null 2>&1 || { echo "Put each shard's $(RESULTS) folder in shards/<name>/ first."; exit 2; }
+	npx --no-install allure generate shards/*/ --output $(REPORT) >/dev/null
+	@echo "Report: $(CURDIR)/$(REPORT)/index.html"
 
 clean:
 	rm -rf $(RESULTS) $(REPORT) .pytest_cache .ruff_cache
