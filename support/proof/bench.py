@@ -13,6 +13,7 @@ import argparse
 import json
 import os
 import re
+import resource
 import statistics
 import subprocess
 import sys
@@ -36,6 +37,7 @@ class Figure:
     command: list[str]
     repeats: int
     seconds: list[float] = field(default_factory=list)
+    cpu: list[float] = field(default_factory=list)  # user + system time of the run's processes
     scenarios: int = 0
 
     @property
@@ -60,19 +62,22 @@ def figures(repeats: int, work: Path) -> list[Figure]:
     ]
 
 
-def run(figure: Figure, split_file: Path) -> tuple[float, str]:
+def run(figure: Figure, split_file: Path) -> tuple[float, float, str]:
     command = list(figure.command)
     if "support.proof.bench_plugin" in command:
         command.append(f"--bench-out={split_file}")
     env = {k: v for k, v in os.environ.items() if k not in NOT_INHERITED}
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
     done = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True)
     took = time.perf_counter() - started
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime)
     output = done.stdout + done.stderr
     if done.returncode != 0:
         tail = "\n".join(output.strip().splitlines()[-15:])
         raise SystemExit(f"`{' '.join(command[2:])}` failed (exit {done.returncode}):\n{tail}")
-    return took, output
+    return took, cpu, output
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -99,12 +104,13 @@ def main(argv: list[str] | None = None) -> int:
                     flush=True,
                 )
                 split_file = work / f"split-{done}.json"
-                took, output = run(figure, split_file)
+                took, cpu, output = run(figure, split_file)
                 figure.seconds.append(took)
+                figure.cpu.append(cpu)
                 figure.scenarios = _scenarios(output)
                 if split_file.exists():
                     splits.append({**json.loads(split_file.read_text()), "wall": took})
-                print(f" {took:.1f} s", flush=True)
+                print(f" {took:.1f} s ({cpu:.1f} s of CPU)", flush=True)
         print()
         print(table(chosen, os.cpu_count() or 1, load_before, os.getloadavg()))
         if splits:
@@ -121,7 +127,7 @@ def _scenarios(output: str) -> int:
 
 def table(chosen: list[Figure], cores: int, load_before, load_after) -> str:
     by = {f.name: f for f in chosen}
-    rows = [("figure", "median", "runs", "scenarios", "per second", "target")]
+    rows = [("figure", "median", "runs", "CPU", "scenarios", "per second", "target")]
     targets = {
         "serial": "≥ 9 per second",
         "-n 2": "≥ 15 per second",
@@ -131,9 +137,9 @@ def table(chosen: list[Figure], cores: int, load_before, load_after) -> str:
     for f in chosen:
         rate = f"{f.scenarios / f.median:.1f}" if f.scenarios and f.name != "make defects" else ""
         runs = ", ".join(f"{s:.1f}" for s in f.seconds)
-        rows.append(
-            (f.name, f"{f.median:.1f} s", runs, str(f.scenarios), rate, targets.get(f.name, ""))
-        )
+        cpu = f"{statistics.median(f.cpu):.1f} s"
+        target = targets.get(f.name, "")
+        rows.append((f.name, f"{f.median:.1f} s", runs, cpu, str(f.scenarios), rate, target))
     lines = _columns(rows)
     ratios = []
     if "serial" in by and "-n 2" in by:
@@ -153,7 +159,9 @@ def table(chosen: list[Figure], cores: int, load_before, load_after) -> str:
         )
     footer = [
         f"{cores} cores; load average {load_before[0]:.1f} before, {load_after[0]:.1f} after "
-        "(other work on the machine makes every figure slower)",
+        "(other work on the machine makes every figure slower).",
+        "CPU: user and system time of the suite's own processes (median; not the embedded "
+        "servers), which other work on the machine changes far less than the wall-clock time.",
     ]
     return "\n".join([*lines, "", *ratios, "", *footer])
 
