@@ -15,6 +15,7 @@ PLAIN_TAGS = {
     "critical": "critical",
     "read_only": "read_only",
     "provider_fakes": "needs_provider_fakes",
+    "slow": "slow",
 }
 
 
