@@ -8,7 +8,7 @@ PYTEST := $(PY) -m pytest
 RESULTS := allure-results
 REPORT := allure-report
 
-.PHONY: help setup report features test lint format defects external clean
+.PHONY: help setup report features test lint format defects external clean soak-races
 
 help:
 	@echo "make report    run every scenario against the embedded platform and build the HTML report"
@@ -17,6 +17,7 @@ help:
 	@echo "make defects   prove each catalogued defect of the service is caught by its scenarios"
 	@echo "make external  run every scenario against DATABASE_URL and REDIS_URL (running servers)"
 	@echo "make lint      ruff check and format check"
+	@echo "make soak-races  run the races for the last unit SOAK_TIMES times each (-n 2, random order)"
 
 setup: $(VENV)/.installed node_modules/.installed
 
@@ -63,3 +64,8 @@ format: $(VENV)/.installed
 
 clean:
 	rm -rf $(RESULTS) $(REPORT) .pytest_cache .ruff_cache
+
+# Not part of `make test`: the races for the last unit, many times over, counted.
+SOAK_TIMES ?= 50
+soak-races: setup
+	$(PY) -m support.proof.soak --times $(SOAK_TIMES)
