@@ -102,3 +102,33 @@ Feature: Customers' orders, paid by card, with the stock reserved first
     And the payment provider was asked to charge a card 1 time
     And the merchant has 1 paid order
     And the stock of "MUG-01" is 3
+
+  @req:ORD-6 @severity:normal
+  Scenario: Another merchant's shop may use the same key for its own order
+    Given the merchant's card payments go through
+    And another merchant has signed up
+    And the other merchant sells "MUG-01" at 999 pence with 2 in stock
+    When a customer orders 2 of "MUG-01"
+    And the other merchant's shop sends an order with the same key for 1 of "MUG-01"
+    Then the other merchant's order is paid
+    And the payment provider was asked to charge a card 2 times
+    And the merchant has 1 paid order
+    And the stock of "MUG-01" is 3
+
+  @req:ORD-9 @severity:normal
+  Scenario Outline: An order the shop cannot send is refused and changes nothing
+    Given the merchant's card payments go through
+    When the shop sends an order <flaw>
+    Then the order request is <refusal>
+    And the payment provider was not asked for any payment
+    And the merchant has no orders
+    And the stock of "MUG-01" is 5
+
+    Examples:
+      | flaw                                      | refusal                              |
+      | without an idempotency key                | refused as invalid                   |
+      | for 0 of a product                        | refused as invalid                   |
+      | naming a product twice                    | refused as invalid                   |
+      | with no items                             | refused as invalid                   |
+      | without a card                            | refused as invalid                   |
+      | for a product the merchant does not sell  | refused because it is not found      |

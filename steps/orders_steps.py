@@ -16,6 +16,11 @@ def merchant_sells(orders, merchant, sku, price, stock):
     orders.add_product(merchant, sku, price, stock)
 
 
+@given(parsers.parse('the other merchant sells "{sku}" at {price:d} pence with {stock:d} in stock'))
+def other_merchant_sells(orders, other_merchant, sku, price, stock):
+    orders.add_product(other_merchant, sku, price, stock)
+
+
 @given("the customer's card is declined")
 def card_declined(payment_provider):
     payment_provider.declines_the_card()
@@ -113,6 +118,19 @@ def hold_run_out(cache, database, merchant, placed):
     checks.wait_for_reservation_end(cache, database, merchant.organisation_id, placed.request, 100)
 
 
+@when(parsers.parse("the shop sends an order {flaw}"), target_fixture="outcome")
+def shop_sends_flawed(orders, merchant, flaw):
+    return orders.try_send_flawed(merchant, flaw)
+
+
+@when(
+    parsers.re(rf"the other merchant's shop sends an order with the same key for {BASKET}"),
+    target_fixture="other_placed",
+)
+def other_shop_same_key(orders, other_merchant, placed, items) -> Placed:
+    return orders.send_again(other_merchant, Placed(placed.request), basket(items))
+
+
 @when("the shop sends the same order again", target_fixture="placed")
 def same_order_again(orders, merchant, placed) -> Placed:
     return orders.send_again(merchant, placed)
@@ -149,6 +167,11 @@ def product_exists(outcome, leaks):
     expect_refused(outcome, Refusal.ALREADY_EXISTS, leaks)
 
 
+@then("the other merchant's order is paid")
+def other_order_paid(database, other_merchant, other_placed):
+    checks.expect_paid(other_placed.latest, database, other_merchant)
+
+
 @then("the order is paid")
 def order_is_paid(database, merchant, placed):
     checks.expect_paid(placed.latest, database, merchant)
@@ -174,9 +197,9 @@ def charged_once(payment_provider, placed, pence):
     checks.expect_charged_once(payment_provider, pence, placed)
 
 
-@then(parsers.parse("the payment provider was asked to charge a card {count:d} time"))
+@then(parsers.re(r"the payment provider was asked to charge a card (?P<count>\d+) times?"))
 def card_charges(payment_provider, count):
-    checks.expect_card_charges(payment_provider, count)
+    checks.expect_card_charges(payment_provider, int(count))
 
 
 @then(parsers.re(r'the stock of "(?P<sku>[^"]+)" is (?P<units>\d+)'))
@@ -214,6 +237,21 @@ def key_remembered(cache, database, merchant, placed):
 @then("the same paid order is returned")
 def same_order(placed):
     checks.expect_same_order(placed)
+
+
+@then("the order request is refused as invalid")
+def order_request_invalid(outcome, leaks):
+    expect_refused(outcome, Refusal.INVALID, leaks)
+
+
+@then("the order request is refused because it is not found")
+def order_request_not_found(outcome, leaks):
+    expect_refused(outcome, Refusal.NOT_FOUND, leaks)
+
+
+@then("the merchant has no orders")
+def merchant_has_no_orders(database, merchant):
+    checks.expect_only_orders(database, merchant.organisation_id, [])
 
 
 @then(parsers.re(r"the merchant has (?P<count>\d+) (?P<status>paid|failed) orders?"))

@@ -79,16 +79,26 @@ class OrderChargedInPounds(PaymentProvider):
 
 
 class OrderIdempotencyKeyIgnored(Orders):
-    def place(self, org_id: uuid.UUID, key: str, basket: Basket, payment_method: str) -> Order:
-        return super().place(org_id, f"{key}-{uuid.uuid4()}", basket, payment_method)
+    def place(
+        self, org_id: uuid.UUID, key: str | None, basket: Basket, payment_method: str
+    ) -> Order:
+        fresh = f"{key}-{uuid.uuid4()}" if key else key
+        return super().place(org_id, fresh, basket, payment_method)
 
 
 class FailedOrderNotRemembered(Orders):
-    def place(self, org_id: uuid.UUID, key: str, basket: Basket, payment_method: str) -> Order:
+    def place(
+        self, org_id: uuid.UUID, key: str | None, basket: Basket, payment_method: str
+    ) -> Order:
         before = self.store.order_by_key(org_id, key)
         if before is not None and before.status == "failed":
             key = f"{key}-retry-{uuid.uuid4()}"
         return super().place(org_id, key, basket, payment_method)
+
+
+class OrderKeyNotRequired(Orders):
+    def _usable_key(self, key: str | None) -> str:
+        return key or f"made-up-{uuid.uuid4()}"
 
 
 class RestockReplacesStock(OrderStore):
@@ -148,6 +158,11 @@ DEFECTS: dict[str, Defect] = {
         "A failed order's key is not remembered: sending it again charges the card again.",
         "orders",
         FailedOrderNotRemembered,
+    ),
+    "order_key_not_required": Defect(
+        "Orders without an idempotency key are taken (and can be placed twice).",
+        "orders",
+        OrderKeyNotRequired,
     ),
     "restock_replaces_stock": Defect(
         "Restocking sets the stock to the units added instead of adding them.",

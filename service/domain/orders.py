@@ -5,10 +5,12 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import re
 import uuid
 from dataclasses import dataclass
 
 from service.core.errors import ApiError, not_found
+from service.domain.rules import IDEMPOTENCY_KEY_PATTERN
 from service.providers import ProviderNotConfigured, ProviderRefused, ProviderUnavailable
 from service.providers.payments import PaymentProvider
 from service.stores.order_keys import OrderKeys
@@ -19,6 +21,7 @@ log = logging.getLogger("service.domain.orders")
 
 RESERVATION_TTL_SECONDS = 900
 Basket = list[tuple[str, int]]  # (SKU, quantity) per line
+_KEY = re.compile(IDEMPOTENCY_KEY_PATTERN)
 
 _FAILURES = {
     "out_of_stock": (409, "Not enough of an item is in stock, so nothing was charged."),
@@ -100,9 +103,12 @@ class Orders:
 
     # -- placing an order ----------------------------------------------------------------
 
-    def place(self, org_id: uuid.UUID, key: str, basket: Basket, payment_method: str) -> Order:
+    def place(
+        self, org_id: uuid.UUID, key: str | None, basket: Basket, payment_method: str
+    ) -> Order:
         """The order for this key: made now (reserved, then paid), or the one made before.
         A failed order raises its refusal."""
+        key = self._usable_key(key)
         digest = basket_digest(basket)
         existing = self._existing_order(org_id, key)
         if existing is not None:
@@ -116,6 +122,16 @@ class Orders:
         if unavailable is not None:
             raise failure_of(self.store.order_failed(org_id, order.id, "out_of_stock"))
         return self._pay(org_id, order, key, payment_method)
+
+    def _usable_key(self, key: str | None) -> str:
+        """Without its key an order could be placed twice, so none is taken without one."""
+        if key is None or not _KEY.match(key):
+            raise ApiError(
+                400,
+                "invalid_request",
+                "Every order needs an Idempotency-Key header of 1 to 200 visible characters.",
+            )
+        return key
 
     def _existing_order(self, org_id: uuid.UUID, key: str) -> Order | None:
         """Redis answers first; the order row keeps the key when Redis has forgotten it."""

@@ -20,16 +20,12 @@ class Remembered:
     basket_digest: str
 
 
-def idempotency_key(org_id: uuid.UUID, key: str) -> str:
-    return f"{merchant_prefix(org_id)}idempotency:{key}"
-
-
 class OrderKeys:
     def __init__(self, cache: redis.Redis) -> None:
         self.cache = cache
 
     def recall(self, org_id: uuid.UUID, key: str) -> Remembered | None:
-        raw = self.cache.get(idempotency_key(org_id, key))
+        raw = self.cache.get(self._redis_key(org_id, key))
         if raw is None:
             return None
         value = json.loads(raw)
@@ -37,4 +33,8 @@ class OrderKeys:
 
     def remember(self, org_id: uuid.UUID, key: str, order_id: uuid.UUID, digest: str) -> None:
         value = json.dumps({"order_id": str(order_id), "basket": digest})
-        self.cache.set(idempotency_key(org_id, key), value, ex=KEY_TTL_SECONDS)
+        self.cache.set(self._redis_key(org_id, key), value, ex=KEY_TTL_SECONDS)
+
+    def _redis_key(self, org_id: uuid.UUID, key: str) -> str:
+        """Keys are the merchant's own: two merchants' shops may use the same one."""
+        return f"{merchant_prefix(org_id)}idempotency:{key}"

@@ -71,6 +71,17 @@ def basket(text: str) -> list[tuple[str, int]]:
     return lines
 
 
+# Order requests the shop should never send: (body, whether it carries an idempotency key).
+FLAWED_ORDERS: dict[str, tuple[dict[str, Any], bool]] = {
+    "without an idempotency key": (OrderRequest("", (("MUG-01", 1),)).body(), False),
+    "for 0 of a product": (OrderRequest("", (("MUG-01", 0),)).body(), True),
+    "naming a product twice": (OrderRequest("", (("MUG-01", 1), ("MUG-01", 1))).body(), True),
+    "with no items": (OrderRequest("", ()).body(), True),
+    "without a card": ({"items": [{"sku": "MUG-01", "quantity": 1}]}, True),
+    "for a product the merchant does not sell": (OrderRequest("", (("NOPE-9", 1),)).body(), True),
+}
+
+
 class OrdersDriver(ShownAs):
     shown_as = "orders driver"
 
@@ -142,6 +153,17 @@ class OrdersDriver(ShownAs):
         """The same request sent again (with the same key), or the same key with `items`."""
         request = placed.request if items is None else placed.request.with_items(items)
         return placed.answered(self._send(account, request))
+
+    def try_send_flawed(self, account: Account, flaw: str) -> httpx.Response:
+        """An order request with one of the flaws a product owner names (see FLAWED_ORDERS)."""
+        if flaw not in FLAWED_ORDERS:
+            raise KeyError(f"No order flaw {flaw!r}; known: {', '.join(FLAWED_ORDERS)}.")
+        body, with_key = FLAWED_ORDERS[flaw]
+        headers = {"Idempotency-Key": f"order-{uuid.uuid4()}"} if with_key else {}
+        self._on_merchant(account.organisation_id)
+        return self._api.request(
+            "POST", paths.ORDERS, token=account.token, json=body, headers=headers
+        )
 
     def place_under_way(self, account: Account, items: list[tuple[str, int]]) -> Placed:
         """Sends the order and returns while the platform is still handling it."""
