@@ -47,19 +47,7 @@ class PaymentProvider:
     ) -> PaymentIntent:
         """A payment intent for exactly `amount_pence` pence; the card is confirmed by the
         merchant's browser with the client secret, and the provider reports the outcome."""
-        params = self._intent_params(amount_pence, metadata)
-        try:
-            intent = self._stripe().v1.payment_intents.create(
-                params=params, options=self._options(idempotency_key)
-            )
-        except stripe.CardError as error:
-            raise ProviderRefused(error.user_message or "The card was declined.") from error
-        except stripe.StripeError as error:
-            log.warning("The payment provider failed: %s", error)
-            raise ProviderUnavailable(str(error)) from error
-        return PaymentIntent(
-            intent.id, intent.amount, intent.currency, intent.status, intent.client_secret or ""
-        )
+        return self._new_intent(self._intent_params(amount_pence, metadata), idempotency_key)
 
     def charge(
         self,
@@ -71,6 +59,9 @@ class PaymentProvider:
         """A payment intent for exactly `amount_pence` pence, confirmed at once with the
         customer's card (for orders, which are paid while the customer waits)."""
         params = self._charge_params(amount_pence, metadata, payment_method)
+        return self._new_intent(params, idempotency_key)
+
+    def _new_intent(self, params: dict[str, Any], idempotency_key: str) -> PaymentIntent:
         try:
             intent = self._stripe().v1.payment_intents.create(
                 params=params, options=self._options(idempotency_key)

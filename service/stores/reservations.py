@@ -12,14 +12,20 @@ import uuid
 
 import redis
 
-# Adds up the SKU's live reservations (forgetting the expired ones), and reserves only if the
-# stock less those is enough: one script, so two orders can never both take the last unit.
-_RESERVE = """
+# Adds up the SKU's live reservations, forgetting the expired ones.
+_HELD = """
 local held = 0
 for _, key in ipairs(redis.call('SMEMBERS', KEYS[1])) do
   local quantity = redis.call('GET', key)
   if quantity then held = held + tonumber(quantity) else redis.call('SREM', KEYS[1], key) end
 end
+"""
+
+# ... and reserves only if the stock less those is enough: one script, so two orders can never
+# both take the last unit.
+_RESERVE = (
+    _HELD
+    + """
 local wanted = tonumber(ARGV[2])
 if tonumber(ARGV[1]) - held < wanted then return 0 end
 redis.call('SET', KEYS[2], wanted, 'EX', ARGV[3])
@@ -27,15 +33,7 @@ redis.call('SADD', KEYS[1], KEYS[2])
 if redis.call('TTL', KEYS[1]) < tonumber(ARGV[3]) then redis.call('EXPIRE', KEYS[1], ARGV[3]) end
 return 1
 """
-
-_HELD = """
-local held = 0
-for _, key in ipairs(redis.call('SMEMBERS', KEYS[1])) do
-  local quantity = redis.call('GET', key)
-  if quantity then held = held + tonumber(quantity) else redis.call('SREM', KEYS[1], key) end
-end
-return held
-"""
+)
 
 
 def merchant_prefix(org_id: uuid.UUID) -> str:
@@ -54,7 +52,7 @@ class ReservationStore:
     def __init__(self, cache: redis.Redis) -> None:
         self.cache = cache
         self._reserve = cache.register_script(_RESERVE)
-        self._held = cache.register_script(_HELD)
+        self._held = cache.register_script(_HELD + "return held")
 
     def reserve(
         self, org_id: uuid.UUID, order_id: uuid.UUID, sku: str, quantity: int, stock: int, ttl: int

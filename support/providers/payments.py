@@ -237,13 +237,3 @@ class PaymentProviderFake:
         return [
             c for c in self._fakes.attach("Calls to the payment provider", API) if c.url == REFUNDS
         ]
-
-    def order_payment(self, order_id: str) -> dict[str, Any]:
-        """The paid intent the platform created for one of its orders (found by its metadata)."""
-        for intent in self.created:
-            if intent["metadata"].get("order_id") == order_id:
-                return intent
-        raise AssertionError(
-            f"Expected the platform to have been paid for the order {order_id} through the "
-            f"payment provider, but the provider holds no payment for it."
-        )
