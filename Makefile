@@ -9,6 +9,7 @@ RESULTS := allure-results
 REPORT := allure-report
 
 .PHONY: help setup report features test lint format defects external clean bench durations shard merged-report
+.PHONY: help setup report features test lint format defects external clean soak-races
 
 help:
 	@echo "make report    run every scenario against the embedded platform and build the HTML report"
@@ -21,6 +22,7 @@ help:
 	@echo "make durations refresh .test_durations (how long each scenario takes, for pytest-split)"
 	@echo "make shard SHARD=k SHARDS=n   run the k-th of n equal shards of the scenarios"
 	@echo "make merged-report            build one report from the shards' results in shards/*/"
+	@echo "make soak-races  run the races for the last unit SOAK_TIMES times each (-n 2, random order)"
 
 setup: $(VENV)/.installed node_modules/.installed
 
@@ -90,3 +92,8 @@ merged-report: node_modules/.installed
 
 clean:
 	rm -rf $(RESULTS) $(REPORT) .pytest_cache .ruff_cache
+
+# Not part of `make test`: the races for the last unit, many times over, counted.
+SOAK_TIMES ?= 50
+soak-races: setup
+	$(PY) -m support.proof.soak --times $(SOAK_TIMES)

@@ -14,14 +14,20 @@ from service.domain.access import AccessPolicy
 from service.domain.accounts import Accounts
 from service.domain.health import HealthProbe
 from service.domain.onboarding import Onboarding
+from service.domain.orders import Orders
 from service.domain.payment_events import PaymentEvents
 from service.domain.phone_numbers import PhoneNumbers
+from service.domain.refunds import Refunds
 from service.domain.team import Team
 from service.domain.wallet import Wallet
 from service.providers.payments import PaymentProvider
 from service.providers.telephony import TelephonyProvider
 from service.stores.accounts import AccountStore
 from service.stores.onboarding import OnboardingStore
+from service.stores.order_keys import OrderKeys
+from service.stores.orders import OrderStore
+from service.stores.refunds import RefundStore
+from service.stores.reservations import ReservationStore
 from service.stores.wallet import WalletStore
 
 
@@ -41,6 +47,8 @@ class Platform:
     wallet: Wallet
     payment_events: PaymentEvents
     phone_numbers: PhoneNumbers
+    orders: Orders
+    refunds: Refunds
     health: HealthProbe
     errors: ErrorRenderer
 
@@ -80,6 +88,8 @@ def build_platform(settings: Settings) -> Platform:
         wallet=Wallet(wallet_store, payments),
         payment_events=PaymentEvents(wallet_store, payments, cache),
         phone_numbers=PhoneNumbers(wallet_store, telephony, db),
+        orders=Orders(OrderStore(db), ReservationStore(cache), OrderKeys(cache), payments),
+        refunds=Refunds(RefundStore(db), payments),
         health=HealthProbe(db, cache),
         errors=ErrorRenderer(),
     )

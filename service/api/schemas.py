@@ -12,8 +12,16 @@ from service.domain.rules import (
     EVENT_NAMES,
     FIRST_STEP,
     LAST_STEP,
+    ORDER_LINES_MAX,
+    ORDER_QUANTITY_MAX,
     PASSWORD_MAX,
     PASSWORD_MIN,
+    PRICE_MAX_PENCE,
+    PRODUCT_NAME_MAX,
+    RESERVATION_TTL_MAX,
+    RESERVATION_TTL_MIN,
+    SKU_PATTERN,
+    STOCK_MAX,
     TOP_UP_MAX_PENCE,
     TOP_UP_MIN_PENCE,
     no_nul,
@@ -68,3 +76,59 @@ class ChargeBody(_Body):
     description: Annotated[
         StrictStr, Field(min_length=1, max_length=CHARGE_DESCRIPTION_MAX), AfterValidator(no_nul)
     ]
+
+
+Sku = Annotated[StrictStr, Field(pattern=SKU_PATTERN)]
+Quantity = Annotated[StrictInt, Field(ge=1, le=ORDER_QUANTITY_MAX)]
+
+
+class ProductBody(_Body):
+    sku: Sku
+    name: Annotated[
+        StrictStr, Field(min_length=1, max_length=PRODUCT_NAME_MAX), AfterValidator(no_nul)
+    ]
+    price_pence: Annotated[StrictInt, Field(ge=1, le=PRICE_MAX_PENCE)]
+    stock: Annotated[StrictInt, Field(ge=0, le=STOCK_MAX)]
+
+
+class RestockBody(_Body):
+    quantity: Annotated[StrictInt, Field(ge=1, le=STOCK_MAX)]
+
+
+class OrderSettingsBody(_Body):
+    reservation_ttl_seconds: Annotated[
+        StrictInt, Field(ge=RESERVATION_TTL_MIN, le=RESERVATION_TTL_MAX)
+    ]
+
+
+class OrderLine(_Body):
+    sku: Sku
+    quantity: Quantity
+
+
+def _one_line_per_sku(lines: list[OrderLine]) -> list[OrderLine]:
+    if len({line.sku for line in lines}) != len(lines):
+        raise ValueError("names the same SKU twice")
+    return lines
+
+
+class OrderBody(_Body):
+    items: Annotated[
+        list[OrderLine],
+        Field(min_length=1, max_length=ORDER_LINES_MAX),
+        AfterValidator(_one_line_per_sku),
+    ]
+    # The customer's card, as the payment provider's browser library hands it to the shop.
+    payment_method: Annotated[StrictStr, Field(min_length=1, max_length=255)]
+
+
+class RefundBody(_Body):
+    # None refunds everything not yet refunded.
+    items: (
+        Annotated[
+            list[OrderLine],
+            Field(min_length=1, max_length=ORDER_LINES_MAX),
+            AfterValidator(_one_line_per_sku),
+        ]
+        | None
+    ) = None

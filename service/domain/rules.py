@@ -53,3 +53,14 @@ CHARGE_MAX_PENCE = 100_000
 CHARGE_DESCRIPTION_MAX = 200
 PHONE_NUMBER_PRICE_PENCE = 1000
 LEDGER_PAGE_MAX = 100
+
+# Products and orders. A SKU is the merchant's own code for a product (letters, digits, dots,
+# dashes and underscores); an idempotency key is the shop's name for one order request.
+SKU_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$"
+PRODUCT_NAME_MAX = 200
+PRICE_MAX_PENCE = 1_000_000
+STOCK_MAX = 1_000_000
+ORDER_LINES_MAX = 50
+ORDER_QUANTITY_MAX = 1000
+IDEMPOTENCY_KEY_PATTERN = r"^[\x21-\x7e]{1,200}$"
+RESERVATION_TTL_MIN, RESERVATION_TTL_MAX = 1, 900

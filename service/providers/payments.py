@@ -47,7 +47,21 @@ class PaymentProvider:
     ) -> PaymentIntent:
         """A payment intent for exactly `amount_pence` pence; the card is confirmed by the
         merchant's browser with the client secret, and the provider reports the outcome."""
-        params = self._intent_params(amount_pence, metadata)
+        return self._new_intent(self._intent_params(amount_pence, metadata), idempotency_key)
+
+    def charge(
+        self,
+        amount_pence: int,
+        idempotency_key: str,
+        metadata: dict[str, str],
+        payment_method: str,
+    ) -> PaymentIntent:
+        """A payment intent for exactly `amount_pence` pence, confirmed at once with the
+        customer's card (for orders, which are paid while the customer waits)."""
+        params = self._charge_params(amount_pence, metadata, payment_method)
+        return self._new_intent(params, idempotency_key)
+
+    def _new_intent(self, params: dict[str, Any], idempotency_key: str) -> PaymentIntent:
         try:
             intent = self._stripe().v1.payment_intents.create(
                 params=params, options=self._options(idempotency_key)
@@ -60,6 +74,41 @@ class PaymentProvider:
         return PaymentIntent(
             intent.id, intent.amount, intent.currency, intent.status, intent.client_secret or ""
         )
+
+    def _charge_params(
+        self, amount_pence: int, metadata: dict[str, str], payment_method: str
+    ) -> dict[str, Any]:
+        return {
+            "amount": amount_pence,
+            "currency": CURRENCY,
+            "metadata": metadata,
+            "payment_method": payment_method,
+            "payment_method_types": ["card"],
+            "confirm": True,
+        }
+
+    def refund(
+        self, intent_id: str, amount_pence: int, idempotency_key: str, metadata: dict[str, str]
+    ) -> str:
+        """Refunds exactly `amount_pence` pence of a paid intent; returns the refund's id."""
+        params = self._refund_params(intent_id, amount_pence, metadata)
+        try:
+            refund = self._stripe().v1.refunds.create(
+                params=params, options=self._options(idempotency_key)
+            )
+        except (stripe.InvalidRequestError, stripe.CardError) as error:
+            raise ProviderRefused(error.user_message or str(error)) from error
+        except stripe.StripeError as error:
+            log.warning("The payment provider failed: %s", error)
+            raise ProviderUnavailable(str(error)) from error
+        if refund.status in ("failed", "canceled"):
+            raise ProviderRefused(f"The refund {refund.status}.")
+        return refund.id
+
+    def _refund_params(
+        self, intent_id: str, amount_pence: int, metadata: dict[str, str]
+    ) -> dict[str, Any]:
+        return {"payment_intent": intent_id, "amount": amount_pence, "metadata": metadata}
 
     def _intent_params(self, amount_pence: int, metadata: dict[str, str]) -> dict[str, Any]:
         return {

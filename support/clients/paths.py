@@ -25,3 +25,15 @@ WALLET_CHARGES = "/api/wallet/charges"
 WALLET_TOP_UPS = "/api/wallet/top-ups"
 
 PAYMENT_EVENTS = "/api/webhooks/payments"
+
+PRODUCTS = "/api/products"
+ORDERS = "/api/orders"
+ORDER_SETTINGS = "/api/orders/settings"
+
+
+def product_restock(sku: str) -> str:
+    return f"{PRODUCTS}/{sku}/restock"
+
+
+def order_refunds(order_id: str) -> str:
+    return f"{ORDERS}/{order_id}/refunds"
