@@ -18,11 +18,14 @@ from service.domain.payment_events import PaymentEvents
 from service.domain.phone_numbers import PhoneNumbers
 from service.domain.team import Team
 from service.domain.wallet import Wallet
+from service.domain.webhooks import DeliverySchedule, OperatorAccess, Webhooks
+from service.providers.merchant_endpoints import MerchantEndpoints
 from service.providers.payments import PaymentProvider
 from service.providers.telephony import TelephonyProvider
 from service.stores.accounts import AccountStore
 from service.stores.onboarding import OnboardingStore
 from service.stores.wallet import WalletStore
+from service.stores.webhooks import WebhookStore
 
 
 @dataclass
@@ -43,8 +46,12 @@ class Platform:
     phone_numbers: PhoneNumbers
     health: HealthProbe
     errors: ErrorRenderer
+    webhooks: Webhooks
+    operator: OperatorAccess
+    delivery_schedule: DeliverySchedule
 
     def close(self) -> None:
+        self.delivery_schedule.stop()
         self.health.close()
         self.telephony.close()
         self.cache.close()
@@ -60,7 +67,9 @@ def build_platform(settings: Settings) -> Platform:
     passwords = PasswordHasher(n=2**settings.password_hash_cost)
     tokens = TokenService(settings.jwt_secret, settings.token_ttl_seconds)
     account_store = AccountStore(db)
-    wallet_store = WalletStore(db)
+    webhook_store = WebhookStore(db)
+    wallet_store = WalletStore(db, webhook_store)
+    webhooks = Webhooks(webhook_store, MerchantEndpoints(), settings.webhooks_test_domain)
     payments = PaymentProvider(settings.payments_api_key, settings.payments_webhook_secret)
     telephony = TelephonyProvider(
         settings.telephony_api_url, settings.telephony_account_sid, settings.telephony_auth_token
@@ -74,7 +83,7 @@ def build_platform(settings: Settings) -> Platform:
         access=AccessPolicy(),
         accounts=Accounts(account_store, passwords, tokens),
         team=Team(account_store, passwords),
-        onboarding=Onboarding(OnboardingStore(db)),
+        onboarding=Onboarding(OnboardingStore(db, webhook_store)),
         payments=payments,
         telephony=telephony,
         wallet=Wallet(wallet_store, payments),
@@ -82,4 +91,7 @@ def build_platform(settings: Settings) -> Platform:
         phone_numbers=PhoneNumbers(wallet_store, telephony, db),
         health=HealthProbe(db, cache),
         errors=ErrorRenderer(),
+        webhooks=webhooks,
+        operator=OperatorAccess(settings.operator_token),
+        delivery_schedule=DeliverySchedule(webhooks, settings.webhook_worker_interval_seconds),
     )

@@ -25,6 +25,7 @@ class Action(StrEnum):
     SPEND_CREDITS = "spend_credits"
     TOP_UP = "top_up"
     PROVISION_NUMBER = "provision_number"
+    MANAGE_WEBHOOKS = "manage_webhooks"
 
 
 _ALLOWED: dict[Action, frozenset[str]] = {
@@ -33,6 +34,7 @@ _ALLOWED: dict[Action, frozenset[str]] = {
     Action.SPEND_CREDITS: frozenset({"owner", "admin"}),
     Action.TOP_UP: frozenset({"owner", "admin"}),
     Action.PROVISION_NUMBER: frozenset({"owner", "admin"}),
+    Action.MANAGE_WEBHOOKS: frozenset({"owner", "admin"}),
 }
 
 

@@ -25,3 +25,16 @@ WALLET_CHARGES = "/api/wallet/charges"
 WALLET_TOP_UPS = "/api/wallet/top-ups"
 
 PAYMENT_EVENTS = "/api/webhooks/payments"
+
+WEBHOOK_SUBSCRIPTIONS = "/api/webhooks/subscriptions"
+
+
+def webhook_subscription(subscription_id: str) -> str:
+    return f"{WEBHOOK_SUBSCRIPTIONS}/{subscription_id}"
+
+
+def webhook_deliveries(subscription_id: str) -> str:
+    return f"{WEBHOOK_SUBSCRIPTIONS}/{subscription_id}/deliveries"
+
+
+OPERATOR_WEBHOOK_DELIVERY_RUN = "/api/operator/webhook-deliveries/run"

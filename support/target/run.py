@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import atexit
 import json
+import os
 import secrets
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
@@ -58,6 +59,7 @@ class LiveTarget:
     redis_url: str
     in_process: bool
     providers: ProviderCredentials | None = None  # what the in-process service was given
+    operator_token: str | None = None  # for operator-only calls (the webhook worker's run)
     _stops: list = field(default_factory=list)
     _start_variant: Callable[[ProviderCredentials], RunningService] | None = None
     _without_telephony: str | None = None
@@ -85,7 +87,11 @@ def open_target(state: RunState) -> LiveTarget:
     stops: list = []
     if settings.mode is Mode.REMOTE:
         return LiveTarget(
-            settings.base_url, settings.database_url, settings.redis_url, in_process=False
+            settings.base_url,
+            settings.database_url,
+            settings.redis_url,
+            in_process=False,
+            operator_token=_known_secret(os.environ.get("OPERATOR_TOKEN")),
         )
     if settings.mode is Mode.EMBEDDED:
         servers: EmbeddedServers = start_embedded()
@@ -94,6 +100,7 @@ def open_target(state: RunState) -> LiveTarget:
     else:
         database_url, redis_url = settings.database_url, settings.redis_url
     providers = ProviderCredentials.new()
+    operator_token = _known_secret(secrets.token_urlsafe(32))
 
     def start(credentials: ProviderCredentials) -> RunningService:
         return start_service(
@@ -102,6 +109,7 @@ def open_target(state: RunState) -> LiveTarget:
             jwt_secret=state.jwt_secret,
             defects=state.defects,
             providers=credentials,
+            operator_token=operator_token or "",
         )
 
     try:
@@ -117,11 +125,17 @@ def open_target(state: RunState) -> LiveTarget:
         redis_url,
         in_process=True,
         providers=providers,
+        operator_token=operator_token,
         _stops=stops,
         _start_variant=start,
     )
     atexit.register(target.stop)
     return target
+
+
+def _known_secret(value: str | None) -> str | None:
+    SECRETS.add(value)
+    return value or None
 
 
 def leave_secrets(state: RunState, worker: str) -> None:
