@@ -40,7 +40,7 @@ def _evidence(post: ReceivedPost, verification: str | None = None) -> dict[str, 
         "receiver answered": post.answered,
     }
     if verification is not None:
-        shown["merchant's verification (standardwebhooks, with the secret shown)"] = verification
+        shown["merchant's verification (standardwebhooks)"] = verification
     return shown
 
 
