@@ -142,6 +142,25 @@ Feature: Telling merchants' own systems what happened, reliably and verifiably
     When the merchant subscribes its receiver to order payments, order refunds, wallet top-ups and onboarding completion
     Then the signing secret was shown once and is never shown again
 
+  @req:WHO-1 @severity:critical
+  Scenario: A view-only team member cannot subscribe
+    Given the merchant has a team member with view-only access
+    When the team member tries to subscribe a receiver to wallet top-ups
+    Then the request is refused because the role does not allow it
+    And nothing is saved for the merchant
+
+  @req:WHO-1 @severity:normal
+  Scenario Outline: A subscription to <kinds> is refused as invalid
+    When the merchant tries to subscribe a receiver to <kinds>
+    Then the subscription is refused as invalid
+    And nothing is saved for the merchant
+
+    Examples:
+      | kinds                     |
+      | no kind of event          |
+      | a kind that does not exist |
+      | wallet top-ups spelt "Wallet.Topped_Up" |
+
   @req:WHO-2 @critical @severity:critical
   Scenario Outline: A subscription to an unsafe address is refused
     When the merchant tries to subscribe <address> to wallet top-ups

@@ -6,13 +6,11 @@ from __future__ import annotations
 import re
 from datetime import timedelta
 
-import pytest
 from pytest_bdd import given, parsers, then, when
 
 from support.checks import webhooks as checks
 from support.checks.outcomes import Refusal, expect_refused
-from support.drivers.accounts import Account
-from support.drivers.webhooks import UNSAFE_ADDRESSES, Subscription
+from support.drivers.webhooks import INVALID_EVENT_TYPES, UNSAFE_ADDRESSES, Subscription
 
 WHOSE = r"(?P<whose>merchant|other merchant)"
 # How long a receiver that "takes a moment" takes: long enough for two racing workers to meet.
@@ -21,10 +19,6 @@ A_MOMENT_SECONDS = 0.3
 
 def _kinds(text: str) -> list[str]:
     return re.split(r", | and ", text)
-
-
-def _account(request: pytest.FixtureRequest, whose: str) -> Account:
-    return request.getfixturevalue(whose.replace(" ", "_"))
 
 
 # ---------------------------------------------------------------- Given: receivers
@@ -84,11 +78,26 @@ def other_subscribes(webhooks, receivers, other_merchant, kinds) -> Subscription
 
 
 @when(
-    parsers.re(r"the merchant tries to subscribe (?P<address>.+) to (?P<kinds>.+)"),
+    parsers.re(r"the merchant tries to subscribe (?P<address>.+) to wallet top-ups"),
     target_fixture="outcome",
 )
-def tries_to_subscribe(webhooks, merchant, address, kinds):
+def tries_to_subscribe_unsafe(webhooks, merchant, address):
     return webhooks.try_subscribe(merchant, UNSAFE_ADDRESSES[address], ["wallet.topped_up"])
+
+
+@when(
+    parsers.re(r"the merchant tries to subscribe a receiver to (?P<kinds>.+)"),
+    target_fixture="outcome",
+)
+def tries_to_subscribe_to(webhooks, receivers, merchant, kinds):
+    return webhooks.try_subscribe(
+        merchant, receivers.of("merchant").url, INVALID_EVENT_TYPES[kinds]
+    )
+
+
+@when("the team member tries to subscribe a receiver to wallet top-ups", target_fixture="outcome")
+def member_tries_to_subscribe(webhooks, receivers, team_member):
+    return webhooks.try_subscribe(team_member, receivers.of("merchant").url, ["wallet.topped_up"])
 
 
 # ---------------------------------------------------------------- the delivery worker

@@ -14,6 +14,7 @@ import psycopg
 
 from service.defects.base import Defect
 from service.defects.wallet import DuplicateEventCreditsTwice
+from service.domain.access import AccessPolicy, Action
 from service.domain.payment_events import SETTLING, PaymentEvents
 from service.domain.webhooks import OperatorAccess, Webhooks
 from service.providers.merchant_endpoints import MerchantEndpoints
@@ -67,6 +68,11 @@ class UnknownEventServerError(PaymentEvents):
 
 
 # -- subscriptions ------------------------------------------------------------------------
+
+
+class ViewerCanManageWebhooks(AccessPolicy):
+    def allows(self, role: str, action: Action) -> bool:
+        return action == Action.MANAGE_WEBHOOKS or super().allows(role, action)
 
 
 class SubscriptionSecretListed(Webhooks):
@@ -239,6 +245,11 @@ DEFECTS: dict[str, Defect] = {
         "Provider events of kinds the platform does not handle get a server error.",
         "payment_events",
         UnknownEventServerError,
+    ),
+    "viewer_can_manage_webhooks": Defect(
+        "A view-only team member may subscribe the merchant to events.",
+        "access",
+        ViewerCanManageWebhooks,
     ),
     "subscription_secret_listed": Defect(
         "Listing and reading subscriptions show the signing secret again.",

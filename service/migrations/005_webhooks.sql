@@ -30,7 +30,6 @@ create table webhook_deliveries (
     status text not null default 'pending' check (status in ('pending', 'delivered', 'failed')),
     attempts integer not null default 0 check (attempts >= 0),
     next_attempt_at timestamptz,
-    last_answer text,
     created_at timestamptz not null default now(),
     unique (event_id, subscription_id),
     -- Only a pending delivery has a next attempt.

@@ -211,6 +211,6 @@ class WebhookStore:
         )
         delivery.conn.execute(
             "update webhook_deliveries set attempts = attempts + 1, status = %s,"
-            " next_attempt_at = %s, last_answer = %s where id = %s",
-            (status, None if delivered else next_attempt_at, answer, delivery.id),
+            " next_attempt_at = %s where id = %s",
+            (status, None if delivered else next_attempt_at, delivery.id),
         )

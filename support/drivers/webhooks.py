@@ -27,6 +27,12 @@ EVENT_TYPES = {
     "wallet top-ups": "wallet.topped_up",
     "onboarding completion": "onboarding.completed",
 }
+# Lists of event types that no subscription may have, as a product owner names them.
+INVALID_EVENT_TYPES = {
+    "no kind of event": [],
+    "a kind that does not exist": ["order.shipped"],
+    'wallet top-ups spelt "Wallet.Topped_Up"': ["Wallet.Topped_Up"],
+}
 # Addresses a product owner names, and the web addresses a merchant would give for them.
 UNSAFE_ADDRESSES = {
     "an address without encryption": "http://shop.webhooks.test/hooks",
