@@ -133,7 +133,9 @@ class Webhooks:
         return RunResult(**counts)
 
     def _attempt(self, due: DueDelivery, now: datetime) -> str:
-        answer = self.endpoints.post(due.url, f"msg_{due.id.hex}", due.body, due.secret)
+        answer = self._still_safe(due.url) or self.endpoints.post(
+            due.url, f"msg_{due.id.hex}", due.body, due.secret
+        )
         attempts = due.attempts + 1
         if answer.accepted:
             self._record(due, now, answer, None, delivered=True)
@@ -141,6 +143,15 @@ class Webhooks:
         next_at = self._next_attempt(now, attempts)
         self._record(due, now, answer, next_at, delivered=False)
         return "retrying" if next_at else "failed"
+
+    def _still_safe(self, url: str) -> EndpointAnswer | None:
+        """A host that resolved to a public address at subscription may lead inside now (its
+        name was re-pointed): checked again before each post, and not posted to if so."""
+        try:
+            self._check_endpoint(url)
+        except ApiError as refused:
+            return EndpointAnswer(None, f"not sent: {refused.message}")
+        return None
 
     def _record(
         self,

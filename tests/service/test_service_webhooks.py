@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import threading
 import time
+import uuid
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -14,6 +15,7 @@ from service.core.errors import ApiError
 from service.core.settings import ConfigurationError, Settings
 from service.domain.webhooks import DeliverySchedule, OperatorAccess, RunResult, Webhooks
 from service.providers.merchant_endpoints import MerchantEndpoints, new_secret
+from service.stores.webhooks import DueDelivery
 
 GOOD = {
     "DATABASE_URL": "postgresql://owner@localhost/merchant",
@@ -132,3 +134,28 @@ def test_webhook_settings_are_read_and_checked() -> None:
         with pytest.raises(ConfigurationError) as refused:
             Settings.from_env({**GOOD, **wrong})
         assert str(refused.value).endswith(".")
+
+
+class _NeverPosting(MerchantEndpoints):
+    def post(self, url: str, message_id: str, body: str, secret: str):
+        raise AssertionError("posted to an address that now leads inside")
+
+
+class _Recording:
+    def __init__(self) -> None:
+        self.recorded: list[tuple] = []
+
+    def record_attempt(self, due, now, status_code, answer, next_at, delivered) -> None:
+        self.recorded.append((status_code, answer, next_at, delivered))
+
+
+def test_an_address_that_now_leads_inside_is_not_posted_to_and_is_retried() -> None:
+    store = _Recording()
+    service = Webhooks(store, _NeverPosting())  # type: ignore[arg-type]
+    service._addresses = lambda host: ["10.0.0.7"]  # type: ignore[method-assign]
+    due = DueDelivery(None, uuid.uuid4(), uuid.uuid4(), 0, "https://shop.example/hooks", "s", "{}")  # type: ignore[arg-type]
+    now = datetime(2026, 1, 1, tzinfo=UTC)
+    assert service._attempt(due, now) == "retrying"
+    status_code, answer, next_at, delivered = store.recorded[0]
+    assert (status_code, next_at, delivered) == (None, now + timedelta(minutes=1), False)
+    assert answer.startswith("not sent:")
