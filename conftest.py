@@ -9,4 +9,6 @@ pytest_plugins = [
     "support.plugin.orders_fixtures",
     "steps.orders_steps",
     "steps.refunds_steps",
+    "support.plugin.webhooks_fixtures",
+    "steps.webhooks_steps",
 ]

@@ -8,7 +8,17 @@ from fastapi import FastAPI
 from starlette.concurrency import run_in_threadpool
 from starlette.types import Receive, Scope, Send
 
-from service.api import auth, health, onboarding, orders, refunds, team, wallet, webhooks
+from service.api import (
+    auth,
+    health,
+    onboarding,
+    orders,
+    refunds,
+    team,
+    wallet,
+    webhook_subscriptions,
+    webhooks,
+)
 from service.api.errors import install_error_handlers
 from service.core.db import StartupError, wait_for_database
 from service.core.migrate import migrate
@@ -32,6 +42,7 @@ def start_platform(settings: Settings) -> Platform:
     try:
         platform.db.open()
         apply_defects(platform, settings.defects)
+        platform.delivery_schedule.start()
     except BaseException:
         platform.close()
         raise
@@ -90,6 +101,16 @@ def create_app(settings: Settings) -> FastAPI:
     app.settings = settings
     app.state.startup_error = None
     install_error_handlers(app)
-    for module in (health, auth, team, onboarding, wallet, webhooks, orders, refunds):
+    for module in (
+        health,
+        auth,
+        team,
+        onboarding,
+        wallet,
+        webhooks,
+        orders,
+        refunds,
+        webhook_subscriptions,
+    ):
         app.include_router(module.router)
     return app

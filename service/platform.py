@@ -20,6 +20,8 @@ from service.domain.phone_numbers import PhoneNumbers
 from service.domain.refunds import Refunds
 from service.domain.team import Team
 from service.domain.wallet import Wallet
+from service.domain.webhooks import DeliverySchedule, OperatorAccess, Webhooks
+from service.providers.merchant_endpoints import MerchantEndpoints
 from service.providers.payments import PaymentProvider
 from service.providers.telephony import TelephonyProvider
 from service.stores.accounts import AccountStore
@@ -29,6 +31,7 @@ from service.stores.orders import OrderStore
 from service.stores.refunds import RefundStore
 from service.stores.reservations import ReservationStore
 from service.stores.wallet import WalletStore
+from service.stores.webhooks import WebhookStore
 
 
 @dataclass
@@ -51,8 +54,12 @@ class Platform:
     refunds: Refunds
     health: HealthProbe
     errors: ErrorRenderer
+    webhooks: Webhooks
+    operator: OperatorAccess
+    delivery_schedule: DeliverySchedule
 
     def close(self) -> None:
+        self.delivery_schedule.stop()
         self.health.close()
         self.telephony.close()
         self.cache.close()
@@ -68,7 +75,9 @@ def build_platform(settings: Settings) -> Platform:
     passwords = PasswordHasher(n=2**settings.password_hash_cost)
     tokens = TokenService(settings.jwt_secret, settings.token_ttl_seconds)
     account_store = AccountStore(db)
-    wallet_store = WalletStore(db)
+    webhook_store = WebhookStore(db)
+    wallet_store = WalletStore(db, webhook_store)
+    webhooks = Webhooks(webhook_store, MerchantEndpoints(), settings.webhooks_test_domain)
     payments = PaymentProvider(settings.payments_api_key, settings.payments_webhook_secret)
     telephony = TelephonyProvider(
         settings.telephony_api_url, settings.telephony_account_sid, settings.telephony_auth_token
@@ -82,7 +91,7 @@ def build_platform(settings: Settings) -> Platform:
         access=AccessPolicy(),
         accounts=Accounts(account_store, passwords, tokens),
         team=Team(account_store, passwords),
-        onboarding=Onboarding(OnboardingStore(db)),
+        onboarding=Onboarding(OnboardingStore(db, webhook_store)),
         payments=payments,
         telephony=telephony,
         wallet=Wallet(wallet_store, payments),
@@ -92,4 +101,7 @@ def build_platform(settings: Settings) -> Platform:
         refunds=Refunds(RefundStore(db), payments),
         health=HealthProbe(db, cache),
         errors=ErrorRenderer(),
+        webhooks=webhooks,
+        operator=OperatorAccess(settings.operator_token),
+        delivery_schedule=DeliverySchedule(webhooks, settings.webhook_worker_interval_seconds),
     )

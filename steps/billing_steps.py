@@ -134,7 +134,8 @@ def provider_reports_failure(wallet, top_up):
 @when(
     parsers.re(
         r"a payment confirmation (?P<flaw>without a signature|signed with the wrong secret"
-        r"|signed \d+ minutes ago|whose content was changed after signing) arrives"
+        r"|signed \d+ minutes (?:ago|ahead)|whose content was changed after signing"
+        r"|with a malformed signature) arrives"
     ),
     target_fixture="outcome",
 )

@@ -2,9 +2,18 @@
 
 from __future__ import annotations
 
+import uuid
 from typing import Annotated, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StrictInt, StrictStr
+from pydantic import (
+    AfterValidator,
+    AwareDatetime,
+    BaseModel,
+    ConfigDict,
+    Field,
+    StrictInt,
+    StrictStr,
+)
 
 from service.domain.rules import (
     CHARGE_DESCRIPTION_MAX,
@@ -27,6 +36,7 @@ from service.domain.rules import (
     no_nul,
     normalise_email,
 )
+from service.stores.webhooks import EVENT_TYPES
 
 Email = Annotated[StrictStr, AfterValidator(normalise_email)]
 Password = Annotated[
@@ -34,6 +44,8 @@ Password = Annotated[
 ]
 Text = Annotated[StrictStr, AfterValidator(no_nul)]
 EventName = Literal[EVENT_NAMES]  # type: ignore[valid-type]
+WebhookEventType = Literal[EVENT_TYPES]  # type: ignore[valid-type]
+URL_MAX = 2000
 
 
 class _Body(BaseModel):
@@ -132,3 +144,13 @@ class RefundBody(_Body):
         ]
         | None
     ) = None
+
+
+class SubscriptionBody(_Body):
+    url: Annotated[StrictStr, Field(min_length=1, max_length=URL_MAX), AfterValidator(no_nul)]
+    event_types: Annotated[list[WebhookEventType], Field(min_length=1)]
+
+
+class DeliveryRunBody(_Body):
+    now: AwareDatetime
+    organisation_ids: list[uuid.UUID] | None = None

@@ -37,6 +37,14 @@ class Settings:
     telephony_api_url: str = "https://api.twilio.com/2010-04-01"
     telephony_account_sid: str = ""
     telephony_auth_token: str = field(default="", repr=False)
+    # Webhooks out. The operator token guards the operator-only calls (running the delivery
+    # worker on demand); left empty, those calls are refused. The worker also runs on its own
+    # every interval (0 switches the schedule off). Hosts under the test domain (a `.test` name)
+    # are accepted as endpoints without resolving them: only for a test deployment whose
+    # merchants' endpoints are faked in its own process.
+    operator_token: str = field(default="", repr=False)
+    webhook_worker_interval_seconds: float = 30.0
+    webhooks_test_domain: str = ""
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "defects", tuple(self.defects))
@@ -70,6 +78,13 @@ class Settings:
             telephony_api_url=value("TELEPHONY_API_URL") or "https://api.twilio.com/2010-04-01",
             telephony_account_sid=value("TELEPHONY_ACCOUNT_SID"),
             telephony_auth_token=value("TELEPHONY_AUTH_TOKEN"),
+            operator_token=value("OPERATOR_TOKEN"),
+            webhook_worker_interval_seconds=_number(
+                value("WEBHOOK_WORKER_INTERVAL_SECONDS") or "30",
+                "WEBHOOK_WORKER_INTERVAL_SECONDS",
+                float,
+            ),
+            webhooks_test_domain=value("WEBHOOKS_TEST_DOMAIN").lower(),
         )
 
 
@@ -118,3 +133,15 @@ def _validate(settings: Settings) -> None:
         raise ConfigurationError("DATABASE_CONNECT_TIMEOUT must be more than zero seconds.")
     if not settings.telephony_api_url.startswith("https://"):
         raise ConfigurationError("TELEPHONY_API_URL must start with https://.")
+    if settings.operator_token and len(settings.operator_token) < MIN_SECRET_LENGTH:
+        raise ConfigurationError(
+            f"OPERATOR_TOKEN must be at least {MIN_SECRET_LENGTH} characters long "
+            f"(it has {len(settings.operator_token)})."
+        )
+    if settings.webhook_worker_interval_seconds < 0:
+        raise ConfigurationError("WEBHOOK_WORKER_INTERVAL_SECONDS must not be negative.")
+    if settings.webhooks_test_domain and not settings.webhooks_test_domain.endswith(".test"):
+        raise ConfigurationError(
+            "WEBHOOKS_TEST_DOMAIN must be a name under the reserved .test domain "
+            f"(for example webhooks.test), but it is {settings.webhooks_test_domain!r}."
+        )

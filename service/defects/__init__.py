@@ -10,10 +10,18 @@ from __future__ import annotations
 from typing import Any
 
 from service.core.settings import ConfigurationError
-from service.defects import accounts, onboarding, orders, phone_numbers, refunds, wallet
+from service.defects import (
+    accounts,
+    onboarding,
+    orders,
+    phone_numbers,
+    refunds,
+    wallet,
+    webhooks,
+)
 from service.defects.base import Defect
 
-_MODULES = (accounts, onboarding, wallet, phone_numbers, orders, refunds)
+_MODULES = (accounts, onboarding, wallet, phone_numbers, orders, refunds, webhooks)
 
 
 def _assemble() -> dict[str, Defect]:

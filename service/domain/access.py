@@ -28,6 +28,7 @@ class Action(StrEnum):
     MANAGE_PRODUCTS = "manage_products"
     PLACE_ORDER = "place_order"
     REFUND_ORDER = "refund_order"
+    MANAGE_WEBHOOKS = "manage_webhooks"
 
 
 _ALLOWED: dict[Action, frozenset[str]] = {
@@ -39,6 +40,7 @@ _ALLOWED: dict[Action, frozenset[str]] = {
     Action.MANAGE_PRODUCTS: frozenset({"owner", "admin"}),
     Action.PLACE_ORDER: frozenset({"owner", "admin"}),
     Action.REFUND_ORDER: frozenset({"owner", "admin"}),
+    Action.MANAGE_WEBHOOKS: frozenset({"owner", "admin"}),
 }
 
 

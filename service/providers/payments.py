@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 import logging
+import time
 from dataclasses import dataclass
 from typing import Any
 
@@ -125,15 +127,33 @@ class PaymentProvider:
         """The event (as plain data), if its signature is the provider's and recent; raises
         otherwise.
 
-        stripe.SignatureVerificationError: missing, wrong or stale signature.
-        ValueError: the payload is not JSON.
+        stripe.SignatureVerificationError: missing, malformed or wrong signature, or signed
+        more than the tolerance ago or ahead (the SDK checks only the past).
+        ValueError: the payload is not a JSON object.
         """
         if not self._webhook_secret:
             raise ProviderNotConfigured("PAYMENTS_WEBHOOK_SECRET is not set")
-        event = stripe.Webhook.construct_event(
-            payload, signature_header or "", self._webhook_secret, self._tolerance()
+        header = signature_header or ""
+        stripe.WebhookSignature.verify_header(
+            payload, header, self._webhook_secret, self._tolerance()
         )
-        return event.to_dict()
+        self._check_not_ahead(header, payload)
+        event = json.loads(payload)
+        if not isinstance(event, dict):
+            raise ValueError("The event is not a JSON object.")
+        return event
+
+    def _check_not_ahead(self, header: str, payload: bytes) -> None:
+        """A timestamp far ahead would keep a captured event replayable for that long."""
+        allowance = self._future_tolerance()
+        signed_at = int(next(part[2:] for part in header.split(",") if part.startswith("t=")))
+        if allowance is not None and signed_at > time.time() + allowance:
+            raise stripe.SignatureVerificationError(
+                "Timestamp ahead of the tolerance zone", header, payload.decode("utf-8")
+            )
+
+    def _future_tolerance(self) -> int | None:
+        return SIGNATURE_TOLERANCE_SECONDS
 
     def _tolerance(self) -> int | None:
         return SIGNATURE_TOLERANCE_SECONDS

@@ -11,6 +11,7 @@ import psycopg
 from psycopg import errors
 
 from service.core.db import Database
+from service.stores.webhooks import WALLET_TOPPED_UP, WebhookStore
 
 
 @dataclass(frozen=True)
@@ -70,8 +71,9 @@ _TOP_UP_COLUMNS = "id, amount_pence, status, provider_idempotency_key, payment_i
 
 
 class WalletStore:
-    def __init__(self, db: Database) -> None:
+    def __init__(self, db: Database, outbox: WebhookStore) -> None:
         self.db = db
+        self.outbox = outbox  # merchants' webhooks, emitted in the transaction that credits
 
     # -- balance and ledger --------------------------------------------------------------
 
@@ -251,8 +253,18 @@ class WalletStore:
             ).fetchone()
             if row is None:
                 return "ignored"
-            self.credit(
+            balance = self.credit(
                 conn, org_id, "top_up", paid_amount, "Wallet top-up by card", f"top_up:{top_up_id}"
+            )
+            self.outbox.record_event(
+                conn,
+                org_id,
+                WALLET_TOPPED_UP,
+                {
+                    "top_up_id": str(top_up_id),
+                    "amount_pence": paid_amount,
+                    "balance_pence": balance,
+                },
             )
         return "credited"
 

@@ -37,3 +37,17 @@ def product_restock(sku: str) -> str:
 
 def order_refunds(order_id: str) -> str:
     return f"{ORDERS}/{order_id}/refunds"
+
+
+WEBHOOK_SUBSCRIPTIONS = "/api/webhooks/subscriptions"
+
+
+def webhook_subscription(subscription_id: str) -> str:
+    return f"{WEBHOOK_SUBSCRIPTIONS}/{subscription_id}"
+
+
+def webhook_deliveries(subscription_id: str) -> str:
+    return f"{WEBHOOK_SUBSCRIPTIONS}/{subscription_id}/deliveries"
+
+
+OPERATOR_WEBHOOK_DELIVERY_RUN = "/api/operator/webhook-deliveries/run"

@@ -19,7 +19,13 @@ from support.clients.api import ApiClient
 from support.drivers.accounts import Account
 from support.drivers.base import insist
 from support.providers.payments import PaymentProviderFake
-from support.providers.signing import SignedEvent, payment_intent_event, sign
+from support.providers.signing import (
+    SignedEvent,
+    payment_intent_event,
+    sign,
+    sign_with_provider_library,
+    signature_header,
+)
 from support.report.shown import ShownAs
 
 
@@ -58,9 +64,12 @@ class PaymentEventsDriver(ShownAs):
         timestamp: int | None = None,
     ) -> SignedEvent:
         """Signed as the provider signs (with the platform's secret, now) unless overridden."""
-        if not (secret or self._secret):
+        return sign(event, secret or self._known_secret(), timestamp=timestamp)
+
+    def _known_secret(self) -> str:
+        if not self._secret:
             raise AssertionError("This target's webhook signing secret is not known to the suite.")
-        return sign(event, secret or self._secret, timestamp=timestamp)
+        return self._secret
 
     @staticmethod
     def tampered(delivery: SignedEvent, **intent_changes: Any) -> SignedEvent:
@@ -81,14 +90,26 @@ class PaymentEventsDriver(ShownAs):
             return self.try_deliver(self.signed(event), with_signature=False)
         if flaw == "signed with the wrong secret":
             delivery = self.signed(event, secret="whsec_not_the_platforms_secret_0123456789")
-        elif match := re.fullmatch(r"signed (\d+) minutes ago", flaw):
-            delivery = self.signed(event, timestamp=int(time.time()) - int(match[1]) * 60)
+        elif match := re.fullmatch(r"signed (\d+) minutes (ago|ahead)", flaw):
+            shift = int(match[1]) * 60 * (-1 if match[2] == "ago" else 1)
+            delivery = self.signed(event, timestamp=int(time.time()) + shift)
+        elif flaw == "with a malformed signature":
+            delivery = SignedEvent(event, self.signed(event).payload, "t=yesterday,v1=;;")
         elif flaw == "whose content was changed after signing":
             amount = event["data"]["object"]["amount_received"]
             delivery = self.tampered(self.signed(event), amount_received=amount * 2)
         else:
             raise KeyError(f"No event flaw called {flaw!r}.")
         return self.try_deliver(delivery)
+
+    def signed_by_provider_library(self, event: dict[str, Any]) -> SignedEvent:
+        return sign_with_provider_library(event, self._known_secret())
+
+    def unreadable(self) -> SignedEvent:
+        """Properly signed, but not an event at all: not even readable."""
+        payload = b"{this is not readable"
+        header = signature_header(payload, self._known_secret(), int(time.time()))
+        return SignedEvent({"id": f"evt_{uuid.uuid4().hex[:24]}", "type": "?"}, payload, header)
 
     def try_deliver(self, delivery: SignedEvent, with_signature: bool = True) -> httpx.Response:
         self._on_delivery(delivery.event["id"])

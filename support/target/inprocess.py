@@ -31,6 +31,9 @@ class RunningService:
 
 
 TEST_PASSWORD_HASH_COST = 10
+# Merchants' endpoints in scenarios live under this reserved name, which the suite's own
+# deployment (and no other) accepts without resolving: they are faked in this process.
+TEST_WEBHOOKS_DOMAIN = "webhooks.test"
 
 
 def service_defects() -> dict[str, str]:
@@ -47,6 +50,7 @@ def start_service(
     jwt_secret: str,
     defects: tuple[str, ...] = (),
     providers: ProviderCredentials | None = None,
+    operator_token: str = "",
     start_timeout: float = 30.0,
 ) -> RunningService:
     import uvicorn
@@ -63,6 +67,11 @@ def start_service(
             # The suite's own deployment hashes passwords cheaply: every scenario signs
             # merchants up and in. A real deployment keeps the service's default cost.
             password_hash_cost=TEST_PASSWORD_HASH_COST,
+            # Scenarios run the webhook delivery worker themselves, with the "now" they choose
+            # and only for their own merchants; a schedule would post behind their backs.
+            operator_token=operator_token,
+            webhook_worker_interval_seconds=0,
+            webhooks_test_domain=TEST_WEBHOOKS_DOMAIN,
             **(providers.as_settings() if providers else {}),
         )
         app = create_app(settings)

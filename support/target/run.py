@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import atexit
 import json
+import os
 import secrets
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
@@ -62,6 +63,7 @@ class LiveTarget:
     in_process: bool
     providers: ProviderCredentials | None = None  # what the in-process service was given
     defects: tuple[str, ...] = ()  # switched on in this target's in-process service
+    operator_token: str | None = None  # for operator-only calls (the webhook worker's run)
     _stops: list = field(default_factory=list)
     _start: StartService | None = None
     _without_telephony: str | None = None
@@ -94,6 +96,7 @@ class LiveTarget:
             in_process=True,
             providers=self.providers,
             defects=defects,
+            operator_token=self.operator_token,
             _stops=[service.stop],
             _start=self._start,
         )
@@ -118,7 +121,11 @@ def open_target(state: RunState) -> LiveTarget:
     stops: list = []
     if settings.mode is Mode.REMOTE:
         return LiveTarget(
-            settings.base_url, settings.database_url, settings.redis_url, in_process=False
+            settings.base_url,
+            settings.database_url,
+            settings.redis_url,
+            in_process=False,
+            operator_token=_known_secret(os.environ.get("OPERATOR_TOKEN")),
         )
     if settings.mode is Mode.EMBEDDED:
         servers: EmbeddedServers = start_embedded()
@@ -127,6 +134,7 @@ def open_target(state: RunState) -> LiveTarget:
     else:
         database_url, redis_url = settings.database_url, settings.redis_url
     providers = ProviderCredentials.new()
+    operator_token = _known_secret(secrets.token_urlsafe(32))
 
     def start(credentials: ProviderCredentials, defects: tuple[str, ...]) -> RunningService:
         return start_service(
@@ -135,6 +143,7 @@ def open_target(state: RunState) -> LiveTarget:
             jwt_secret=state.jwt_secret,
             defects=defects,
             providers=credentials,
+            operator_token=operator_token or "",
         )
 
     try:
@@ -151,11 +160,17 @@ def open_target(state: RunState) -> LiveTarget:
         in_process=True,
         providers=providers,
         defects=state.defects,
+        operator_token=operator_token,
         _stops=stops,
         _start=start,
     )
     atexit.register(target.stop)
     return target
+
+
+def _known_secret(value: str | None) -> str | None:
+    SECRETS.add(value)
+    return value or None
 
 
 def leave_secrets(state: RunState, worker: str) -> None:
