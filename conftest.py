@@ -6,4 +6,6 @@ pytest_plugins = [
     "steps.onboarding_steps",
     "steps.platform_steps",
     "steps.billing_steps",
+    "support.plugin.abandonment_fixtures",
+    "steps.abandonment_steps",
 ]

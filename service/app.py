@@ -8,7 +8,7 @@ from fastapi import FastAPI
 from starlette.concurrency import run_in_threadpool
 from starlette.types import Receive, Scope, Send
 
-from service.api import auth, health, onboarding, team, wallet, webhooks
+from service.api import abandonment, auth, health, onboarding, team, wallet, webhooks
 from service.api.errors import install_error_handlers
 from service.core.db import StartupError, wait_for_database
 from service.core.migrate import migrate
@@ -32,6 +32,8 @@ def start_platform(settings: Settings) -> Platform:
     try:
         platform.db.open()
         apply_defects(platform, settings.defects)
+        if settings.abandonment_schedule:
+            platform.abandonment_schedule.start()
     except BaseException:
         platform.close()
         raise
@@ -90,6 +92,6 @@ def create_app(settings: Settings) -> FastAPI:
     app.settings = settings
     app.state.startup_error = None
     install_error_handlers(app)
-    for module in (health, auth, team, onboarding, wallet, webhooks):
+    for module in (health, auth, team, onboarding, wallet, webhooks, abandonment):
         app.include_router(module.router)
     return app

@@ -10,16 +10,20 @@ from service.core.db import Database
 from service.core.errors import ErrorRenderer
 from service.core.security import PasswordHasher, TokenService
 from service.core.settings import Settings
+from service.domain.abandonment import Abandonment, AbandonmentSchedule
 from service.domain.access import AccessPolicy
 from service.domain.accounts import Accounts
 from service.domain.health import HealthProbe
 from service.domain.onboarding import Onboarding
+from service.domain.operators import Operators
 from service.domain.payment_events import PaymentEvents
 from service.domain.phone_numbers import PhoneNumbers
 from service.domain.team import Team
 from service.domain.wallet import Wallet
+from service.providers.email import EmailProvider
 from service.providers.payments import PaymentProvider
 from service.providers.telephony import TelephonyProvider
+from service.stores.abandonment import AbandonmentStore
 from service.stores.accounts import AccountStore
 from service.stores.onboarding import OnboardingStore
 from service.stores.wallet import WalletStore
@@ -43,8 +47,14 @@ class Platform:
     phone_numbers: PhoneNumbers
     health: HealthProbe
     errors: ErrorRenderer
+    email: EmailProvider
+    operators: Operators
+    abandonment: Abandonment
+    abandonment_schedule: AbandonmentSchedule
 
     def close(self) -> None:
+        self.abandonment_schedule.stop()
+        self.email.close()
         self.health.close()
         self.telephony.close()
         self.cache.close()
@@ -65,6 +75,10 @@ def build_platform(settings: Settings) -> Platform:
     telephony = TelephonyProvider(
         settings.telephony_api_url, settings.telephony_account_sid, settings.telephony_auth_token
     )
+    email = EmailProvider(
+        settings.email_api_url, settings.email_server_token, settings.email_sender
+    )
+    abandonment = Abandonment(AbandonmentStore(db), email, settings.abandonment_batch_size)
     return Platform(
         settings=settings,
         db=db,
@@ -82,4 +96,8 @@ def build_platform(settings: Settings) -> Platform:
         phone_numbers=PhoneNumbers(wallet_store, telephony, db),
         health=HealthProbe(db, cache),
         errors=ErrorRenderer(),
+        email=email,
+        operators=Operators(settings.operator_token),
+        abandonment=abandonment,
+        abandonment_schedule=AbandonmentSchedule(abandonment),
     )

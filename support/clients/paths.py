@@ -25,3 +25,9 @@ WALLET_CHARGES = "/api/wallet/charges"
 WALLET_TOP_UPS = "/api/wallet/top-ups"
 
 PAYMENT_EVENTS = "/api/webhooks/payments"
+
+ABANDONMENT_RUNS = "/api/operator/abandonment/runs"
+
+
+def abandonment_run(run_id: int) -> str:
+    return f"{ABANDONMENT_RUNS}/{run_id}"

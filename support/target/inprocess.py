@@ -63,6 +63,9 @@ def start_service(
             # The suite's own deployment hashes passwords cheaply: every scenario signs
             # merchants up and in. A real deployment keeps the service's default cost.
             password_hash_cost=TEST_PASSWORD_HASH_COST,
+            # Scenarios run the checkout abandonment job themselves, with their own "now" and
+            # only over their own merchants; a schedule would nudge every scenario's merchants.
+            abandonment_schedule=False,
             **(providers.as_settings() if providers else {}),
         )
         app = create_app(settings)
