@@ -204,6 +204,14 @@ Feature: Nudging merchants who stopped at the payment step
       And the run records 0 errors
       And the operator reads back the same record of the run, with its start and its end
 
+    @req:ABN-9 @severity:minor
+    Scenario: A run that finds nobody due does nothing and says so
+      Given the merchant viewed the payment step
+      When the nudge job runs 30 minutes after the merchant viewed the payment step
+      Then the run reports 0 processed, 0 sent, 0 skipped and 0 failed
+      And the run records 0 errors
+      And the merchant has been sent no email
+
     @req:ABN-11 @severity:normal
     Scenario: Merchants due at the same time are emailed in one call to the email provider
       Given another merchant has signed up
