@@ -147,6 +147,11 @@ def run_reports(run, processed, sent, skipped, failed):
     checks.expect_counts(run, processed=processed, sent=sent, skipped=skipped, failed=failed)
 
 
+@then(parsers.parse("between them the two runs report {sent:d} sent and {skipped:d} skipped"))
+def runs_report_between_them(runs, sent, skipped):
+    checks.expect_counts_between(runs, sent=sent, skipped=skipped)
+
+
 @then(parsers.parse("the run records {count:d} errors"))
 @then(parsers.parse("the run records {count:d} error"))
 def run_errors(run, count):

@@ -62,6 +62,11 @@ def expect_counts(run: dict[str, Any], **counts: int) -> None:
         raise AssertionError(f"Expected the run to report {said}, but it reported {shown}.")
 
 
+def expect_counts_between(runs: list[dict[str, Any]], **counts: int) -> None:
+    """Added up over runs that ran at the same moment."""
+    expect_counts({name: sum(run[name] for run in runs) for name in counts}, **counts)
+
+
 def expect_recorded_run(recorded: dict[str, Any], reported: dict[str, Any]) -> None:
     """The operator's view of the run agrees with what the run reported, start to end."""
     if recorded != reported:
