@@ -187,6 +187,7 @@ Feature: Nudging merchants who stopped at the payment step
       And the merchant's wallet holds 0 credits
       And the platform records email 3 failed for the merchant
       And the run reports 1 processed, 0 sent, 0 skipped and 1 failed
+      And the run records 1 error
 
       Examples:
         | trouble         |

@@ -151,14 +151,15 @@ class Abandonment:
         messages = [_message(addresses[c.org_id] or "", c.email_number) for c in sendable]
         try:
             outcomes = self._send(messages)
-        except ProviderUnavailable as error:
+            answered = True
+        except ProviderUnavailable as error:  # one error for the batch, not one per merchant
             errors.append(f"A batch of {len(messages)} emails was not sent: {error}.")
-            outcomes = [Outcome(None, str(error))] * len(messages)
+            outcomes, answered = [Outcome(None, str(error))] * len(messages), False
         for claim, outcome in zip(sendable, outcomes, strict=True):
             deliveries.append(
                 Delivery(claim.org_id, claim.email_number, outcome.message_id, outcome.refusal)
             )
-            if not outcome.accepted:
+            if answered and not outcome.accepted:
                 errors.append(
                     f"Email {claim.email_number} to merchant {claim.org_id} was refused: "
                     f"{outcome.refusal}."
