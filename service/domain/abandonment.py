@@ -33,6 +33,7 @@ EMAIL_DELAYS = {1: timedelta(hours=1), 2: timedelta(hours=24), 3: timedelta(hour
 LAST_CHANCE = 3
 BONUS_PENCE = 1000  # £10 of credit with the last-chance email
 SCHEDULE_MINUTES = 15
+ERRORS_KEPT = 100  # a run where the provider is down all along must not keep 100,000 sentences
 
 EMAILS = {
     1: (
@@ -92,9 +93,9 @@ class Abandonment:
         except Exception as error:  # the run is recorded as it stood, then the error raised
             log.exception("The checkout abandonment run %s stopped", run_id)
             errors.append(f"The run stopped: {type(error).__name__}.")
-            self.store.end_run(run_id, totals, errors)
+            self.store.end_run(run_id, totals, _kept(errors))
             raise
-        record = self.store.end_run(run_id, totals, errors)
+        record = self.store.end_run(run_id, totals, _kept(errors))
         log.info(
             "Checkout abandonment run %s: %s processed, %s sent, %s skipped, %s failed",
             run_id,
@@ -174,6 +175,13 @@ class Abandonment:
 def _message(address: str, number: int) -> Message:
     subject, text = EMAILS[number]
     return Message(address, subject, text, f"checkout-abandonment-{number}")
+
+
+def _kept(errors: list[str]) -> list[str]:
+    """The run's record keeps the first errors and says how many more there were."""
+    if len(errors) <= ERRORS_KEPT:
+        return errors
+    return [*errors[:ERRORS_KEPT], f"… and {len(errors) - ERRORS_KEPT} more errors."]
 
 
 def _add(a: RunCounts, b: RunCounts) -> RunCounts:
