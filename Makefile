@@ -10,6 +10,7 @@ REPORT := allure-report
 
 .PHONY: help setup report features test lint format defects external clean bench durations shard merged-report
 .PHONY: help setup report features test lint format defects external clean soak-races
+.PHONY: help setup report features test lint format defects external clean bench-abandonment
 
 help:
 	@echo "make report    run every scenario against the embedded platform and build the HTML report"
@@ -97,3 +98,7 @@ clean:
 SOAK_TIMES ?= 50
 soak-races: setup
 	$(PY) -m support.proof.soak --times $(SOAK_TIMES)
+# Seeds 10 to 100,000 checkout abandonment candidates straight into an embedded database and
+# times the nudge job over each, counting its queries from PostgreSQL's own statement log.
+bench-abandonment: setup
+	$(PY) -m bench.abandonment

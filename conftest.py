@@ -11,4 +11,6 @@ pytest_plugins = [
     "steps.refunds_steps",
     "support.plugin.webhooks_fixtures",
     "steps.webhooks_steps",
+    "support.plugin.abandonment_fixtures",
+    "steps.abandonment_steps",
 ]

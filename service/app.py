@@ -9,6 +9,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.types import Receive, Scope, Send
 
 from service.api import (
+    abandonment,
     auth,
     health,
     onboarding,
@@ -43,6 +44,8 @@ def start_platform(settings: Settings) -> Platform:
         platform.db.open()
         apply_defects(platform, settings.defects)
         platform.delivery_schedule.start()
+        if settings.abandonment_schedule:
+            platform.abandonment_schedule.start()
     except BaseException:
         platform.close()
         raise
@@ -111,6 +114,7 @@ def create_app(settings: Settings) -> FastAPI:
         orders,
         refunds,
         webhook_subscriptions,
+        abandonment,
     ):
         app.include_router(module.router)
     return app

@@ -10,10 +10,12 @@ from service.core.db import Database
 from service.core.errors import ErrorRenderer
 from service.core.security import PasswordHasher, TokenService
 from service.core.settings import Settings
+from service.domain.abandonment import Abandonment, AbandonmentSchedule
 from service.domain.access import AccessPolicy
 from service.domain.accounts import Accounts
 from service.domain.health import HealthProbe
 from service.domain.onboarding import Onboarding
+from service.domain.operators import Operators
 from service.domain.orders import Orders
 from service.domain.payment_events import PaymentEvents
 from service.domain.phone_numbers import PhoneNumbers
@@ -21,9 +23,11 @@ from service.domain.refunds import Refunds
 from service.domain.team import Team
 from service.domain.wallet import Wallet
 from service.domain.webhooks import DeliverySchedule, OperatorAccess, Webhooks
+from service.providers.email import EmailProvider
 from service.providers.merchant_endpoints import MerchantEndpoints
 from service.providers.payments import PaymentProvider
 from service.providers.telephony import TelephonyProvider
+from service.stores.abandonment import AbandonmentStore
 from service.stores.accounts import AccountStore
 from service.stores.onboarding import OnboardingStore
 from service.stores.order_keys import OrderKeys
@@ -57,9 +61,15 @@ class Platform:
     webhooks: Webhooks
     operator: OperatorAccess
     delivery_schedule: DeliverySchedule
+    email: EmailProvider
+    operators: Operators
+    abandonment: Abandonment
+    abandonment_schedule: AbandonmentSchedule
 
     def close(self) -> None:
         self.delivery_schedule.stop()
+        self.abandonment_schedule.stop()
+        self.email.close()
         self.health.close()
         self.telephony.close()
         self.cache.close()
@@ -82,6 +92,10 @@ def build_platform(settings: Settings) -> Platform:
     telephony = TelephonyProvider(
         settings.telephony_api_url, settings.telephony_account_sid, settings.telephony_auth_token
     )
+    email = EmailProvider(
+        settings.email_api_url, settings.email_server_token, settings.email_sender
+    )
+    abandonment = Abandonment(AbandonmentStore(db), email, settings.abandonment_batch_size)
     return Platform(
         settings=settings,
         db=db,
@@ -104,4 +118,8 @@ def build_platform(settings: Settings) -> Platform:
         webhooks=webhooks,
         operator=OperatorAccess(settings.operator_token),
         delivery_schedule=DeliverySchedule(webhooks, settings.webhook_worker_interval_seconds),
+        email=email,
+        operators=Operators(settings.operator_token),
+        abandonment=abandonment,
+        abandonment_schedule=AbandonmentSchedule(abandonment),
     )

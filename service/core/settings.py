@@ -8,6 +8,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 MIN_SECRET_LENGTH = 32
+EMAIL_BATCH_MAX = 500  # Postmark's batch endpoint takes at most 500 messages per call
 PASSWORD_HASH_COST_MIN, PASSWORD_HASH_COST_MAX = 10, 20
 _ROLE_NAME = re.compile(r"^[a-z_][a-z0-9_]{0,62}$")
 _REDIS_SCHEMES = ("redis://", "rediss://", "unix://")
@@ -37,14 +38,23 @@ class Settings:
     telephony_api_url: str = "https://api.twilio.com/2010-04-01"
     telephony_account_sid: str = ""
     telephony_auth_token: str = field(default="", repr=False)
-    # Webhooks out. The operator token guards the operator-only calls (running the delivery
-    # worker on demand); left empty, those calls are refused. The worker also runs on its own
-    # every interval (0 switches the schedule off). Hosts under the test domain (a `.test` name)
-    # are accepted as endpoints without resolving them: only for a test deployment whose
-    # merchants' endpoints are faked in its own process.
+    # Operators run jobs on demand (the webhook delivery worker, the abandonment job) with this
+    # bearer token; left empty, nobody is an operator and those calls are refused.
     operator_token: str = field(default="", repr=False)
+    # Webhooks out. The worker also runs on its own every interval (0 switches the schedule
+    # off). Hosts under the test domain (a `.test` name) are accepted as endpoints without
+    # resolving them: only for a test deployment whose merchants' endpoints are faked in its
+    # own process.
     webhook_worker_interval_seconds: float = 30.0
     webhooks_test_domain: str = ""
+    # The email provider (Postmark's API shape); an empty token means emails cannot be sent.
+    email_api_url: str = "https://api.postmarkapp.com"
+    email_server_token: str = field(default="", repr=False)
+    email_sender: str = "Merchant Platform <hello@merchant-platform.example>"
+    # The checkout abandonment job runs every 15 minutes in a deployment; a test deployment
+    # switches the schedule off and runs the job on demand with an explicit "now".
+    abandonment_schedule: bool = True
+    abandonment_batch_size: int = 500
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "defects", tuple(self.defects))
@@ -85,6 +95,13 @@ class Settings:
                 float,
             ),
             webhooks_test_domain=value("WEBHOOKS_TEST_DOMAIN").lower(),
+            email_api_url=value("EMAIL_API_URL") or "https://api.postmarkapp.com",
+            email_server_token=value("EMAIL_SERVER_TOKEN"),
+            email_sender=value("EMAIL_SENDER") or Settings.email_sender,
+            abandonment_schedule=_switch(value("ABANDONMENT_SCHEDULE") or "on"),
+            abandonment_batch_size=_number(
+                value("ABANDONMENT_BATCH_SIZE") or "500", "ABANDONMENT_BATCH_SIZE", int
+            ),
         )
 
 
@@ -94,6 +111,14 @@ def _number(text: str, name: str, kind: type[int] | type[float]) -> int | float:
     except ValueError:
         unit = "a whole number of seconds" if kind is int else "a number of seconds"
         raise ConfigurationError(f"{name} must be {unit}, but it is {text!r}.") from None
+
+
+def _switch(text: str) -> bool:
+    words = {"on": True, "yes": True, "true": True, "1": True}
+    words |= {"off": False, "no": False, "false": False, "0": False}
+    if text.lower() not in words:
+        raise ConfigurationError(f"ABANDONMENT_SCHEDULE must be on or off, but it is {text!r}.")
+    return words[text.lower()]
 
 
 def _validate(settings: Settings) -> None:
@@ -140,6 +165,13 @@ def _validate(settings: Settings) -> None:
         )
     if settings.webhook_worker_interval_seconds < 0:
         raise ConfigurationError("WEBHOOK_WORKER_INTERVAL_SECONDS must not be negative.")
+    if not settings.email_api_url.startswith("https://"):
+        raise ConfigurationError("EMAIL_API_URL must start with https://.")
+    if not 1 <= settings.abandonment_batch_size <= EMAIL_BATCH_MAX:
+        raise ConfigurationError(
+            f"ABANDONMENT_BATCH_SIZE must be from 1 to {EMAIL_BATCH_MAX} (the email provider's "
+            f"batch limit), but it is {settings.abandonment_batch_size}."
+        )
     if settings.webhooks_test_domain and not settings.webhooks_test_domain.endswith(".test"):
         raise ConfigurationError(
             "WEBHOOKS_TEST_DOMAIN must be a name under the reserved .test domain "

@@ -11,6 +11,7 @@ from typing import Any
 
 from service.core.settings import ConfigurationError
 from service.defects import (
+    abandonment,
     accounts,
     onboarding,
     orders,
@@ -21,7 +22,16 @@ from service.defects import (
 )
 from service.defects.base import Defect
 
-_MODULES = (accounts, onboarding, wallet, phone_numbers, orders, refunds, webhooks)
+_MODULES = (
+    accounts,
+    onboarding,
+    wallet,
+    phone_numbers,
+    orders,
+    refunds,
+    webhooks,
+    abandonment,
+)
 
 
 def _assemble() -> dict[str, Defect]:

@@ -51,3 +51,8 @@ def webhook_deliveries(subscription_id: str) -> str:
 
 
 OPERATOR_WEBHOOK_DELIVERY_RUN = "/api/operator/webhook-deliveries/run"
+ABANDONMENT_RUNS = "/api/operator/abandonment/runs"
+
+
+def abandonment_run(run_id: int) -> str:
+    return f"{ABANDONMENT_RUNS}/{run_id}"

@@ -50,7 +50,6 @@ def start_service(
     jwt_secret: str,
     defects: tuple[str, ...] = (),
     providers: ProviderCredentials | None = None,
-    operator_token: str = "",
     start_timeout: float = 30.0,
 ) -> RunningService:
     import uvicorn
@@ -67,11 +66,12 @@ def start_service(
             # The suite's own deployment hashes passwords cheaply: every scenario signs
             # merchants up and in. A real deployment keeps the service's default cost.
             password_hash_cost=TEST_PASSWORD_HASH_COST,
-            # Scenarios run the webhook delivery worker themselves, with the "now" they choose
-            # and only for their own merchants; a schedule would post behind their backs.
-            operator_token=operator_token,
+            # Scenarios run the webhook delivery worker and the abandonment job themselves, with
+            # the "now" they choose and only for their own merchants; a schedule would post and
+            # nudge behind their backs. (The operator token comes with the credentials.)
             webhook_worker_interval_seconds=0,
             webhooks_test_domain=TEST_WEBHOOKS_DOMAIN,
+            abandonment_schedule=False,
             **(providers.as_settings() if providers else {}),
         )
         app = create_app(settings)

@@ -134,7 +134,7 @@ def open_target(state: RunState) -> LiveTarget:
     else:
         database_url, redis_url = settings.database_url, settings.redis_url
     providers = ProviderCredentials.new()
-    operator_token = _known_secret(secrets.token_urlsafe(32))
+    operator_token = providers.operator_token  # made up with the credentials, one per process
 
     def start(credentials: ProviderCredentials, defects: tuple[str, ...]) -> RunningService:
         return start_service(
@@ -143,7 +143,6 @@ def open_target(state: RunState) -> LiveTarget:
             jwt_secret=state.jwt_secret,
             defects=defects,
             providers=credentials,
-            operator_token=operator_token or "",
         )
 
     try:
