@@ -48,6 +48,7 @@ class TopUp:
 class ProviderEvent:
     id: str
     type: str
+    created: datetime | None = None  # the provider's own creation time of the event
 
 
 @dataclass(frozen=True)
@@ -238,16 +239,17 @@ class WalletStore:
                 return "duplicate"
             if paid_amount is None:
                 row = conn.execute(
-                    "update top_ups set status = 'failed' where id = %s"
-                    " and status in ('creating', 'awaiting_payment') returning id",
-                    (top_up_id,),
+                    "update top_ups set status = 'failed', failed_by_event_at ="
+                    " greatest(failed_by_event_at, %s) where id = %s"
+                    " and status in ('creating', 'awaiting_payment', 'failed') returning id",
+                    (event.created, top_up_id),
                 ).fetchone()
                 return "failed" if row else "ignored"
             row = conn.execute(
                 "update top_ups set status = 'succeeded', credited_at = now()"
-                " where id = %s and status in ('creating', 'awaiting_payment')"
-                " and amount_pence = %s returning amount_pence",
-                (top_up_id, paid_amount),
+                f" where id = %(id)s and {self._still_payable()}"
+                " and amount_pence = %(paid)s returning amount_pence",
+                {"id": top_up_id, "succeeded_at": event.created, "paid": paid_amount},
             ).fetchone()
             if row is None:
                 return "ignored"
@@ -255,6 +257,19 @@ class WalletStore:
                 conn, org_id, "top_up", paid_amount, "Wallet top-up by card", f"top_up:{top_up_id}"
             )
         return "credited"
+
+    @staticmethod
+    def _still_payable() -> str:
+        """SQL: the top-up may still be paid by a success event created at %(succeeded_at)s.
+
+        Waiting for payment, or failed only by events no newer than the success: the customer
+        can try another card on the same payment, and the provider's success is its last word
+        (a tie goes to it). A success older than the latest failure changes nothing.
+        """
+        return (
+            "(status in ('creating', 'awaiting_payment') or (status = 'failed'"
+            " and failed_by_event_at <= %(succeeded_at)s))"
+        )
 
     # -- provider events -----------------------------------------------------------------
 

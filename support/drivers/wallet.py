@@ -196,13 +196,27 @@ class WalletDriver(ShownAs):
             answer["id"], answer["amount_pence"], self._payments().intent_for(answer["id"])
         )
 
-    def payment_succeeded(self, top_up: TopUp) -> SignedEvent:
-        event = payment_intent_event("payment_intent.succeeded", succeeded(top_up.intent))
+    def payment_succeeded(self, top_up: TopUp, created: int | None = None) -> SignedEvent:
+        intent = succeeded(top_up.intent)
+        event = payment_intent_event("payment_intent.succeeded", intent, created=created)
         return self.events.signed(event)
 
-    def payment_failed(self, top_up: TopUp) -> SignedEvent:
-        event = payment_intent_event("payment_intent.payment_failed", failed(top_up.intent))
+    def payment_failed(self, top_up: TopUp, created: int | None = None) -> SignedEvent:
+        intent = failed(top_up.intent)
+        event = payment_intent_event("payment_intent.payment_failed", intent, created=created)
         return self.events.signed(event)
+
+    def deliver_outcomes(self, top_up: TopUp, arrivals: str) -> None:
+        """Delivers the provider's outcomes in the order written, each created at its own time,
+        e.g. "failed at 10:00, succeeded at 10:01" (times of an hour ago, on one clock)."""
+        hour_ago = int(time.time()) - 3600
+        for arrival in arrivals.split(", "):
+            match = re.fullmatch(r"(succeeded|failed) at (\d\d):(\d\d)", arrival)
+            if match is None:
+                raise KeyError(f"No provider outcome written as {arrival!r}.")
+            created = hour_ago + (int(match[2]) - 10) * 3600 + int(match[3]) * 60
+            outcome = self.payment_succeeded if match[1] == "succeeded" else self.payment_failed
+            self.events.deliver(outcome(top_up, created))
 
     def fund(self, account: Account, amount: int) -> TopUp:
         """The real path: the merchant tops up, the provider takes the card payment and tells
