@@ -13,6 +13,7 @@ from service.core.settings import Settings
 from service.domain.access import AccessPolicy
 from service.domain.accounts import Accounts
 from service.domain.health import HealthProbe
+from service.domain.idempotency import KEEP_SECONDS, IdempotentRequests
 from service.domain.onboarding import Onboarding
 from service.domain.payment_events import PaymentEvents
 from service.domain.phone_numbers import PhoneNumbers
@@ -21,6 +22,7 @@ from service.domain.wallet import Wallet
 from service.providers.payments import PaymentProvider
 from service.providers.telephony import TelephonyProvider
 from service.stores.accounts import AccountStore
+from service.stores.idempotency import IdempotencyStore
 from service.stores.onboarding import OnboardingStore
 from service.stores.wallet import WalletStore
 
@@ -43,6 +45,7 @@ class Platform:
     phone_numbers: PhoneNumbers
     health: HealthProbe
     errors: ErrorRenderer
+    idempotency: IdempotentRequests
 
     def close(self) -> None:
         self.health.close()
@@ -82,4 +85,5 @@ def build_platform(settings: Settings) -> Platform:
         phone_numbers=PhoneNumbers(wallet_store, telephony, db),
         health=HealthProbe(db, cache),
         errors=ErrorRenderer(),
+        idempotency=IdempotentRequests(IdempotencyStore(db, KEEP_SECONDS)),
     )

@@ -48,10 +48,22 @@ class Wallet:
             raise too_little_credit(amount)
         return balance
 
-    def top_up(self, org_id: uuid.UUID, amount: int) -> StartedTopUp:
+    def top_up(
+        self, org_id: uuid.UUID, amount: int, top_up_id: uuid.UUID | None = None
+    ) -> StartedTopUp:
         """Asks the provider for a payment of exactly `amount` pence. The wallet is credited
-        later, when the provider's signed "payment succeeded" event arrives."""
-        top_up = self.store.new_top_up(org_id, amount)
+        later, when the provider's signed "payment succeeded" event arrives.
+
+        `top_up_id` is given when the client sent an idempotency key: the provider's key is
+        made from it, so the same client key can never become two payments.
+        """
+        top_up = self.store.new_top_up(org_id, amount, top_up_id)
+        if top_up is None:
+            raise ApiError(
+                409,
+                "idempotency_key_reused",
+                "This Idempotency-Key already started a top-up. Use a new key for a new top-up.",
+            )
         try:
             intent = self.payments.create_intent(
                 amount,

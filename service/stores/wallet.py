@@ -184,16 +184,22 @@ class WalletStore:
 
     # -- top-ups -------------------------------------------------------------------------
 
-    def new_top_up(self, org_id: uuid.UUID, amount: int) -> TopUp:
-        """A top-up waiting for its payment; its id makes the provider's idempotency key."""
-        top_up_id = uuid.uuid4()
+    def new_top_up(
+        self, org_id: uuid.UUID, amount: int, top_up_id: uuid.UUID | None = None
+    ) -> TopUp | None:
+        """A top-up waiting for its payment; its id makes the provider's idempotency key.
+
+        None when a top-up with the given id already exists (nothing changes).
+        """
+        top_up_id = top_up_id or uuid.uuid4()
         with self.db.tenant(org_id) as conn:
             row = conn.execute(
                 "insert into top_ups (id, org_id, amount_pence, provider_idempotency_key)"
-                f" values (%s, %s, %s, %s) returning {_TOP_UP_COLUMNS}",
+                " values (%s, %s, %s, %s) on conflict do nothing"
+                f" returning {_TOP_UP_COLUMNS}",
                 (top_up_id, org_id, amount, f"top-up-{top_up_id}"),
             ).fetchone()
-        return _top_up(row)
+        return _top_up(row) if row else None
 
     def top_up_sent(self, org_id: uuid.UUID, top_up_id: uuid.UUID, intent_id: str) -> TopUp:
         with self.db.tenant(org_id) as conn:

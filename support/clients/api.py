@@ -52,11 +52,18 @@ class ApiClient(ShownAs):
         return response
 
     def request_together(
-        self, method: str, path: str, count: int, *, token: str | None = None, bodies=None
+        self,
+        method: str,
+        path: str,
+        count: int,
+        *,
+        token: str | None = None,
+        bodies=None,
+        headers: dict[str, str] | None = None,
     ) -> list[httpx.Response]:
         """`count` identical requests (or one per body) released at the same instant from
         separate threads; each exchange is attached afterwards, in the order they were sent."""
-        all_headers = {}
+        all_headers = dict(headers or {})
         if token is not None:
             SECRETS.add(token)
             all_headers["Authorization"] = f"Bearer {token}"
