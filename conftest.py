@@ -7,4 +7,6 @@ pytest_plugins = [
     "steps.platform_steps",
     "steps.billing_steps",
     "steps.money_safety_steps",
+    "steps.deployment_steps",
+    "support.plugin.deployment_fixtures",
 ]

@@ -26,12 +26,17 @@ def prepare_database(settings: Settings) -> None:
 
 
 def start_platform(settings: Settings) -> Platform:
-    """Everything the lifespan does before serving; raises StartupError with one sentence."""
-    prepare_database(settings)
+    """Everything the lifespan does before serving; raises StartupError with one sentence.
+
+    The deployment is checked (with any defects switched on) before the database is touched.
+    """
     platform = build_platform(settings)
     try:
-        platform.db.open()
         apply_defects(platform, settings.defects)
+        platform.deployment.check()
+        prepare_database(settings)
+        platform.db.open()
+        platform.db.check_isolation()
     except BaseException:
         platform.close()
         raise

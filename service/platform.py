@@ -7,6 +7,7 @@ from dataclasses import dataclass
 import redis
 
 from service.core.db import Database
+from service.core.deployment import DeploymentPolicy
 from service.core.errors import ErrorRenderer
 from service.core.security import PasswordHasher, TokenService
 from service.core.settings import Settings
@@ -46,6 +47,7 @@ class Platform:
     health: HealthProbe
     errors: ErrorRenderer
     idempotency: IdempotentRequests
+    deployment: DeploymentPolicy
 
     def close(self) -> None:
         self.health.close()
@@ -86,4 +88,5 @@ def build_platform(settings: Settings) -> Platform:
         health=HealthProbe(db, cache),
         errors=ErrorRenderer(),
         idempotency=IdempotentRequests(IdempotencyStore(db, KEEP_SECONDS)),
+        deployment=DeploymentPolicy(settings),
     )

@@ -11,6 +11,9 @@ MIN_SECRET_LENGTH = 32
 PASSWORD_HASH_COST_MIN, PASSWORD_HASH_COST_MAX = 10, 20
 _ROLE_NAME = re.compile(r"^[a-z_][a-z0-9_]{0,62}$")
 _REDIS_SCHEMES = ("redis://", "rediss://", "unix://")
+DEPLOYMENTS = ("production", "test")
+# The application role's password when a test deployment gives none (never in production).
+TEST_APP_DB_PASSWORD = "merchant_app"
 
 
 class ConfigurationError(Exception):
@@ -23,12 +26,15 @@ class Settings:
     redis_url: str
     jwt_secret: str = field(repr=False)
     app_db_role: str = "merchant_app"
-    app_db_password: str = field(default="merchant_app", repr=False)
+    # No default outside test deployments: see service/core/deployment.py.
+    app_db_password: str = field(default="", repr=False)
     token_ttl_seconds: int = 900
     # scrypt's cost as a power of two (N = 2**cost). A deployment keeps the default; test
     # deployments may lower it (every sign-up and sign-in pays it), never below the floor.
     password_hash_cost: int = 14
     defects: tuple[str, ...] = ()
+    # "test" declares a deployment made for testing: only there may deliberate defects be on.
+    deployment: str = "production"
     db_connect_timeout: float = 10.0
     # Outside providers. Left empty, the features that need them answer "not available" (and
     # the service still starts): a deployment configures them through the environment.
@@ -40,6 +46,8 @@ class Settings:
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "defects", tuple(self.defects))
+        if self.deployment == "test" and not self.app_db_password:
+            object.__setattr__(self, "app_db_password", TEST_APP_DB_PASSWORD)
         _validate(self)
 
     @classmethod
@@ -54,7 +62,8 @@ class Settings:
             redis_url=value("REDIS_URL"),
             jwt_secret=env.get("JWT_SECRET", ""),
             app_db_role=value("APP_DATABASE_ROLE") or "merchant_app",
-            app_db_password=env.get("APP_DATABASE_PASSWORD") or "merchant_app",
+            app_db_password=env.get("APP_DATABASE_PASSWORD", ""),
+            deployment=value("DEPLOYMENT") or "production",
             token_ttl_seconds=_number(
                 value("TOKEN_TTL_SECONDS") or "900", "TOKEN_TTL_SECONDS", int
             ),
@@ -100,8 +109,11 @@ def _validate(settings: Settings) -> None:
             "APP_DATABASE_ROLE must be a plain lower-case PostgreSQL role name "
             f"(letters, digits and underscores), but it is {settings.app_db_role!r}."
         )
-    if not settings.app_db_password:
-        raise ConfigurationError("APP_DATABASE_PASSWORD must not be empty.")
+    if settings.deployment not in DEPLOYMENTS:
+        raise ConfigurationError(
+            f"DEPLOYMENT must be one of {', '.join(DEPLOYMENTS)}, but it is "
+            f"{settings.deployment!r}."
+        )
     if isinstance(settings.token_ttl_seconds, bool) or not isinstance(
         settings.token_ttl_seconds, int
     ):

@@ -10,10 +10,17 @@ from __future__ import annotations
 from typing import Any
 
 from service.core.settings import ConfigurationError
-from service.defects import accounts, idempotency, onboarding, phone_numbers, wallet
+from service.defects import (
+    accounts,
+    deployment,
+    idempotency,
+    onboarding,
+    phone_numbers,
+    wallet,
+)
 from service.defects.base import Defect
 
-_MODULES = (accounts, onboarding, wallet, phone_numbers, idempotency)
+_MODULES = (accounts, onboarding, wallet, phone_numbers, idempotency, deployment)
 
 
 def _assemble() -> dict[str, Defect]:

@@ -48,7 +48,9 @@ def start_service(
     defects: tuple[str, ...] = (),
     providers: ProviderCredentials | None = None,
     start_timeout: float = 30.0,
+    **settings_changes: object,
 ) -> RunningService:
+    """Starts the service; `settings_changes` deploy it otherwise (another role, say)."""
     import uvicorn
 
     from service.app import create_app
@@ -63,7 +65,11 @@ def start_service(
             # The suite's own deployment hashes passwords cheaply: every scenario signs
             # merchants up and in. A real deployment keeps the service's default cost.
             password_hash_cost=TEST_PASSWORD_HASH_COST,
-            **(providers.as_settings() if providers else {}),
+            **{
+                "deployment": "test",
+                **(providers.as_settings() if providers else {}),
+                **settings_changes,
+            },
         )
         app = create_app(settings)
     except ConfigurationError as error:
@@ -82,7 +88,7 @@ def start_service(
     server = uvicorn.Server(config)
     startup_errors = _capture_startup_errors()
     thread = threading.Thread(
-        target=server.run, kwargs={"sockets": [sock]}, name="reference-service", daemon=True
+        target=_serve, args=(server, sock), name="reference-service", daemon=True
     )
     thread.start()
     base_url = f"http://127.0.0.1:{port}"
@@ -96,6 +102,13 @@ def start_service(
     logging.getLogger("uvicorn.error").removeHandler(startup_errors)
     _await_health(base_url, deadline)
     return RunningService(base_url, server, thread)
+
+
+def _serve(server, sock: socket.socket) -> None:
+    try:
+        server.run(sockets=[sock])
+    except SystemExit:  # uvicorn's way of saying the start failed; the reason is in its log
+        sock.close()
 
 
 def _await_health(base_url: str, deadline: float) -> None:

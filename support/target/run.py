@@ -59,7 +59,7 @@ class LiveTarget:
     in_process: bool
     providers: ProviderCredentials | None = None  # what the in-process service was given
     _stops: list = field(default_factory=list)
-    _start_variant: Callable[[ProviderCredentials], RunningService] | None = None
+    _start_variant: Callable[..., RunningService] | None = None
     _without_telephony: str | None = None
 
     def stop(self) -> None:
@@ -76,6 +76,18 @@ class LiveTarget:
             self._stops.append(variant.stop)
             self._without_telephony = variant.base_url
         return self._without_telephony
+
+    def refusal_to_start(self, **settings_changes: object) -> str | None:
+        """Why another in-process deployment, on the same database and Redis but deployed with
+        these settings, refuses to start; None when it starts (it is stopped again at once)."""
+        if self._start_variant is None or self.providers is None:
+            raise HarnessError("Only an in-process service can be deployed another way.")
+        try:
+            variant = self._start_variant(self.providers, **settings_changes)
+        except HarnessError as refused:
+            return str(refused)
+        variant.stop()
+        return None
 
 
 def open_target(state: RunState) -> LiveTarget:
@@ -95,13 +107,13 @@ def open_target(state: RunState) -> LiveTarget:
         database_url, redis_url = settings.database_url, settings.redis_url
     providers = ProviderCredentials.new()
 
-    def start(credentials: ProviderCredentials) -> RunningService:
+    def start(credentials: ProviderCredentials, **settings_changes: object) -> RunningService:
         return start_service(
             database_url=database_url,
             redis_url=redis_url,
             jwt_secret=state.jwt_secret,
-            defects=state.defects,
             providers=credentials,
+            **{"defects": state.defects, **settings_changes},
         )
 
     try:
