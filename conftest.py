@@ -8,5 +8,6 @@ pytest_plugins = [
     "steps.billing_steps",
     "steps.money_safety_steps",
     "steps.deployment_steps",
-    "support.plugin.deployment_fixtures",
+    "steps.limits_steps",
+    "support.plugin.security_fixtures",
 ]

@@ -9,6 +9,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.types import Receive, Scope, Send
 
 from service.api import auth, health, onboarding, team, wallet, webhooks
+from service.api.body_limit import BodyLimitMiddleware
 from service.api.errors import install_error_handlers
 from service.core.db import StartupError, wait_for_database
 from service.core.migrate import migrate
@@ -95,6 +96,7 @@ def create_app(settings: Settings) -> FastAPI:
     app.settings = settings
     app.state.startup_error = None
     install_error_handlers(app)
+    app.add_middleware(BodyLimitMiddleware)  # outermost: nothing reads a body before it
     for module in (health, auth, team, onboarding, wallet, webhooks):
         app.include_router(module.router)
     return app

@@ -9,6 +9,7 @@ import redis
 from service.core.db import Database
 from service.core.deployment import DeploymentPolicy
 from service.core.errors import ErrorRenderer
+from service.core.limits import RequestLimits
 from service.core.security import PasswordHasher, TokenService
 from service.core.settings import Settings
 from service.domain.access import AccessPolicy
@@ -48,6 +49,7 @@ class Platform:
     errors: ErrorRenderer
     idempotency: IdempotentRequests
     deployment: DeploymentPolicy
+    limits: RequestLimits
 
     def close(self) -> None:
         self.health.close()
@@ -89,4 +91,5 @@ def build_platform(settings: Settings) -> Platform:
         errors=ErrorRenderer(),
         idempotency=IdempotentRequests(IdempotencyStore(db, KEEP_SECONDS)),
         deployment=DeploymentPolicy(settings),
+        limits=RequestLimits(),
     )

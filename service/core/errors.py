@@ -16,6 +16,7 @@ HTTP_CODES: Mapping[int, tuple[str, str]] = {
     404: ("not_found", "We could not find what you asked for."),
     405: ("method_not_allowed", "That action is not allowed here."),
     409: ("conflict", "That conflicts with what already exists."),
+    413: ("request_too_large", "The request is larger than the platform accepts (1 MB at most)."),
 }
 
 

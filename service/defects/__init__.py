@@ -14,13 +14,14 @@ from service.defects import (
     accounts,
     deployment,
     idempotency,
+    limits,
     onboarding,
     phone_numbers,
     wallet,
 )
 from service.defects.base import Defect
 
-_MODULES = (accounts, onboarding, wallet, phone_numbers, idempotency, deployment)
+_MODULES = (accounts, onboarding, wallet, phone_numbers, idempotency, deployment, limits)
 
 
 def _assemble() -> dict[str, Defect]:

@@ -53,3 +53,5 @@ CHARGE_MAX_PENCE = 100_000
 CHARGE_DESCRIPTION_MAX = 200
 PHONE_NUMBER_PRICE_PENCE = 1000
 LEDGER_PAGE_MAX = 100
+# Far past any real ledger, and well inside what the database can count to.
+LEDGER_OFFSET_MAX = 10_000_000

@@ -7,6 +7,7 @@ import uuid
 from dataclasses import dataclass
 
 from service.core.errors import ApiError
+from service.domain.rules import LEDGER_OFFSET_MAX
 from service.providers import ProviderNotConfigured, ProviderRefused, ProviderUnavailable
 from service.providers.payments import PaymentIntent, PaymentProvider
 from service.stores.wallet import LedgerEntry, Summary, TopUp, WalletStore
@@ -39,7 +40,16 @@ class Wallet:
         return self.store.summary(org_id)
 
     def ledger(self, org_id: uuid.UUID, limit: int, offset: int) -> tuple[list[LedgerEntry], int]:
+        if offset > self._offset_max():
+            raise ApiError(
+                400,
+                "invalid_request",
+                f"The ledger can be read from entry {self._offset_max():,} at the furthest.",
+            )
         return self.store.ledger_page(org_id, limit, offset)
+
+    def _offset_max(self) -> int:
+        return LEDGER_OFFSET_MAX
 
     def spend(self, org_id: uuid.UUID, amount: int, description: str) -> int:
         """Takes credits from the wallet; 402 (and nothing changes) when there are too few."""
