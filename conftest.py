@@ -9,5 +9,6 @@ pytest_plugins = [
     "steps.money_safety_steps",
     "steps.deployment_steps",
     "steps.limits_steps",
+    "steps.clean_input_steps",
     "support.plugin.security_fixtures",
 ]

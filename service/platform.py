@@ -19,6 +19,7 @@ from service.domain.idempotency import KEEP_SECONDS, IdempotentRequests
 from service.domain.onboarding import Onboarding
 from service.domain.payment_events import PaymentEvents
 from service.domain.phone_numbers import PhoneNumbers
+from service.domain.rules import RULES, InputRules
 from service.domain.team import Team
 from service.domain.wallet import Wallet
 from service.providers.payments import PaymentProvider
@@ -50,6 +51,7 @@ class Platform:
     idempotency: IdempotentRequests
     deployment: DeploymentPolicy
     limits: RequestLimits
+    rules: InputRules
 
     def close(self) -> None:
         self.health.close()
@@ -92,4 +94,5 @@ def build_platform(settings: Settings) -> Platform:
         idempotency=IdempotentRequests(IdempotencyStore(db, KEEP_SECONDS)),
         deployment=DeploymentPolicy(settings),
         limits=RequestLimits(),
+        rules=RULES,
     )

@@ -14,6 +14,7 @@ from service.defects import (
     accounts,
     deployment,
     idempotency,
+    input_rules,
     limits,
     onboarding,
     phone_numbers,
@@ -21,7 +22,16 @@ from service.defects import (
 )
 from service.defects.base import Defect
 
-_MODULES = (accounts, onboarding, wallet, phone_numbers, idempotency, deployment, limits)
+_MODULES = (
+    accounts,
+    onboarding,
+    wallet,
+    phone_numbers,
+    idempotency,
+    deployment,
+    limits,
+    input_rules,
+)
 
 
 def _assemble() -> dict[str, Defect]:
