@@ -10,5 +10,6 @@ pytest_plugins = [
     "steps.deployment_steps",
     "steps.limits_steps",
     "steps.clean_input_steps",
+    "steps.sign_in_protection_steps",
     "support.plugin.security_fixtures",
 ]

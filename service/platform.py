@@ -20,6 +20,7 @@ from service.domain.onboarding import Onboarding
 from service.domain.payment_events import PaymentEvents
 from service.domain.phone_numbers import PhoneNumbers
 from service.domain.rules import RULES, InputRules
+from service.domain.sign_in_limits import SignInLimits
 from service.domain.team import Team
 from service.domain.wallet import Wallet
 from service.providers.payments import PaymentProvider
@@ -52,6 +53,7 @@ class Platform:
     deployment: DeploymentPolicy
     limits: RequestLimits
     rules: InputRules
+    sign_in_limits: SignInLimits
 
     def close(self) -> None:
         self.health.close()
@@ -95,4 +97,5 @@ def build_platform(settings: Settings) -> Platform:
         deployment=DeploymentPolicy(settings),
         limits=RequestLimits(),
         rules=RULES,
+        sign_in_limits=SignInLimits(cache, settings.sign_in_failures_per_address),
     )

@@ -36,6 +36,8 @@ class Settings:
     # "test" declares a deployment made for testing: only there may deliberate defects be on.
     deployment: str = "production"
     db_connect_timeout: float = 10.0
+    # Failed sign-ins one client address may make, over all accounts, in 15 minutes.
+    sign_in_failures_per_address: int = 100
     # Outside providers. Left empty, the features that need them answer "not available" (and
     # the service still starts): a deployment configures them through the environment.
     payments_api_key: str = field(default="", repr=False)
@@ -73,6 +75,9 @@ class Settings:
             defects=tuple(name.strip() for name in value("DEFECTS").split(",") if name.strip()),
             db_connect_timeout=_number(
                 value("DATABASE_CONNECT_TIMEOUT") or "10", "DATABASE_CONNECT_TIMEOUT", float
+            ),
+            sign_in_failures_per_address=_number(
+                value("SIGN_IN_FAILURES_PER_ADDRESS") or "100", "SIGN_IN_FAILURES_PER_ADDRESS", int
             ),
             payments_api_key=value("PAYMENTS_API_KEY"),
             payments_webhook_secret=value("PAYMENTS_WEBHOOK_SECRET"),
@@ -126,6 +131,8 @@ def _validate(settings: Settings) -> None:
             f"{PASSWORD_HASH_COST_MAX} (scrypt's N as a power of two), but it is "
             f"{settings.password_hash_cost}."
         )
+    if settings.sign_in_failures_per_address < 1:
+        raise ConfigurationError("SIGN_IN_FAILURES_PER_ADDRESS must be at least 1.")
     if settings.db_connect_timeout <= 0:
         raise ConfigurationError("DATABASE_CONNECT_TIMEOUT must be more than zero seconds.")
     if not settings.telephony_api_url.startswith("https://"):

@@ -18,6 +18,7 @@ from service.defects import (
     limits,
     onboarding,
     phone_numbers,
+    sign_in,
     wallet,
 )
 from service.defects.base import Defect
@@ -31,6 +32,7 @@ _MODULES = (
     deployment,
     limits,
     input_rules,
+    sign_in,
 )
 
 

@@ -37,6 +37,7 @@ class Refusal(Enum):
         409, "idempotency_key_reused", "refused because its key was used for another request"
     )
     TOO_LARGE = _Reason(413, "request_too_large", "refused as too large")
+    TOO_MANY_ATTEMPTS = _Reason(429, "too_many_attempts", "refused after too many attempts")
     SERVER_APOLOGY = _Reason(500, "internal_error", "answered with an apology for a fault")
     PROVIDER_FAILED = _Reason(502, "provider_error", "answered that the outside provider failed")
     PROVIDER_UNAVAILABLE = _Reason(

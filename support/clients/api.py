@@ -18,8 +18,12 @@ class ApiClient(ShownAs):
 
     """Talks to the target over HTTP; drivers build on it, steps never call it directly."""
 
-    def __init__(self, base_url: str, timeout: float = 15.0) -> None:
-        self._http = httpx.Client(base_url=base_url, timeout=timeout)
+    def __init__(
+        self, base_url: str, timeout: float = 15.0, local_address: str | None = None
+    ) -> None:
+        """`local_address` sends from another address of this machine (another client)."""
+        transport = httpx.HTTPTransport(local_address=local_address) if local_address else None
+        self._http = httpx.Client(base_url=base_url, timeout=timeout, transport=transport)
 
     def close(self) -> None:
         self._http.close()

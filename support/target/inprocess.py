@@ -31,6 +31,7 @@ class RunningService:
 
 
 TEST_PASSWORD_HASH_COST = 10
+TEST_SIGN_IN_FAILURES_PER_ADDRESS = 100_000
 
 
 def service_defects() -> dict[str, str]:
@@ -67,6 +68,9 @@ def start_service(
             password_hash_cost=TEST_PASSWORD_HASH_COST,
             **{
                 "deployment": "test",
+                # Every scenario signs in from 127.0.0.1, many at once: the per-address count
+                # of failed sign-ins must never refuse one scenario for another's mistakes.
+                "sign_in_failures_per_address": TEST_SIGN_IN_FAILURES_PER_ADDRESS,
                 **(providers.as_settings() if providers else {}),
                 **settings_changes,
             },
