@@ -13,4 +13,10 @@ pytest_plugins = [
     "steps.webhooks_steps",
     "support.plugin.abandonment_fixtures",
     "steps.abandonment_steps",
+    "steps.money_safety_steps",
+    "steps.deployment_steps",
+    "steps.limits_steps",
+    "steps.clean_input_steps",
+    "steps.sign_in_protection_steps",
+    "support.plugin.security_fixtures",
 ]

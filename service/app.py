@@ -20,6 +20,7 @@ from service.api import (
     webhook_subscriptions,
     webhooks,
 )
+from service.api.body_limit import BodyLimitMiddleware
 from service.api.errors import install_error_handlers
 from service.core.db import StartupError, wait_for_database
 from service.core.migrate import migrate
@@ -37,12 +38,17 @@ def prepare_database(settings: Settings) -> None:
 
 
 def start_platform(settings: Settings) -> Platform:
-    """Everything the lifespan does before serving; raises StartupError with one sentence."""
-    prepare_database(settings)
+    """Everything the lifespan does before serving; raises StartupError with one sentence.
+
+    The deployment is checked (with any defects switched on) before the database is touched.
+    """
     platform = build_platform(settings)
     try:
-        platform.db.open()
         apply_defects(platform, settings.defects)
+        platform.deployment.check()
+        prepare_database(settings)
+        platform.db.open()
+        platform.db.check_isolation()
         platform.delivery_schedule.start()
         if settings.abandonment_schedule:
             platform.abandonment_schedule.start()
@@ -104,6 +110,7 @@ def create_app(settings: Settings) -> FastAPI:
     app.settings = settings
     app.state.startup_error = None
     install_error_handlers(app)
+    app.add_middleware(BodyLimitMiddleware)  # outermost: nothing reads a body before it
     for module in (
         health,
         auth,

@@ -7,19 +7,24 @@ from dataclasses import dataclass
 import redis
 
 from service.core.db import Database
+from service.core.deployment import DeploymentPolicy
 from service.core.errors import ErrorRenderer
+from service.core.limits import RequestLimits
 from service.core.security import PasswordHasher, TokenService
 from service.core.settings import Settings
 from service.domain.abandonment import Abandonment, AbandonmentSchedule
 from service.domain.access import AccessPolicy
 from service.domain.accounts import Accounts
 from service.domain.health import HealthProbe
+from service.domain.idempotency import KEEP_SECONDS, IdempotentRequests
 from service.domain.onboarding import Onboarding
 from service.domain.operators import Operators
 from service.domain.orders import Orders
 from service.domain.payment_events import PaymentEvents
 from service.domain.phone_numbers import PhoneNumbers
 from service.domain.refunds import Refunds
+from service.domain.rules import RULES, InputRules
+from service.domain.sign_in_limits import SignInLimits
 from service.domain.team import Team
 from service.domain.wallet import Wallet
 from service.domain.webhooks import DeliverySchedule, OperatorAccess, Webhooks
@@ -29,6 +34,7 @@ from service.providers.payments import PaymentProvider
 from service.providers.telephony import TelephonyProvider
 from service.stores.abandonment import AbandonmentStore
 from service.stores.accounts import AccountStore
+from service.stores.idempotency import IdempotencyStore
 from service.stores.onboarding import OnboardingStore
 from service.stores.order_keys import OrderKeys
 from service.stores.orders import OrderStore
@@ -65,6 +71,11 @@ class Platform:
     operators: Operators
     abandonment: Abandonment
     abandonment_schedule: AbandonmentSchedule
+    idempotency: IdempotentRequests
+    deployment: DeploymentPolicy
+    limits: RequestLimits
+    rules: InputRules
+    sign_in_limits: SignInLimits
 
     def close(self) -> None:
         self.delivery_schedule.stop()
@@ -122,4 +133,9 @@ def build_platform(settings: Settings) -> Platform:
         operators=Operators(settings.operator_token),
         abandonment=abandonment,
         abandonment_schedule=AbandonmentSchedule(abandonment),
+        idempotency=IdempotentRequests(IdempotencyStore(db, KEEP_SECONDS)),
+        deployment=DeploymentPolicy(settings),
+        limits=RequestLimits(),
+        rules=RULES,
+        sign_in_limits=SignInLimits(cache, settings.sign_in_failures_per_address),
     )

@@ -23,6 +23,9 @@ LEDGER_REQUESTS = {
     "a page of 0 entries": (0, 0),
     "a page of 101 entries": (101, 0),
     "a negative start": (10, -1),
+    "the furthest start": (10, 10_000_000),
+    "a start one past the furthest": (10, 10_000_001),
+    "a start past the largest number the database holds": (10, 2**63),
 }
 SLOW_TELEPHONY_SECONDS = 0.3
 

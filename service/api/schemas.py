@@ -35,6 +35,7 @@ from service.domain.rules import (
     TOP_UP_MIN_PENCE,
     no_nul,
     normalise_email,
+    plain_text,
 )
 from service.stores.webhooks import EVENT_TYPES
 
@@ -42,7 +43,7 @@ Email = Annotated[StrictStr, AfterValidator(normalise_email)]
 Password = Annotated[
     StrictStr, Field(min_length=PASSWORD_MIN, max_length=PASSWORD_MAX), AfterValidator(no_nul)
 ]
-Text = Annotated[StrictStr, AfterValidator(no_nul)]
+Text = Annotated[StrictStr, AfterValidator(plain_text)]
 EventName = Literal[EVENT_NAMES]  # type: ignore[valid-type]
 WebhookEventType = Literal[EVENT_TYPES]  # type: ignore[valid-type]
 URL_MAX = 2000
@@ -86,7 +87,9 @@ class TopUpBody(_Body):
 class ChargeBody(_Body):
     amount_pence: Annotated[StrictInt, Field(ge=1, le=CHARGE_MAX_PENCE)]
     description: Annotated[
-        StrictStr, Field(min_length=1, max_length=CHARGE_DESCRIPTION_MAX), AfterValidator(no_nul)
+        StrictStr,
+        Field(min_length=1, max_length=CHARGE_DESCRIPTION_MAX),
+        AfterValidator(plain_text),
     ]
 
 

@@ -9,8 +9,19 @@ from typing import Any
 FIELDS: Mapping[str, tuple[str, str]] = {
     "email": ("email address", "The email address must look like name@example.com."),
     "password": ("password", "The password must be between 10 and 128 characters long."),
-    "business_name": ("business name", "The business name must be text."),
-    "category": ("category", "The category must be text."),
+    "business_name": (
+        "business name",
+        "The business name must be text without control or formatting characters.",
+    ),
+    "category": (
+        "category",
+        "The category must be text without control or formatting characters.",
+    ),
+    "description": (
+        "description",
+        "The description must be 1 to 200 characters of text without control or formatting "
+        "characters.",
+    ),
     "role": ("role", "The role must be either admin or viewer."),
     "event_name": (
         "event name",

@@ -12,6 +12,9 @@ EMAIL_BATCH_MAX = 500  # Postmark's batch endpoint takes at most 500 messages pe
 PASSWORD_HASH_COST_MIN, PASSWORD_HASH_COST_MAX = 10, 20
 _ROLE_NAME = re.compile(r"^[a-z_][a-z0-9_]{0,62}$")
 _REDIS_SCHEMES = ("redis://", "rediss://", "unix://")
+DEPLOYMENTS = ("production", "test")
+# The application role's password when a test deployment gives none (never in production).
+TEST_APP_DB_PASSWORD = "merchant_app"
 
 
 class ConfigurationError(Exception):
@@ -24,13 +27,18 @@ class Settings:
     redis_url: str
     jwt_secret: str = field(repr=False)
     app_db_role: str = "merchant_app"
-    app_db_password: str = field(default="merchant_app", repr=False)
+    # No default outside test deployments: see service/core/deployment.py.
+    app_db_password: str = field(default="", repr=False)
     token_ttl_seconds: int = 900
     # scrypt's cost as a power of two (N = 2**cost). A deployment keeps the default; test
     # deployments may lower it (every sign-up and sign-in pays it), never below the floor.
     password_hash_cost: int = 14
     defects: tuple[str, ...] = ()
+    # "test" declares a deployment made for testing: only there may deliberate defects be on.
+    deployment: str = "production"
     db_connect_timeout: float = 10.0
+    # Failed sign-ins one client address may make, over all accounts, in 15 minutes.
+    sign_in_failures_per_address: int = 100
     # Outside providers. Left empty, the features that need them answer "not available" (and
     # the service still starts): a deployment configures them through the environment.
     payments_api_key: str = field(default="", repr=False)
@@ -58,6 +66,8 @@ class Settings:
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "defects", tuple(self.defects))
+        if self.deployment == "test" and not self.app_db_password:
+            object.__setattr__(self, "app_db_password", TEST_APP_DB_PASSWORD)
         _validate(self)
 
     @classmethod
@@ -72,7 +82,8 @@ class Settings:
             redis_url=value("REDIS_URL"),
             jwt_secret=env.get("JWT_SECRET", ""),
             app_db_role=value("APP_DATABASE_ROLE") or "merchant_app",
-            app_db_password=env.get("APP_DATABASE_PASSWORD") or "merchant_app",
+            app_db_password=env.get("APP_DATABASE_PASSWORD", ""),
+            deployment=value("DEPLOYMENT") or "production",
             token_ttl_seconds=_number(
                 value("TOKEN_TTL_SECONDS") or "900", "TOKEN_TTL_SECONDS", int
             ),
@@ -82,6 +93,9 @@ class Settings:
             defects=tuple(name.strip() for name in value("DEFECTS").split(",") if name.strip()),
             db_connect_timeout=_number(
                 value("DATABASE_CONNECT_TIMEOUT") or "10", "DATABASE_CONNECT_TIMEOUT", float
+            ),
+            sign_in_failures_per_address=_number(
+                value("SIGN_IN_FAILURES_PER_ADDRESS") or "100", "SIGN_IN_FAILURES_PER_ADDRESS", int
             ),
             payments_api_key=value("PAYMENTS_API_KEY"),
             payments_webhook_secret=value("PAYMENTS_WEBHOOK_SECRET"),
@@ -140,8 +154,11 @@ def _validate(settings: Settings) -> None:
             "APP_DATABASE_ROLE must be a plain lower-case PostgreSQL role name "
             f"(letters, digits and underscores), but it is {settings.app_db_role!r}."
         )
-    if not settings.app_db_password:
-        raise ConfigurationError("APP_DATABASE_PASSWORD must not be empty.")
+    if settings.deployment not in DEPLOYMENTS:
+        raise ConfigurationError(
+            f"DEPLOYMENT must be one of {', '.join(DEPLOYMENTS)}, but it is "
+            f"{settings.deployment!r}."
+        )
     if isinstance(settings.token_ttl_seconds, bool) or not isinstance(
         settings.token_ttl_seconds, int
     ):
@@ -154,6 +171,8 @@ def _validate(settings: Settings) -> None:
             f"{PASSWORD_HASH_COST_MAX} (scrypt's N as a power of two), but it is "
             f"{settings.password_hash_cost}."
         )
+    if settings.sign_in_failures_per_address < 1:
+        raise ConfigurationError("SIGN_IN_FAILURES_PER_ADDRESS must be at least 1.")
     if settings.db_connect_timeout <= 0:
         raise ConfigurationError("DATABASE_CONNECT_TIMEOUT must be more than zero seconds.")
     if not settings.telephony_api_url.startswith("https://"):

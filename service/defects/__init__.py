@@ -13,10 +13,15 @@ from service.core.settings import ConfigurationError
 from service.defects import (
     abandonment,
     accounts,
+    deployment,
+    idempotency,
+    input_rules,
+    limits,
     onboarding,
     orders,
     phone_numbers,
     refunds,
+    sign_in,
     wallet,
     webhooks,
 )
@@ -31,6 +36,11 @@ _MODULES = (
     refunds,
     webhooks,
     abandonment,
+    idempotency,
+    deployment,
+    limits,
+    input_rules,
+    sign_in,
 )
 
 

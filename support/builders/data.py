@@ -60,12 +60,21 @@ class Builders:
         usable = self.merchant()
         problems = {
             "an email address that is not an address": {"email": "not-an-email-address"},
+            "an email address with a zero-width space": {"email": f"shop\u200b{usable.email}"},
+            "an email address with a bell character": {"email": f"shop\x07{usable.email}"},
+            "an email address with markup": {"email": f"<b>shop</b>{usable.email}"},
             "a password that is too short": {"password": "short"},
             "no password": {"password": None},
         }
         if problem not in problems:
             raise KeyError(f"No sign-up problem called {problem!r}; known: {', '.join(problems)}.")
         return usable.but(**problems[problem])
+
+    def accented_email(self, separate_accent: bool = False) -> str:
+        """A unique address with an accented letter, written as one character or as a letter
+        followed by a separate accent mark (two spellings people's keyboards produce)."""
+        accented = "e\u0301" if separate_accent else "\u00e9"
+        return f"caf{accented}.{self._unique_email()}"
 
     def team_member(self) -> AccountDetails:
         return AccountDetails(email=self._unique_email(), password=self.password())

@@ -19,8 +19,12 @@ class ApiClient(ShownAs):
 
     """Talks to the target over HTTP; drivers build on it, steps never call it directly."""
 
-    def __init__(self, base_url: str, timeout: float = 15.0) -> None:
-        self._http = httpx.Client(base_url=base_url, timeout=timeout)
+    def __init__(
+        self, base_url: str, timeout: float = 15.0, local_address: str | None = None
+    ) -> None:
+        """`local_address` sends from another address of this machine (another client)."""
+        transport = httpx.HTTPTransport(local_address=local_address) if local_address else None
+        self._http = httpx.Client(base_url=base_url, timeout=timeout, transport=transport)
 
     def close(self) -> None:
         self._http.close()
@@ -60,12 +64,13 @@ class ApiClient(ShownAs):
         *,
         token: str | None = None,
         bodies=None,
+        headers: dict[str, str] | None = None,
         headers_each: list[dict[str, str]] | None = None,
     ) -> list[httpx.Response]:
-        """`count` identical requests (or one per body, with its own headers) released at the
-        same instant from separate threads; each exchange is attached afterwards, in the order
-        they were sent."""
-        all_headers = {}
+        """`count` identical requests (or one per body), with the same headers and each its own
+        extra ones, released at the same instant from separate threads; each exchange is
+        attached afterwards, in the order they were sent."""
+        all_headers = dict(headers or {})
         if token is not None:
             SECRETS.add(token)
             all_headers["Authorization"] = f"Bearer {token}"

@@ -40,5 +40,11 @@ class Cache(ShownAs):
         if keys:
             self._redis.delete(*keys)
 
+    def forget_matching_quietly(self, *patterns: str) -> None:
+        for pattern in patterns:
+            keys = list(self._redis.scan_iter(match=pattern))
+            if keys:
+                self._redis.delete(*keys)
+
     def close(self) -> None:
         self._redis.close()

@@ -125,6 +125,11 @@ class PaymentEventsDriver(ShownAs):
         insist(self.try_deliver(delivery), 200, f"acknowledge the {delivery.event['type']} event")
 
 
+def keyed(key: str | bytes | None) -> dict[str, str | bytes] | None:
+    """The header a client sends so that repeating the request moves money once."""
+    return {"Idempotency-Key": key} if key is not None else None
+
+
 def succeeded(intent: dict[str, Any]) -> dict[str, Any]:
     """The provider's intent once the card was charged in full."""
     paid = copy.deepcopy(intent)
@@ -189,41 +194,84 @@ class WalletDriver(ShownAs):
 
     # -- spending ------------------------------------------------------------------------
 
-    def try_spend(self, account: Account, amount: Any, description: str) -> httpx.Response:
+    def try_spend(
+        self, account: Account, amount: Any, description: str, key: str | bytes | None = None
+    ) -> httpx.Response:
         body = {"amount_pence": amount, "description": description}
-        return self._api.request("POST", paths.WALLET_CHARGES, token=account.token, json=body)
+        return self._api.request(
+            "POST", paths.WALLET_CHARGES, token=account.token, json=body, headers=keyed(key)
+        )
 
     def spend(self, account: Account, amount: int, description: str) -> int:
         answer = insist(self.try_spend(account, amount, description), 201, f"take {amount}p")
         return answer["balance_pence"]
 
+    def spend_keyed(
+        self, account: Account, amount: int, key: str, written_another_way: bool = False
+    ) -> httpx.Response:
+        """A charge with the client's idempotency key; `written_another_way` sends the same
+        values in another order and spacing, as another client library would."""
+        if not written_another_way:
+            response = self.try_spend(account, amount, "Call minutes", key)
+        else:
+            content = f'{{ "description" : "Call minutes",  "amount_pence" : {amount} }}'
+            headers = {"Content-Type": "application/json", **keyed(key)}
+            response = self._api.request(
+                "POST", paths.WALLET_CHARGES, token=account.token, content=content, headers=headers
+            )
+        insist(response, 201, f"take {amount}p with the key {key!r}")
+        return response
+
     def spend_at_once(
-        self, account: Account, amounts: list[int], description: str
+        self, account: Account, amounts: list[int], description: str, key: str | bytes | None = None
     ) -> list[httpx.Response]:
         bodies = [{"amount_pence": amount, "description": description} for amount in amounts]
         return self._api.request_together(
-            "POST", paths.WALLET_CHARGES, len(bodies), token=account.token, bodies=bodies
+            "POST",
+            paths.WALLET_CHARGES,
+            len(bodies),
+            token=account.token,
+            bodies=bodies,
+            headers=keyed(key),
         )
 
     # -- top-ups -------------------------------------------------------------------------
 
-    def try_top_up(self, account: Account, amount: Any) -> httpx.Response:
+    def try_top_up(
+        self, account: Account, amount: Any, key: str | bytes | None = None
+    ) -> httpx.Response:
         body = {"amount_pence": amount}
-        return self._api.request("POST", paths.WALLET_TOP_UPS, token=account.token, json=body)
+        return self._api.request(
+            "POST", paths.WALLET_TOP_UPS, token=account.token, json=body, headers=keyed(key)
+        )
 
-    def top_up(self, account: Account, amount: int) -> TopUp:
-        answer = insist(self.try_top_up(account, amount), 201, f"start a top-up of {amount}p")
+    def top_up(self, account: Account, amount: int, key: str | bytes | None = None) -> TopUp:
+        answer = insist(self.try_top_up(account, amount, key), 201, f"start a top-up of {amount}p")
         return TopUp(
             answer["id"], answer["amount_pence"], self._payments().intent_for(answer["id"])
         )
 
-    def payment_succeeded(self, top_up: TopUp) -> SignedEvent:
-        event = payment_intent_event("payment_intent.succeeded", succeeded(top_up.intent))
+    def payment_succeeded(self, top_up: TopUp, created: int | None = None) -> SignedEvent:
+        intent = succeeded(top_up.intent)
+        event = payment_intent_event("payment_intent.succeeded", intent, created=created)
         return self.events.signed(event)
 
-    def payment_failed(self, top_up: TopUp) -> SignedEvent:
-        event = payment_intent_event("payment_intent.payment_failed", failed(top_up.intent))
+    def payment_failed(self, top_up: TopUp, created: int | None = None) -> SignedEvent:
+        intent = failed(top_up.intent)
+        event = payment_intent_event("payment_intent.payment_failed", intent, created=created)
         return self.events.signed(event)
+
+    def deliver_outcomes(self, top_up: TopUp, arrivals: str) -> None:
+        """Delivers the provider's outcomes in the order written, each created at its own time,
+        e.g. "failed at 10:00, succeeded at 10:01" (times of an hour ago, on one clock)."""
+        hour_ago = int(time.time()) - 3600
+        for arrival in arrivals.split(", "):
+            match = re.fullmatch(r"(succeeded|failed) at (\d\d):(\d\d)", arrival)
+            if match is None:
+                raise KeyError(f"No provider outcome written as {arrival!r}.")
+            created = hour_ago + (int(match[2]) - 10) * 3600 + int(match[3]) * 60
+            outcome = self.payment_succeeded if match[1] == "succeeded" else self.payment_failed
+            self.events.deliver(outcome(top_up, created))
 
     def fund(self, account: Account, amount: int) -> TopUp:
         """The real path: the merchant tops up, the provider takes the card payment and tells
@@ -246,10 +294,17 @@ class WalletDriver(ShownAs):
     def _numbers_api(self) -> ApiClient:
         return self._numbers_service or self._api
 
-    def try_provision_number(self, account: Account) -> httpx.Response:
+    def try_provision_number(
+        self, account: Account, key: str | bytes | None = None
+    ) -> httpx.Response:
         return self._numbers_api().request(
-            "POST", paths.ONBOARDING_PROVISION_NUMBER, token=account.token
+            "POST", paths.ONBOARDING_PROVISION_NUMBER, token=account.token, headers=keyed(key)
         )
+
+    def provision_number_keyed(self, account: Account, key: str) -> httpx.Response:
+        response = self.try_provision_number(account, key)
+        insist(response, 200, f"provide a phone number with the key {key!r}")
+        return response
 
     def provision_number(self, account: Account) -> str:
         answer = insist(self.try_provision_number(account), 200, "provide a phone number")

@@ -18,6 +18,7 @@ from support.checks.leaks import LeakContext
 from support.clients.api import ApiClient
 from support.clients.cache import Cache
 from support.clients.database import Database
+from support.clients.sign_in_records import forget_sign_in_failures
 from support.drivers.accounts import AccountsDriver
 from support.drivers.faults import StoreFaults
 from support.drivers.onboarding import OnboardingDriver
@@ -306,7 +307,7 @@ def leaks(schema_names: frozenset[str]) -> LeakContext:
 
 
 @pytest.fixture
-def accounts(api: ApiClient, database: Database, cleanup: Cleanup) -> AccountsDriver:
+def accounts(api: ApiClient, database: Database, cache: Cache, cleanup: Cleanup) -> AccountsDriver:
     def remove_when_done(organisation_id: str) -> None:
         cleanup.add(
             f"remove merchant {organisation_id}",
@@ -315,7 +316,10 @@ def accounts(api: ApiClient, database: Database, cleanup: Cleanup) -> AccountsDr
             ),
         )
 
-    return AccountsDriver(api, on_new_organisation=remove_when_done)
+    def forget_failures(email: str) -> None:
+        cleanup.add("forget the failed sign-ins", lambda: forget_sign_in_failures(cache, email))
+
+    return AccountsDriver(api, remove_when_done, forget_failures)
 
 
 @pytest.fixture

@@ -34,6 +34,7 @@ TEST_PASSWORD_HASH_COST = 10
 # Merchants' endpoints in scenarios live under this reserved name, which the suite's own
 # deployment (and no other) accepts without resolving: they are faked in this process.
 TEST_WEBHOOKS_DOMAIN = "webhooks.test"
+TEST_SIGN_IN_FAILURES_PER_ADDRESS = 100_000
 
 
 def service_defects() -> dict[str, str]:
@@ -51,7 +52,9 @@ def start_service(
     defects: tuple[str, ...] = (),
     providers: ProviderCredentials | None = None,
     start_timeout: float = 30.0,
+    **settings_changes: object,
 ) -> RunningService:
+    """Starts the service; `settings_changes` deploy it otherwise (another role, say)."""
     import uvicorn
 
     from service.app import create_app
@@ -66,13 +69,21 @@ def start_service(
             # The suite's own deployment hashes passwords cheaply: every scenario signs
             # merchants up and in. A real deployment keeps the service's default cost.
             password_hash_cost=TEST_PASSWORD_HASH_COST,
-            # Scenarios run the webhook delivery worker and the abandonment job themselves, with
-            # the "now" they choose and only for their own merchants; a schedule would post and
-            # nudge behind their backs. (The operator token comes with the credentials.)
-            webhook_worker_interval_seconds=0,
-            webhooks_test_domain=TEST_WEBHOOKS_DOMAIN,
-            abandonment_schedule=False,
-            **(providers.as_settings() if providers else {}),
+            **{
+                # Scenarios run the webhook delivery worker and the abandonment job themselves,
+                # with the "now" they choose and only for their own merchants; a schedule would
+                # post and nudge behind their backs. (The operator token comes with the
+                # credentials.)
+                "webhook_worker_interval_seconds": 0,
+                "webhooks_test_domain": TEST_WEBHOOKS_DOMAIN,
+                "abandonment_schedule": False,
+                "deployment": "test",
+                # Every scenario signs in from 127.0.0.1, many at once: the per-address count
+                # of failed sign-ins must never refuse one scenario for another's mistakes.
+                "sign_in_failures_per_address": TEST_SIGN_IN_FAILURES_PER_ADDRESS,
+                **(providers.as_settings() if providers else {}),
+                **settings_changes,
+            },
         )
         app = create_app(settings)
     except ConfigurationError as error:
@@ -109,7 +120,7 @@ def listening_socket() -> socket.socket:
 def serve_in_thread(server, sock: socket.socket, deadline: float) -> tuple[str, threading.Thread]:
     """Run a `uvicorn.Server` on `sock` in a daemon thread; its base URL once it has started."""
     thread = threading.Thread(
-        target=server.run, kwargs={"sockets": [sock]}, name="reference-service", daemon=True
+        target=_serve, args=(server, sock), name="reference-service", daemon=True
     )
     thread.start()
     while not server.started:
@@ -118,6 +129,13 @@ def serve_in_thread(server, sock: socket.socket, deadline: float) -> tuple[str, 
             raise HarnessError("it did not report that it had started")
         time.sleep(0.02)
     return f"http://127.0.0.1:{sock.getsockname()[1]}", thread
+
+
+def _serve(server, sock: socket.socket) -> None:
+    try:
+        server.run(sockets=[sock])
+    except SystemExit:  # uvicorn's way of saying the start failed; the reason is in its log
+        sock.close()
 
 
 def _await_health(base_url: str, deadline: float) -> None:

@@ -17,7 +17,7 @@ from support.target.embedded import EmbeddedServers, start_embedded
 from support.target.inprocess import RunningService, start_service
 
 # Starts an in-process service with these provider credentials and defects switched on.
-StartService = Callable[[ProviderCredentials, tuple[str, ...]], RunningService]
+StartService = Callable[..., RunningService]  # (credentials, defects, **settings changes)
 
 
 @dataclass(frozen=True)
@@ -113,6 +113,18 @@ class LiveTarget:
             self._without_telephony = variant.base_url
         return self._without_telephony
 
+    def refusal_to_start(self, **settings_changes: object) -> str | None:
+        """Why another in-process deployment, on the same database and Redis but deployed with
+        these settings, refuses to start; None when it starts (it is stopped again at once)."""
+        if self._start is None or self.providers is None:
+            raise HarnessError("Only an in-process service can be deployed another way.")
+        try:
+            variant = self._start(self.providers, self.defects, **settings_changes)
+        except HarnessError as refused:
+            return str(refused)
+        variant.stop()
+        return None
+
 
 def open_target(state: RunState) -> LiveTarget:
     """Start whatever this process needs (embedded servers, the in-process service) and return
@@ -136,13 +148,16 @@ def open_target(state: RunState) -> LiveTarget:
     providers = ProviderCredentials.new()
     operator_token = providers.operator_token  # made up with the credentials, one per process
 
-    def start(credentials: ProviderCredentials, defects: tuple[str, ...]) -> RunningService:
+    def start(
+        credentials: ProviderCredentials, defects: tuple[str, ...], **settings_changes: object
+    ) -> RunningService:
         return start_service(
             database_url=database_url,
             redis_url=redis_url,
             jwt_secret=state.jwt_secret,
             defects=defects,
             providers=credentials,
+            **settings_changes,
         )
 
     try:

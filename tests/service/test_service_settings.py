@@ -20,7 +20,8 @@ def one_sentence(message: str) -> bool:
 def test_defaults_from_a_minimal_environment() -> None:
     settings = Settings.from_env(GOOD)
     assert settings.app_db_role == "merchant_app"
-    assert settings.app_db_password == "merchant_app"
+    assert settings.app_db_password == ""  # required outside test deployments: no default
+    assert settings.deployment == "production"
     assert settings.token_ttl_seconds == 900
     assert settings.defects == ()
     assert settings.db_connect_timeout == 10.0
@@ -69,6 +70,7 @@ def test_every_variable_is_read() -> None:
         ({"APP_DATABASE_ROLE": "Robert'); drop"}, "APP_DATABASE_ROLE must be"),
         ({"DATABASE_CONNECT_TIMEOUT": "-1"}, "DATABASE_CONNECT_TIMEOUT"),
         ({"TELEPHONY_API_URL": "http://telephony.example"}, "TELEPHONY_API_URL must start"),
+        ({"DEPLOYMENT": "staging"}, "DEPLOYMENT must be one of"),
     ],
 )
 def test_bad_configuration_is_refused_in_one_sentence(changes: dict, mentions: str) -> None:
@@ -93,3 +95,7 @@ def test_the_secret_never_appears_in_a_refusal() -> None:
     with pytest.raises(ConfigurationError) as refused:
         Settings.from_env({**GOOD, "JWT_SECRET": "hunter2"})
     assert "hunter2" not in str(refused.value)
+
+
+def test_a_test_deployment_has_a_default_application_role_password() -> None:
+    assert Settings.from_env({**GOOD, "DEPLOYMENT": "test"}).app_db_password == "merchant_app"
