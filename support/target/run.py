@@ -119,7 +119,8 @@ class LiveTarget:
         if self._start is None or self.providers is None:
             raise HarnessError("Only an in-process service can be deployed another way.")
         try:
-            variant = self._start(self.providers, self.defects, **settings_changes)
+            defects = settings_changes.pop("defects", self.defects)
+            variant = self._start(self.providers, defects, **settings_changes)
         except HarnessError as refused:
             return str(refused)
         variant.stop()
