@@ -61,7 +61,7 @@ Feature: Customers' orders, paid by card, with the stock reserved first
     And the payment provider was not asked for any payment
     And the order holds no reservations
     And 5 of "MUG-01" are available
-    And 1 of "TEA-02" are available
+    And 1 of "TEA-02" is available
 
   @req:ORD-3 @severity:critical
   Scenario: A declined card fails the order and gives its units back at once

@@ -212,9 +212,9 @@ def stock_is(database, merchant, sku, units):
     checks.expect_stock(database, merchant.organisation_id, sku, int(units))
 
 
-@then(parsers.parse('{units:d} of "{sku}" are available'))
+@then(parsers.re(r'(?P<units>\d+) of "(?P<sku>[^"]+)" (?:is|are) available'))
 def available(orders, merchant, units, sku):
-    checks.expect_available(orders, merchant, sku, units)
+    checks.expect_available(orders, merchant, sku, int(units))
 
 
 @then("the order holds no reservations")
