@@ -15,18 +15,18 @@ Feature: Stock held for an order while its card is paid
     When a customer orders 3 of "LAMP-7" and the payment is under way
     Then the order holds 3 of "LAMP-7" for close to 900 seconds
     And the stock of "LAMP-7" is 4
-    And 1 of "LAMP-7" are available
+    And 1 of "LAMP-7" is available
     When the payment provider confirms the card payment
     Then the order is paid
     And the stock of "LAMP-7" is 1
     And the order holds no reservations
-    And 1 of "LAMP-7" are available
+    And 1 of "LAMP-7" is available
 
   @req:ORD-2 @req:ORD-3 @severity:critical
   Scenario: Held while the card is charged, then given back when it is declined
     When a customer orders 3 of "LAMP-7" and the payment is under way
     Then the order holds 3 of "LAMP-7" for close to 900 seconds
-    And 1 of "LAMP-7" are available
+    And 1 of "LAMP-7" is available
     When the payment provider declines the card
     Then the order is refused because the card was declined
     And the order holds no reservations
@@ -40,7 +40,7 @@ Feature: Stock held for an order while its card is paid
     Then the order holds 3 of "LAMP-7" for close to 2 seconds
     When the hold has a moment left
     Then the order holds 3 of "LAMP-7" for close to 2 seconds
-    And 1 of "LAMP-7" are available
+    And 1 of "LAMP-7" is available
     When the hold has just run out
     Then the order holds no reservations
     And 4 of "LAMP-7" are available

@@ -61,7 +61,7 @@ Feature: Customers' orders, paid by card, with the stock reserved first
     And the payment provider was not asked for any payment
     And the order holds no reservations
     And 5 of "MUG-01" are available
-    And 1 of "TEA-02" are available
+    And 1 of "TEA-02" is available
 
   @req:ORD-3 @severity:critical
   Scenario: A declined card fails the order and gives its units back at once
@@ -73,6 +73,21 @@ Feature: Customers' orders, paid by card, with the stock reserved first
     And the stock of "MUG-01" is 5
     And 5 of "MUG-01" are available
 
+  @req:ORD-3 @severity:critical
+  Scenario Outline: An order the payment provider cannot take fails and gives its units back
+    Given the payment provider <trouble>
+    When a customer tries to order 2 of "MUG-01"
+    Then the order is refused because card payments are not available
+    And the order is recorded as failed
+    And the order holds no reservations
+    And the stock of "MUG-01" is 5
+    And 5 of "MUG-01" are available
+
+    Examples:
+      | trouble         |
+      | is down         |
+      | does not answer |
+
   @req:ORD-6 @critical @severity:blocker
   Scenario: The same order sent twice is one order and one charge
     Given the merchant's card payments go through
@@ -82,6 +97,16 @@ Feature: Customers' orders, paid by card, with the stock reserved first
     And the payment provider was asked to charge a card 1 time
     And the merchant has 1 paid order
     And the stock of "MUG-01" is 3
+
+  @req:ORD-6 @severity:normal
+  Scenario: The same basket with its lines in another order is the same order
+    Given the merchant sells "TEA-02" at 399 pence with 10 in stock
+    And the merchant's card payments go through
+    When a customer orders 2 of "MUG-01" and 3 of "TEA-02"
+    And the shop sends the same key with 3 of "TEA-02" and 2 of "MUG-01"
+    Then the same paid order is returned
+    And the payment provider was asked to charge a card 1 time
+    And the stock of "TEA-02" is 7
 
   @req:ORD-6 @severity:critical
   Scenario: A failed order sent again is the same failed order, and the card is not charged again
@@ -114,6 +139,14 @@ Feature: Customers' orders, paid by card, with the stock reserved first
     And the payment provider was asked to charge a card 2 times
     And the merchant has 1 paid order
     And the stock of "MUG-01" is 3
+
+  @req:ACC-6 @severity:normal
+  Scenario: A view-only team member cannot place an order
+    Given the merchant has a team member with view-only access
+    When the team member tries to order 1 of "MUG-01"
+    Then the order request is refused because the role does not allow it
+    And the merchant has no orders
+    And the stock of "MUG-01" is 5
 
   @req:ORD-9 @severity:normal
   Scenario Outline: An order the shop cannot send is refused and changes nothing

@@ -51,7 +51,7 @@ Feature: Refunding a paid order, whole or in part
     Then the refund is refused as more than is left
     And the payment provider was asked to refund 1250 pence of the order's payment
     And the order is still paid, with 1 of "MUG-01" refunded
-    And the order has 1 refunds totalling 1250 pence
+    And the order has 1 refund totalling 1250 pence
     And the stock of "MUG-01" is 4
 
   @req:REF-3 @severity:critical

@@ -86,6 +86,11 @@ def customer_tries_to_order(orders, merchant, items) -> Placed:
     return orders.try_place(merchant, basket(items))
 
 
+@when(parsers.re(rf"the team member tries to order {BASKET}"), target_fixture="outcome")
+def member_tries_to_order(orders, team_member, items):
+    return orders.try_place(team_member, basket(items)).latest
+
+
 @when(
     parsers.parse("a customer orders {items} and the payment is under way"),
     target_fixture="placed",
@@ -180,7 +185,7 @@ def order_is_paid(database, merchant, placed):
 @then(
     parsers.re(
         r"the order is refused (?:as )?(?P<reason>out of stock|because the card was declined"
-        r"|a repeat with a different basket)"
+        r"|a repeat with a different basket|because card payments are not available)"
     )
 )
 def order_refused(placed, leaks, reason):
@@ -207,9 +212,9 @@ def stock_is(database, merchant, sku, units):
     checks.expect_stock(database, merchant.organisation_id, sku, int(units))
 
 
-@then(parsers.parse('{units:d} of "{sku}" are available'))
+@then(parsers.re(r'(?P<units>\d+) of "(?P<sku>[^"]+)" (?:is|are) available'))
 def available(orders, merchant, units, sku):
-    checks.expect_available(orders, merchant, sku, units)
+    checks.expect_available(orders, merchant, sku, int(units))
 
 
 @then("the order holds no reservations")
@@ -247,6 +252,11 @@ def order_request_invalid(outcome, leaks):
 @then("the order request is refused because it is not found")
 def order_request_not_found(outcome, leaks):
     expect_refused(outcome, Refusal.NOT_FOUND, leaks)
+
+
+@then("the order request is refused because the role does not allow it")
+def order_request_forbidden(outcome, leaks):
+    expect_refused(outcome, Refusal.NOT_ALLOWED, leaks)
 
 
 @then("the merchant has no orders")

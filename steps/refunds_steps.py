@@ -100,9 +100,9 @@ def order_not_refunded(database, merchant, placed):
     checks.expect_order_refund_state(database, merchant, placed, "paid", {})
 
 
-@then(parsers.parse("the order has {count:d} refunds totalling {pence:d} pence"))
+@then(parsers.re(r"the order has (?P<count>\d+) refunds? totalling (?P<pence>\d+) pence"))
 def refunds_total(database, merchant, placed, count, pence):
-    checks.expect_refunds_total(database, merchant, placed, count, pence)
+    checks.expect_refunds_total(database, merchant, placed, int(count), int(pence))
 
 
 @then(parsers.parse("the declined order has {count:d} refunds totalling {pence:d} pence"))

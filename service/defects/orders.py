@@ -20,7 +20,9 @@ class OrderOversellsUnderRace(Orders):
     def _reserve_item(
         self, org_id: uuid.UUID, order_id: uuid.UUID, sku: str, quantity: int, ttl: int
     ) -> bool:
-        free = self.store.stock(org_id, sku) - self.reservations.held(org_id, sku)
+        with self.store.stock_held(org_id, sku) as stock:  # read, then let go of the lock
+            pass
+        free = (stock or 0) - self.reservations.held(org_id, sku)
         if free < quantity:
             return False
         time.sleep(0.1)

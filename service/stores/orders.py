@@ -122,13 +122,6 @@ class OrderStore:
             ).fetchone()
             yield row["stock"] if row else None
 
-    def stock(self, org_id: uuid.UUID, sku: str) -> int:
-        with self.db.tenant(org_id) as conn:
-            row = conn.execute(
-                "select stock from products where org_id = %s and sku = %s", (org_id, sku)
-            ).fetchone()
-        return row["stock"] if row else 0
-
     def take_stock(self, conn: psycopg.Connection, org_id: uuid.UUID, sku: str, n: int) -> None:
         conn.execute(
             "update products set stock = stock - %s where org_id = %s and sku = %s",

@@ -226,6 +226,7 @@ ORDER_REFUSALS = {
     "out of stock": Refusal.OUT_OF_STOCK,
     "because the card was declined": Refusal.PAYMENT_DECLINED,
     "a repeat with a different basket": Refusal.IDEMPOTENCY_CONFLICT,
+    "because card payments are not available": Refusal.PROVIDER_UNAVAILABLE,
 }
 
 
