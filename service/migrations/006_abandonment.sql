@@ -25,7 +25,9 @@ create table abandonment_emails (
     email_number smallint not null check (email_number between 1 and 3),
     status text not null check (status in ('sending', 'sent', 'failed')),
     payment_viewed_at timestamptz not null,
-    run_id bigint references abandonment_runs (id) on delete set null,
+    -- The run that last claimed it (no foreign key: run records may be pruned, and a check per
+    -- claimed row would only slow the batch down).
+    run_id bigint,
     attempts integer not null default 1,
     claimed_at timestamptz not null default clock_timestamp(),
     sent_at timestamptz,
@@ -35,7 +37,7 @@ create table abandonment_emails (
     primary key (org_id, email_number),
     constraint abandonment_bonus_only_for_sent_last_chance check (
         bonus_applied_at is null or (email_number = 3 and status = 'sent'))
-);
+) with (fillfactor = 70);  -- room for the "sent" version of each row beside it (HOT updates)
 
 alter table abandonment_emails enable row level security;
 create policy abandonment_emails_tenant on abandonment_emails
@@ -102,9 +104,11 @@ as $$
     returning a.org_id, a.email_number
 $$;
 
--- Marks one batch's emails sent or failed and, in the same transaction, credits the bonus of
--- every sent email 3 not credited yet (the "is null" guard holds under concurrency: a second
--- transaction re-reads the row after the first commits). Returns the merchants credited now.
+-- Marks one batch's emails sent or failed and, in the same statement (so the same transaction),
+-- marks each sent email 3's bonus applied and credits it. Only a row still 'sending' changes,
+-- and a row goes from 'sending' to 'sent' once (a concurrent transaction re-reads it after the
+-- first commits and finds it 'sent'), so each bonus is credited exactly once. Returns the
+-- merchants credited now.
 create function abandonment_finish(p_sent_orgs uuid[], p_sent_numbers smallint[],
                                    p_message_ids text[], p_failed_orgs uuid[],
                                    p_failed_numbers smallint[], p_errors text[],
@@ -114,24 +118,22 @@ language plpgsql volatile security definer
 set search_path = public, pg_temp
 as $$
 begin
-    update abandonment_emails a set status = 'sent', sent_at = clock_timestamp(),
-        provider_message_id = d.message_id
-    from unnest(p_sent_orgs, p_sent_numbers, p_message_ids) as d(org_id, n, message_id)
-    where a.org_id = d.org_id and a.email_number = d.n and a.status = 'sending';
-
     update abandonment_emails a set status = 'failed', error = d.error
     from unnest(p_failed_orgs, p_failed_numbers, p_errors) as d(org_id, n, error)
     where a.org_id = d.org_id and a.email_number = d.n and a.status = 'sending';
 
     return query
-    with due as (
-        update abandonment_emails a set bonus_applied_at = clock_timestamp()
-        where a.org_id = any(p_sent_orgs) and a.email_number = 3 and a.status = 'sent'
-          and a.bonus_applied_at is null
-        returning a.org_id
+    with sent as (
+        update abandonment_emails a set status = 'sent', sent_at = clock_timestamp(),
+            provider_message_id = d.message_id,
+            bonus_applied_at = case when a.email_number = 3 then clock_timestamp() end
+        from unnest(p_sent_orgs, p_sent_numbers, p_message_ids) as d(org_id, n, message_id)
+        where a.org_id = d.org_id and a.email_number = d.n and a.status = 'sending'
+          and a.bonus_applied_at is null  -- never a second time, whatever claimed it again
+        returning a.org_id, a.email_number
     ), credited as (
         insert into wallets as w (org_id, balance_pence)
-        select due.org_id, p_bonus from due
+        select sent.org_id, p_bonus from sent where sent.email_number = 3
         on conflict on constraint wallets_pkey do update
             set balance_pence = w.balance_pence + excluded.balance_pence, updated_at = now()
         returning w.org_id
