@@ -13,18 +13,15 @@ from service.domain.rules import (
     FIRST_STEP,
     LAST_STEP,
     PASSWORD_MAX,
-    PASSWORD_MIN,
     TOP_UP_MAX_PENCE,
     TOP_UP_MIN_PENCE,
-    no_nul,
     normalise_email,
+    password,
     plain_text,
 )
 
 Email = Annotated[StrictStr, AfterValidator(normalise_email)]
-Password = Annotated[
-    StrictStr, Field(min_length=PASSWORD_MIN, max_length=PASSWORD_MAX), AfterValidator(no_nul)
-]
+Password = Annotated[StrictStr, Field(max_length=PASSWORD_MAX), AfterValidator(password)]
 Text = Annotated[StrictStr, AfterValidator(plain_text)]
 EventName = Literal[EVENT_NAMES]  # type: ignore[valid-type]
 
