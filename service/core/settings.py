@@ -83,7 +83,10 @@ class Settings:
                 value("DATABASE_CONNECT_TIMEOUT") or "10", "DATABASE_CONNECT_TIMEOUT", float
             ),
             sign_in_failures_per_address=_number(
-                value("SIGN_IN_FAILURES_PER_ADDRESS") or "100", "SIGN_IN_FAILURES_PER_ADDRESS", int
+                value("SIGN_IN_FAILURES_PER_ADDRESS") or "100",
+                "SIGN_IN_FAILURES_PER_ADDRESS",
+                int,
+                "a whole number",
             ),
             payments_api_key=value("PAYMENTS_API_KEY"),
             payments_webhook_secret=value("PAYMENTS_WEBHOOK_SECRET"),
@@ -93,11 +96,13 @@ class Settings:
         )
 
 
-def _number(text: str, name: str, kind: type[int] | type[float]) -> int | float:
+def _number(
+    text: str, name: str, kind: type[int] | type[float], unit: str | None = None
+) -> int | float:
     try:
         return kind(text)
     except ValueError:
-        unit = "a whole number of seconds" if kind is int else "a number of seconds"
+        unit = unit or ("a whole number of seconds" if kind is int else "a number of seconds")
         raise ConfigurationError(f"{name} must be {unit}, but it is {text!r}.") from None
 
 

@@ -72,6 +72,8 @@ def test_every_variable_is_read() -> None:
         ({"DATABASE_CONNECT_TIMEOUT": "-1"}, "DATABASE_CONNECT_TIMEOUT"),
         ({"TELEPHONY_API_URL": "http://telephony.example"}, "TELEPHONY_API_URL must start"),
         ({"DEPLOYMENT": "staging"}, "DEPLOYMENT must be one of"),
+        ({"SIGN_IN_FAILURES_PER_ADDRESS": "many"}, "SIGN_IN_FAILURES_PER_ADDRESS must be a whole"),
+        ({"SIGN_IN_FAILURES_PER_ADDRESS": "0"}, "SIGN_IN_FAILURES_PER_ADDRESS must be at least 1"),
     ],
 )
 def test_bad_configuration_is_refused_in_one_sentence(changes: dict, mentions: str) -> None:
