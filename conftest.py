@@ -18,5 +18,6 @@ pytest_plugins = [
     "steps.limits_steps",
     "steps.clean_input_steps",
     "steps.sign_in_protection_steps",
+    "steps.password_rules_steps",
     "support.plugin.security_fixtures",
 ]

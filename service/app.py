@@ -100,7 +100,10 @@ def _startup_sentence(exc: Exception) -> str:
 
 
 def create_app(settings: Settings) -> FastAPI:
+    interactive = settings.deployment == "test"  # the API pages are for people testing it
     app = PlatformApp(
+        docs_url="/docs" if interactive else None,
+        redoc_url="/redoc" if interactive else None,
         title="Merchant platform (reference service)",
         version="0.1.0",
         summary="Accounts, tenancy, onboarding, the wallet and its payments, and health of the "

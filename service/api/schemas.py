@@ -24,7 +24,6 @@ from service.domain.rules import (
     ORDER_LINES_MAX,
     ORDER_QUANTITY_MAX,
     PASSWORD_MAX,
-    PASSWORD_MIN,
     PRICE_MAX_PENCE,
     PRODUCT_NAME_MAX,
     RESERVATION_TTL_MAX,
@@ -33,16 +32,14 @@ from service.domain.rules import (
     STOCK_MAX,
     TOP_UP_MAX_PENCE,
     TOP_UP_MIN_PENCE,
-    no_nul,
     normalise_email,
+    password,
     plain_text,
 )
 from service.stores.webhooks import EVENT_TYPES
 
 Email = Annotated[StrictStr, AfterValidator(normalise_email)]
-Password = Annotated[
-    StrictStr, Field(min_length=PASSWORD_MIN, max_length=PASSWORD_MAX), AfterValidator(no_nul)
-]
+Password = Annotated[StrictStr, Field(max_length=PASSWORD_MAX), AfterValidator(password)]
 Text = Annotated[StrictStr, AfterValidator(plain_text)]
 EventName = Literal[EVENT_NAMES]  # type: ignore[valid-type]
 WebhookEventType = Literal[EVENT_TYPES]  # type: ignore[valid-type]

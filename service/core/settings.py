@@ -10,6 +10,10 @@ from dataclasses import dataclass, field
 MIN_SECRET_LENGTH = 32
 EMAIL_BATCH_MAX = 500  # Postmark's batch endpoint takes at most 500 messages per call
 PASSWORD_HASH_COST_MIN, PASSWORD_HASH_COST_MAX = 10, 20
+# OWASP's Password Storage Cheat Sheet: scrypt N=2^17, r=8, p=1 (128 MiB per hash; each sign-up
+# and sign-in pays for it in time too, a few tenths of a second on an idle core).
+PASSWORD_HASH_COST_DEFAULT = 17
+TOKEN_TTL_MAX_SECONDS = 3600  # a stolen token is useful for an hour at most
 _ROLE_NAME = re.compile(r"^[a-z_][a-z0-9_]{0,62}$")
 _REDIS_SCHEMES = ("redis://", "rediss://", "unix://")
 DEPLOYMENTS = ("production", "test")
@@ -32,7 +36,7 @@ class Settings:
     token_ttl_seconds: int = 900
     # scrypt's cost as a power of two (N = 2**cost). A deployment keeps the default; test
     # deployments may lower it (every sign-up and sign-in pays it), never below the floor.
-    password_hash_cost: int = 14
+    password_hash_cost: int = PASSWORD_HASH_COST_DEFAULT
     defects: tuple[str, ...] = ()
     # "test" declares a deployment made for testing: only there may deliberate defects be on.
     deployment: str = "production"
@@ -88,14 +92,19 @@ class Settings:
                 value("TOKEN_TTL_SECONDS") or "900", "TOKEN_TTL_SECONDS", int
             ),
             password_hash_cost=_number(
-                value("PASSWORD_HASH_COST") or "14", "PASSWORD_HASH_COST", int
+                value("PASSWORD_HASH_COST") or str(PASSWORD_HASH_COST_DEFAULT),
+                "PASSWORD_HASH_COST",
+                int,
             ),
             defects=tuple(name.strip() for name in value("DEFECTS").split(",") if name.strip()),
             db_connect_timeout=_number(
                 value("DATABASE_CONNECT_TIMEOUT") or "10", "DATABASE_CONNECT_TIMEOUT", float
             ),
             sign_in_failures_per_address=_number(
-                value("SIGN_IN_FAILURES_PER_ADDRESS") or "100", "SIGN_IN_FAILURES_PER_ADDRESS", int
+                value("SIGN_IN_FAILURES_PER_ADDRESS") or "100",
+                "SIGN_IN_FAILURES_PER_ADDRESS",
+                int,
+                "a whole number",
             ),
             payments_api_key=value("PAYMENTS_API_KEY"),
             payments_webhook_secret=value("PAYMENTS_WEBHOOK_SECRET"),
@@ -119,11 +128,13 @@ class Settings:
         )
 
 
-def _number(text: str, name: str, kind: type[int] | type[float]) -> int | float:
+def _number(
+    text: str, name: str, kind: type[int] | type[float], unit: str | None = None
+) -> int | float:
     try:
         return kind(text)
     except ValueError:
-        unit = "a whole number of seconds" if kind is int else "a number of seconds"
+        unit = unit or ("a whole number of seconds" if kind is int else "a number of seconds")
         raise ConfigurationError(f"{name} must be {unit}, but it is {text!r}.") from None
 
 
@@ -163,8 +174,10 @@ def _validate(settings: Settings) -> None:
         settings.token_ttl_seconds, int
     ):
         raise ConfigurationError("TOKEN_TTL_SECONDS must be a whole number of seconds.")
-    if settings.token_ttl_seconds <= 0:
-        raise ConfigurationError("TOKEN_TTL_SECONDS must be more than zero.")
+    if not 0 < settings.token_ttl_seconds <= TOKEN_TTL_MAX_SECONDS:
+        raise ConfigurationError(
+            f"TOKEN_TTL_SECONDS must be more than zero and at most {TOKEN_TTL_MAX_SECONDS}."
+        )
     if not PASSWORD_HASH_COST_MIN <= settings.password_hash_cost <= PASSWORD_HASH_COST_MAX:
         raise ConfigurationError(
             f"PASSWORD_HASH_COST must be from {PASSWORD_HASH_COST_MIN} to "

@@ -25,6 +25,15 @@ class HiddenCharactersKept(InputRules):
         return value
 
 
+class WeakPasswordsAccepted(InputRules):
+    """The platform's rule before NIST's guidance: ten characters of anything."""
+
+    def password(self, value: str) -> str:
+        if len(value) < 10:
+            raise ValueError("The password must be at least 10 characters long.")
+        return value
+
+
 DEFECTS: dict[str, Defect] = {
     "email_not_normalised": Defect(
         "Email addresses are only pattern-checked: hidden characters pass and look-alike "
@@ -36,5 +45,10 @@ DEFECTS: dict[str, Defect] = {
         "Free text keeps control and formatting characters (line breaks, escapes, overrides).",
         "rules",
         HiddenCharactersKept,
+    ),
+    "weak_passwords_accepted": Defect(
+        "Any password of ten characters is accepted, however common or easy to guess.",
+        "rules",
+        WeakPasswordsAccepted,
     ),
 }

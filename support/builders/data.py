@@ -42,8 +42,9 @@ class Builders:
         user = self.faker.user_name().replace(".", "")[:20]
         return f"{user}.{self.seed:08x}.{self._made}@{self.faker.safe_domain_name()}"
 
-    def password(self) -> str:
-        value = self.faker.password(length=16, special_chars=False)
+    def password(self, length: int = 16) -> str:
+        """Random letters and digits: hard to guess at 15 characters or more."""
+        value = self.faker.password(length=length, special_chars=False)
         SECRETS.add(value)
         return value
 
@@ -64,8 +65,14 @@ class Builders:
             "an email address with a bell character": {"email": f"shop\x07{usable.email}"},
             "an email address with markup": {"email": f"<b>shop</b>{usable.email}"},
             "a password that is too short": {"password": "short"},
+            "a password of 14 characters": {"password": self.password(length=14)},
+            "a password of fifteen identical letters": {"password": "a" * 15},
+            "a commonly used password": {"password": "1qaz2wsx3edc4rfv"},
+            "a password of keyboard patterns": {"password": "qwertyuiopasdfgh"},
             "no password": {"password": None},
         }
+        if problem == "a password of exactly 15 characters":
+            return usable.but(password=self.password(length=15))
         if problem not in problems:
             raise KeyError(f"No sign-up problem called {problem!r}; known: {', '.join(problems)}.")
         return usable.but(**problems[problem])
