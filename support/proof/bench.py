@@ -164,7 +164,7 @@ def table(chosen: list[Figure], cores: int, load_before, load_after) -> str:
         "CPU: user and system time of the suite's own processes (median; not the embedded "
         "servers), which other work on the machine changes far less than the wall-clock time.",
     ]
-    return "\n".join([*lines, "", *ratios, "", *footer])
+    return "\n".join([*lines, "", *ratios, *([""] if ratios else []), *footer])
 
 
 def time_split(splits: list[dict[str, float]]) -> str:
