@@ -72,9 +72,10 @@ format: $(VENV)/.installed
 bench: setup
 	$(PY) -m support.proof.bench $(BENCH_ARGS)
 
-# Serial, so that each scenario's time is its own; @slow ones are timed too (shards run them).
+# Serial, so that each scenario's time is its own (without the target's one-off start and stop,
+# which every shard pays once); @slow ones are timed too (shards run them).
 durations: setup
-	$(PYTEST) steps -q -p no:randomly --store-durations --clean-durations --durations-path=.test_durations
+	$(PYTEST) steps -q -p no:randomly -p no:lfplugin -p support.proof.bench_plugin --own-durations --store-durations --clean-durations --durations-path=.test_durations
 
 # One CI machine's share of the scenarios (README, "Split across machines"). least_duration
 # balances by the times in .test_durations and does not depend on the order of collection, so

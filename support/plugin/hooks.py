@@ -244,23 +244,6 @@ def live_target(run_state: RunState) -> Iterator[LiveTarget]:
     live.stop()
 
 
-# Autouse, so that `make defects` can parametrise it for every scenario (one defect per
-# scenario, many defects in one process: support/proof/defect_plugin.py).
-@pytest.fixture(autouse=True)
-def defects_switched_on(run_state: RunState) -> tuple[str, ...]:
-    """The defects switched on in the service a scenario talks to (--defects; none by default)."""
-    return run_state.defects
-
-
-@pytest.fixture
-def target(live_target: LiveTarget, defects_switched_on: tuple[str, ...]) -> LiveTarget:
-    """The target a scenario talks to: the process's own, with the scenario's defects on."""
-    try:
-        return live_target.with_defects(defects_switched_on)
-    except HarnessError as error:
-        pytest.exit(str(error), returncode=3)
-
-
 @pytest.fixture(scope="session")
 def database(live_target: LiveTarget) -> Iterator[Database]:
     db = Database(live_target.database_url)
