@@ -97,7 +97,7 @@ Quantity = Annotated[StrictInt, Field(ge=1, le=ORDER_QUANTITY_MAX)]
 class ProductBody(_Body):
     sku: Sku
     name: Annotated[
-        StrictStr, Field(min_length=1, max_length=PRODUCT_NAME_MAX), AfterValidator(no_nul)
+        StrictStr, Field(min_length=1, max_length=PRODUCT_NAME_MAX), AfterValidator(plain_text)
     ]
     price_pence: Annotated[StrictInt, Field(ge=1, le=PRICE_MAX_PENCE)]
     stock: Annotated[StrictInt, Field(ge=0, le=STOCK_MAX)]
@@ -147,7 +147,7 @@ class RefundBody(_Body):
 
 
 class SubscriptionBody(_Body):
-    url: Annotated[StrictStr, Field(min_length=1, max_length=URL_MAX), AfterValidator(no_nul)]
+    url: Annotated[StrictStr, Field(min_length=1, max_length=URL_MAX), AfterValidator(plain_text)]
     event_types: Annotated[list[WebhookEventType], Field(min_length=1)]
 
 
