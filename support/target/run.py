@@ -57,6 +57,10 @@ def new_jwt_secret(settings: TargetSettings) -> str | None:
 class LiveTarget:
     """What this process talks to: the service's URL, its database and its Redis."""
 
+    def __repr__(self) -> str:
+        # Step arguments reach the report by their repr: never the credentials or the token.
+        return f"<the target at {self.base_url}>"
+
     base_url: str
     database_url: str
     redis_url: str

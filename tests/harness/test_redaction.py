@@ -87,3 +87,22 @@ def test_the_run_audit_names_every_result_file_holding_a_secret(tmp_path):
     (results / "c-result.json").write_text("nothing to see")
     found = leaked_secrets(results, secrets_dir, ["own-secret-value"])
     assert found == ["a-result.json", "b-attachment.txt"]
+
+
+def test_the_target_shows_no_credentials_or_operator_token_in_the_report():
+    from support.target.credentials import ProviderCredentials
+    from support.target.run import LiveTarget
+
+    credentials = ProviderCredentials.new()
+    target = LiveTarget(
+        "http://127.0.0.1:1",
+        "postgresql://suite:pw-for-db@127.0.0.1/x",
+        "redis://127.0.0.1/0",
+        in_process=True,
+        providers=credentials,
+        operator_token=credentials.operator_token,
+    )
+    shown = repr(target)
+    assert credentials.operator_token not in shown
+    assert "pw-for-db" not in shown
+    assert shown == "<the target at http://127.0.0.1:1>"
