@@ -10,12 +10,8 @@ from service.domain.rules import (
     CHARGE_DESCRIPTION_MAX,
     CHARGE_MAX_PENCE,
     EVENT_NAMES,
-    FIRST_STEP,
-    LAST_STEP,
     PASSWORD_MAX,
     PASSWORD_MIN,
-    TOP_UP_MAX_PENCE,
-    TOP_UP_MIN_PENCE,
     no_nul,
     normalise_email,
 )
@@ -24,6 +20,8 @@ Email = Annotated[StrictStr, AfterValidator(normalise_email)]
 Password = Annotated[
     StrictStr, Field(min_length=PASSWORD_MIN, max_length=PASSWORD_MAX), AfterValidator(no_nul)
 ]
+# Sign-up's password length is the domain's rule (Accounts); the schema only bounds its size.
+SignUpPassword = Annotated[StrictStr, Field(max_length=PASSWORD_MAX), AfterValidator(no_nul)]
 Text = Annotated[StrictStr, AfterValidator(no_nul)]
 EventName = Literal[EVENT_NAMES]  # type: ignore[valid-type]
 
@@ -34,7 +32,7 @@ class _Body(BaseModel):
 
 class SignUpBody(_Body):
     email: Email
-    password: Password
+    password: SignUpPassword
     business_name: Text | None = None
 
 
@@ -51,7 +49,7 @@ class NewMemberBody(_Body):
 
 class EventBody(_Body):
     event_name: EventName
-    step_index: Annotated[StrictInt, Field(ge=FIRST_STEP, le=LAST_STEP)]
+    step_index: StrictInt  # its range is the domain's rule (Onboarding.record_event)
 
 
 class CompletionBody(_Body):
@@ -60,7 +58,7 @@ class CompletionBody(_Body):
 
 
 class TopUpBody(_Body):
-    amount_pence: Annotated[StrictInt, Field(ge=TOP_UP_MIN_PENCE, le=TOP_UP_MAX_PENCE)]
+    amount_pence: StrictInt  # its range is the domain's rule (Wallet.top_up)
 
 
 class ChargeBody(_Body):

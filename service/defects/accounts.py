@@ -8,11 +8,14 @@ from typing import Any
 from psycopg_pool import ConnectionPool
 
 from service.core.db import Database
-from service.core.errors import ApiError, ErrorRenderer
+from service.core.errors import INTERNAL_ERROR_MESSAGE, ApiError, ErrorRenderer
 from service.core.security import PasswordHasher, TokenService
 from service.defects.base import Defect
 from service.domain.access import AccessPolicy, Action, Principal
+from service.domain.accounts import Accounts
+from service.domain.rules import PASSWORD_MAX
 from service.domain.team import Team
+from service.stores.accounts import AccountStore, Organisation, User
 
 
 class SqlInServerErrors(ErrorRenderer):
@@ -70,6 +73,26 @@ class ViewerCanSpend(AccessPolicy):
         return action == Action.SPEND_CREDITS or super().allows(role, action)
 
 
+class FounderMadeAdmin(AccountStore):
+    def create_organisation(
+        self, org_id: uuid.UUID, name: str, email: str, password_hash: str
+    ) -> tuple[Organisation, User]:
+        org, user = super().create_organisation(org_id, name, email, password_hash)
+        with self.db.tenant(org_id) as conn:
+            conn.execute("update users set role = 'admin' where id = %s", (user.id,))
+        return org, User(user.id, user.org_id, user.email, "admin")
+
+
+class TakenEmailAnsweredAsFault(Accounts):
+    def _email_taken(self) -> ApiError:
+        return ApiError(500, "internal_error", INTERNAL_ERROR_MESSAGE)
+
+
+class ShortPasswordsAccepted(Accounts):
+    def _password_usable(self, password: str) -> bool:
+        return len(password) <= PASSWORD_MAX
+
+
 DEFECTS: dict[str, Defect] = {
     "sql_in_server_errors": Defect(
         "Server errors show the database's own error text to the merchant.",
@@ -116,5 +139,20 @@ DEFECTS: dict[str, Defect] = {
         "A view-only team member can spend the merchant's credits.",
         "access",
         ViewerCanSpend,
+    ),
+    "founder_made_admin": Defect(
+        "A merchant who signs up is made an admin of the new organisation, not its owner.",
+        "accounts._store",
+        FounderMadeAdmin,
+    ),
+    "taken_email_answered_as_fault": Defect(
+        "Signing up with an email address that has an account fails as a server fault.",
+        "accounts",
+        TakenEmailAnsweredAsFault,
+    ),
+    "short_passwords_accepted": Defect(
+        "Sign-up accepts passwords shorter than ten characters.",
+        "accounts",
+        ShortPasswordsAccepted,
     ),
 }

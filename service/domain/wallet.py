@@ -7,6 +7,7 @@ import uuid
 from dataclasses import dataclass
 
 from service.core.errors import ApiError
+from service.domain.rules import TOP_UP_MAX_PENCE, TOP_UP_MIN_PENCE
 from service.providers import ProviderNotConfigured, ProviderRefused, ProviderUnavailable
 from service.providers.payments import PaymentIntent, PaymentProvider
 from service.stores.wallet import LedgerEntry, Summary, TopUp, WalletStore
@@ -14,6 +15,9 @@ from service.stores.wallet import LedgerEntry, Summary, TopUp, WalletStore
 log = logging.getLogger("service.domain.wallet")
 
 PAYMENTS_UNAVAILABLE = "Card payments are not available right now, so nothing was charged."
+TOP_UP_RANGE_MESSAGE = (
+    f"A top-up must be a whole number of credits from {TOP_UP_MIN_PENCE:,} to {TOP_UP_MAX_PENCE:,}."
+)
 
 
 def too_little_credit(needed: int) -> ApiError:
@@ -51,6 +55,8 @@ class Wallet:
     def top_up(self, org_id: uuid.UUID, amount: int) -> StartedTopUp:
         """Asks the provider for a payment of exactly `amount` pence. The wallet is credited
         later, when the provider's signed "payment succeeded" event arrives."""
+        if not self._amount_allowed(amount):
+            raise ApiError(400, "invalid_request", TOP_UP_RANGE_MESSAGE)
         top_up = self.store.new_top_up(org_id, amount)
         try:
             intent = self.payments.create_intent(
@@ -75,6 +81,9 @@ class Wallet:
         sent = self.store.top_up_sent(org_id, top_up.id, intent.id)
         self._intent_created(org_id, sent, intent)
         return StartedTopUp(sent, intent.client_secret)
+
+    def _amount_allowed(self, amount: int) -> bool:
+        return TOP_UP_MIN_PENCE <= amount <= TOP_UP_MAX_PENCE
 
     def _intent_created(self, org_id: uuid.UUID, top_up: TopUp, intent: PaymentIntent) -> None:
         """Nothing is credited here: only the provider's event says the money arrived."""
