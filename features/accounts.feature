@@ -10,11 +10,39 @@ Feature: Merchant accounts and access
     Then the merchant owns a new organisation
     And the merchant can sign in with that email and password
 
+  @story:Sign-up @req:ACC-1 @severity:normal
+  Scenario Outline: Passwords from 10 to 128 characters are accepted
+    When a new merchant signs up with a password of <length> characters
+    Then the merchant owns a new organisation
+    And the merchant can sign in with that email and password
+
+    Examples:
+      | length |
+      | 10     |
+      | 128    |
+
+  @story:Sign-in @req:ACC-5 @severity:normal
+  Scenario: An access token lasts exactly its lifetime of 15 minutes
+    Given a merchant has signed up
+    Then the access token the merchant is given lasts exactly 15 minutes
+
   @story:Sign-up @req:ACC-2 @severity:normal
   Scenario: An email address already registered cannot sign up again
     Given a merchant has signed up
     When someone signs up again with the merchant's email address
     Then the sign-up is refused because the account already exists
+
+  @story:Sign-up @req:ACC-2 @severity:normal
+  Scenario Outline: The same email address written another way cannot sign up again
+    Given a merchant has signed up
+    When someone signs up again with the merchant's email address written <spelling>
+    Then the sign-up is refused because the account already exists
+
+    Examples:
+      | spelling                             |
+      | in capitals                          |
+      | with spaces around it                |
+      | in mixed case with spaces around it  |
 
   @story:Sign-up @req:ACC-3 @severity:normal
   Scenario Outline: Sign-up details must be usable
@@ -26,6 +54,8 @@ Feature: Merchant accounts and access
       | problem                                  |
       | an email address that is not an address  |
       | a password that is too short             |
+      | a password of 9 characters               |
+      | a password of 129 characters             |
       | no password                              |
 
   @story:Sign-in @req:ACC-4 @severity:critical
@@ -46,9 +76,16 @@ Feature: Merchant accounts and access
       | no access token                           |
       | a malformed access token                  |
       | an expired access token                   |
+      | an access token that expired a moment ago |
       | an access token signed with the wrong key |
       | an unsigned access token                  |
       | an access token for a user who never existed |
+
+  @story:Access @req:ACC-5 @severity:normal
+  Scenario: An access token with a few seconds left is still honoured
+    Given a merchant has signed up
+    When someone asks for the merchant's account with an access token with a few seconds left
+    Then the merchant's account is shown
 
   @story:Roles @req:ACC-6 @severity:critical
   Scenario: A view-only team member cannot complete onboarding

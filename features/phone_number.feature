@@ -9,14 +9,20 @@ Feature: The merchant's dedicated phone number
     And the telephony provider sells numbers
 
   @req:NUM-1 @smoke @critical @severity:blocker
-  Scenario: A merchant with enough credit gets a dedicated number for 1000 credits
-    Given the merchant's wallet has been topped up with 1500 credits
+  Scenario Outline: A merchant with enough credit gets a dedicated number for 1000 credits
+    Given the merchant's wallet has been topped up with <credits> credits
     When the merchant asks for a dedicated phone number
     Then the merchant is given a phone number in international format
     And the telephony provider was asked for 1 number
-    And the merchant's wallet holds 500 credits
+    And the merchant's wallet holds <left> credits
     And the ledger shows a charge of 1000 credits
     And the number is recorded as the merchant's
+
+    Examples:
+      | credits | left |
+      | 1000    | 0    |
+      | 1001    | 1    |
+      | 1500    | 500  |
 
   @req:NUM-2 @critical @severity:critical
   Scenario Outline: Without enough credit no number is bought and nothing is charged

@@ -58,6 +58,23 @@ def signs_up_again(accounts, build, merchant):
     return accounts.try_sign_up(build.merchant(email=merchant.email))
 
 
+@when(
+    parsers.parse("someone signs up again with the merchant's email address written {spelling}"),
+    target_fixture="outcome",
+)
+def signs_up_again_spelled(accounts, build, merchant, spelling):
+    return accounts.try_sign_up(build.merchant(email=build.email_spelled(merchant.email, spelling)))
+
+
+@when(
+    parsers.parse("a new merchant signs up with a password of {length:d} characters"),
+    target_fixture="sign_up",
+)
+def new_merchant_with_password_length(accounts, build, length):
+    details = build.merchant(password=build.password_of_length(length))
+    return details, accounts.try_sign_up(details)
+
+
 @when(parsers.parse("someone signs up with {problem}"), target_fixture="sign_up")
 def signs_up_with_problem(accounts, build, problem):
     details = build.unusable_sign_up(problem)
@@ -98,6 +115,18 @@ def looks_up_other_member(accounts, merchant, other_member):
 @then("the merchant owns a new organisation")
 def owns_new_organisation(database, sign_up):
     account_checks.expect_owner_of_new_organisation(database, sign_up[0].email, sign_up[1])
+
+
+@then("the merchant's account is shown")
+def account_shown(outcome):
+    account_checks.expect_account_shown(outcome)
+
+
+@then("the access token the merchant is given lasts exactly 15 minutes")
+def token_lasts(accounts, merchant):
+    account_checks.expect_token_lifetime(
+        accounts.try_sign_in(merchant.email, merchant.password), 900
+    )
 
 
 @then("the merchant can sign in with that email and password")

@@ -257,6 +257,7 @@ def top_up_recorded(database, merchant, status):
 
 
 @then("the top-up is refused as invalid")
+@then("the charge is refused as invalid")
 @then("the ledger request is refused as invalid")
 def refused_invalid(outcome, leaks):
     expect_refused(outcome, Refusal.INVALID, leaks)

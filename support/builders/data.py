@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import zlib
 from dataclasses import dataclass, field, replace
 
@@ -43,9 +44,7 @@ class Builders:
         return f"{user}.{self.seed:08x}.{self._made}@{self.faker.safe_domain_name()}"
 
     def password(self) -> str:
-        value = self.faker.password(length=16, special_chars=False)
-        SECRETS.add(value)
-        return value
+        return self.password_of_length(16)
 
     def merchant(self, **overrides: object) -> AccountDetails:
         details = AccountDetails(
@@ -63,9 +62,27 @@ class Builders:
             "a password that is too short": {"password": "short"},
             "no password": {"password": None},
         }
+        if length := re.fullmatch(r"a password of (\d+) characters", problem):
+            return usable.but(password=self.password_of_length(int(length.group(1))))
         if problem not in problems:
             raise KeyError(f"No sign-up problem called {problem!r}; known: {', '.join(problems)}.")
         return usable.but(**problems[problem])
+
+    def password_of_length(self, length: int) -> str:
+        value = self.faker.password(length=length, special_chars=False)
+        SECRETS.add(value)
+        return value
+
+    def email_spelled(self, email: str, spelling: str) -> str:
+        """The same address written another way, as people type it."""
+        spellings = {
+            "in capitals": email.upper(),
+            "with spaces around it": f"  {email} ",
+            "in mixed case with spaces around it": f" {email[:1].upper()}{email[1:]}  ",
+        }
+        if spelling not in spellings:
+            raise KeyError(f"No spelling called {spelling!r}; known: {', '.join(spellings)}.")
+        return spellings[spelling]
 
     def team_member(self) -> AccountDetails:
         return AccountDetails(email=self._unique_email(), password=self.password())
