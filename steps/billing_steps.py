@@ -25,6 +25,8 @@ LEDGER_REQUESTS = {
     "a negative start": (10, -1),
 }
 SLOW_TELEPHONY_SECONDS = 0.3
+# What a confirmation can say was paid, against what was asked (pence).
+CONFIRMED_PAYMENTS = {"pence": "gbp", "euro cents": "eur"}
 
 
 @pytest.fixture
@@ -122,6 +124,21 @@ def tries_to_top_up(wallet, merchant, amount):
 @when("the payment provider confirms the payment", target_fixture="confirmation")
 def provider_confirms(wallet, top_up):
     confirmation = wallet.payment_succeeded(top_up)
+    wallet.events.deliver(confirmation)
+    return confirmation
+
+
+@when(
+    parsers.re(
+        r"the payment provider confirms a payment of (?P<amount>\d+) (?P<unit>pence|euro cents)"
+        r" for the top-up"
+    ),
+    target_fixture="confirmation",
+)
+def provider_confirms_other(wallet, top_up, amount, unit):
+    confirmation = wallet.payment_succeeded(
+        top_up, amount_received=int(amount), currency=CONFIRMED_PAYMENTS[unit]
+    )
     wallet.events.deliver(confirmation)
     return confirmation
 
@@ -249,11 +266,17 @@ def no_new_entries(database, merchant, ledger_mark):
     checks.expect_new_entries(database, merchant.organisation_id, ledger_mark["entries"], [])
 
 
-@then(parsers.re(r"the top-up is recorded as (?P<status>paid|failed)"))
+TOP_UP_STATUSES = {"paid": "succeeded", "failed": "failed", "needing review": "needs_review"}
+
+
+@then(parsers.re(r"the top-up is recorded as (?P<status>paid|failed|needing review)"))
 def top_up_recorded(database, merchant, status):
-    checks.expect_only_top_up_status(
-        database, merchant.organisation_id, "succeeded" if status == "paid" else "failed"
-    )
+    checks.expect_only_top_up_status(database, merchant.organisation_id, TOP_UP_STATUSES[status])
+
+
+@then(parsers.parse("the merchant sees that the top-up needs review because {reason}"))
+def merchant_sees_review(wallet, merchant, top_up, reason):
+    checks.expect_top_up_shown_for_review(wallet.try_top_up_state(merchant, top_up), reason)
 
 
 @then("the top-up is refused as invalid")

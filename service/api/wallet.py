@@ -74,3 +74,14 @@ def top_up(body: TopUpBody, principal: PrincipalDep, platform: PlatformDep) -> d
         "status": started.top_up.status,
         "client_secret": started.client_secret,
     }
+
+
+@router.get("/top-ups/{top_up_id}", summary="One top-up: its status, and why it needs review")
+def top_up_state(top_up_id: str, principal: PrincipalDep, platform: PlatformDep) -> dict[str, Any]:
+    state = platform.wallet.top_up_state(principal.org_id, top_up_id)
+    return {
+        "id": str(state.id),
+        "amount_pence": state.amount_pence,
+        "status": state.status,
+        "review_reason": state.review_reason,
+    }

@@ -135,6 +135,13 @@ class TopUpsOverTheLimitAccepted(Wallet):
         return amount >= TOP_UP_MIN_PENCE
 
 
+class MismatchedPaymentNotReviewed(PaymentEvents):
+    def _review_reason(
+        self, org_id: uuid.UUID, top_up_id: uuid.UUID, intent: dict[str, Any]
+    ) -> str | None:
+        return None
+
+
 DEFECTS: dict[str, Defect] = {
     "amount_sent_in_pounds": Defect(
         "A top-up asks the payment provider for pounds instead of pence.",
@@ -206,5 +213,11 @@ DEFECTS: dict[str, Defect] = {
         "Top-ups above £1,000 are accepted and sent to the payment provider.",
         "wallet",
         TopUpsOverTheLimitAccepted,
+    ),
+    "mismatched_payment_not_reviewed": Defect(
+        "A confirmation for another amount or currency is not held for review (the old "
+        "silent 'ignored', or credited as if it matched).",
+        "payment_events",
+        MismatchedPaymentNotReviewed,
     ),
 }

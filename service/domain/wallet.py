@@ -6,11 +6,11 @@ import logging
 import uuid
 from dataclasses import dataclass
 
-from service.core.errors import ApiError
+from service.core.errors import ApiError, not_found
 from service.domain.rules import TOP_UP_MAX_PENCE, TOP_UP_MIN_PENCE
 from service.providers import ProviderNotConfigured, ProviderRefused, ProviderUnavailable
 from service.providers.payments import PaymentIntent, PaymentProvider
-from service.stores.wallet import LedgerEntry, Summary, TopUp, WalletStore
+from service.stores.wallet import LedgerEntry, Summary, TopUp, TopUpState, WalletStore
 
 log = logging.getLogger("service.domain.wallet")
 
@@ -44,6 +44,18 @@ class Wallet:
 
     def ledger(self, org_id: uuid.UUID, limit: int, offset: int) -> tuple[list[LedgerEntry], int]:
         return self.store.ledger_page(org_id, limit, offset)
+
+    def top_up_state(self, org_id: uuid.UUID, top_up_id: str) -> TopUpState:
+        """One of the merchant's top-ups; unknown, malformed and other merchants' ids alike
+        are not found."""
+        try:
+            wanted = uuid.UUID(top_up_id)
+        except ValueError:
+            raise not_found("We could not find that top-up.") from None
+        state = self.store.top_up_state(org_id, wanted)
+        if state is None:
+            raise not_found("We could not find that top-up.")
+        return state
 
     def spend(self, org_id: uuid.UUID, amount: int, description: str) -> int:
         """Takes credits from the wallet; 402 (and nothing changes) when there are too few."""

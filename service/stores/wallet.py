@@ -56,6 +56,16 @@ class PhoneNumber:
     created_at: datetime
 
 
+@dataclass(frozen=True)
+class TopUpState:
+    """What the merchant sees of a top-up: how far it got, and why it waits for review."""
+
+    id: uuid.UUID
+    amount_pence: int
+    status: str
+    review_reason: str | None
+
+
 def _top_up(row: dict[str, Any]) -> TopUp:
     return TopUp(
         row["id"],
@@ -255,6 +265,31 @@ class WalletStore:
                 conn, org_id, "top_up", paid_amount, "Wallet top-up by card", f"top_up:{top_up_id}"
             )
         return "credited"
+
+    def hold_top_up_for_review(
+        self, org_id: uuid.UUID, top_up_id: uuid.UUID, event: ProviderEvent, reason: str
+    ) -> str:
+        """Records the event and marks the unsettled top-up as needing review, crediting
+        nothing. Returns "needs_review", "duplicate" or "ignored" (already settled)."""
+        with self.db.tenant(org_id) as conn:
+            if not self._first_time(conn, event):
+                return "duplicate"
+            row = conn.execute(
+                "update top_ups set status = 'needs_review', review_reason = %s where id = %s"
+                " and status in ('creating', 'awaiting_payment') returning id",
+                (reason, top_up_id),
+            ).fetchone()
+        return "needs_review" if row else "ignored"
+
+    def top_up_state(self, org_id: uuid.UUID, top_up_id: uuid.UUID) -> TopUpState | None:
+        with self.db.tenant(org_id) as conn:
+            row = conn.execute(
+                "select id, amount_pence, status, review_reason from top_ups where id = %s",
+                (top_up_id,),
+            ).fetchone()
+        if row is None:
+            return None
+        return TopUpState(row["id"], row["amount_pence"], row["status"], row["review_reason"])
 
     # -- provider events -----------------------------------------------------------------
 

@@ -302,3 +302,18 @@ def expect_negative_balance_refused(database: Database, organisation_id: str) ->
         f"Expected the platform's records to refuse a negative balance, but {outcome} "
         "(and was rolled back by the suite)."
     )
+
+
+# The words a merchant's review reason must contain, by what differs.
+REVIEW_REASONS = {"the amount differs": "pence", "the currency differs": "GBP"}
+
+
+def expect_top_up_shown_for_review(response: httpx.Response, reason: str) -> None:
+    """The merchant's own view of the top-up says it needs review, and why."""
+    shown = insist(response, 200, "show the top-up")
+    said = shown.get("review_reason") or ""
+    if shown.get("status") != "needs_review" or REVIEW_REASONS[reason] not in said:
+        raise AssertionError(
+            f"Expected the merchant to see that the top-up needs review because {reason}, but "
+            f"it shows the status {shown.get('status')!r} with the reason {said!r}."
+        )

@@ -196,9 +196,17 @@ class WalletDriver(ShownAs):
             answer["id"], answer["amount_pence"], self._payments().intent_for(answer["id"])
         )
 
-    def payment_succeeded(self, top_up: TopUp) -> SignedEvent:
-        event = payment_intent_event("payment_intent.succeeded", succeeded(top_up.intent))
-        return self.events.signed(event)
+    def payment_succeeded(self, top_up: TopUp, **differences: Any) -> SignedEvent:
+        """The provider's confirmation; `differences` (amount_received, currency) make it
+        confirm something other than what was asked."""
+        intent = {**succeeded(top_up.intent), **differences}
+        return self.events.signed(payment_intent_event("payment_intent.succeeded", intent))
+
+    def try_top_up_state(self, account: Account, top_up: TopUp) -> httpx.Response:
+        return self._api.request("GET", paths.wallet_top_up(top_up.id), token=account.token)
+
+    def top_up_state(self, account: Account, top_up: TopUp) -> dict[str, Any]:
+        return insist(self.try_top_up_state(account, top_up), 200, "show the top-up")
 
     def payment_failed(self, top_up: TopUp) -> SignedEvent:
         event = payment_intent_event("payment_intent.payment_failed", failed(top_up.intent))
