@@ -17,6 +17,7 @@ Feature: The merchant's dedicated phone number
     And the merchant's wallet holds <left> credits
     And the ledger shows a charge of 1000 credits
     And the number is recorded as the merchant's
+    And no number was given back to the telephony provider
 
     Examples:
       | credits | left |
@@ -58,6 +59,28 @@ Feature: The merchant's dedicated phone number
       | trouble          |
       | is down          |
       | does not answer  |
+
+  @req:NUM-3 @req:NUM-6 @critical @severity:critical
+  Scenario: A number the provider writes in a national form is given back and refunded
+    Given the merchant's wallet has been topped up with 1500 credits
+    And the telephony provider sells numbers written in a national form, not an international one
+    When the merchant asks for a dedicated phone number
+    Then the merchant is told the number could not be provided and nothing was charged
+    And the merchant's wallet holds 1500 credits
+    And the ledger shows a charge of 1000 credits followed by a refund of 1000 credits
+    And no number is recorded as the merchant's
+    And the number the telephony provider sold was given back to it
+
+  @req:NUM-3 @req:NUM-6 @critical @severity:critical
+  Scenario: A number bought but not saved is given back and refunded
+    Given the merchant's wallet has been topped up with 1500 credits
+    And the merchant's phone number cannot be saved
+    When the merchant asks for a dedicated phone number
+    Then the merchant is told the number could not be provided and nothing was charged
+    And the merchant's wallet holds 1500 credits
+    And the ledger shows a charge of 1000 credits followed by a refund of 1000 credits
+    And no number is recorded as the merchant's
+    And the number the telephony provider sold was given back to it
 
   @req:NUM-4 @severity:critical
   Scenario: Asking again gives the same number without charging again

@@ -84,6 +84,16 @@ def telephony_slow(telephony_provider):
     telephony_provider.sells_numbers(answer_after_seconds=SLOW_TELEPHONY_SECONDS)
 
 
+@given("the telephony provider sells numbers written in a national form, not an international one")
+def telephony_malformed(telephony_provider):
+    telephony_provider.sells_malformed_numbers()
+
+
+@given("the merchant's phone number cannot be saved")
+def number_cannot_be_saved(faults, merchant):
+    faults.phone_number_writes_fail(merchant.organisation_id)
+
+
 @given(parsers.re(r"the telephony provider (?P<trouble>is down|does not answer)"))
 def telephony_trouble(telephony_provider, trouble):
     plan_trouble(telephony_provider, trouble)
@@ -389,6 +399,16 @@ def telephony_asked(telephony_provider, count):
 @then("the telephony provider was not asked for a number")
 def telephony_not_asked(telephony_provider):
     telephony_provider.expect_purchases(0)
+
+
+@then("the number the telephony provider sold was given back to it")
+def number_given_back(telephony_provider):
+    telephony_provider.expect_released_what_it_sold()
+
+
+@then("no number was given back to the telephony provider")
+def nothing_given_back(telephony_provider):
+    telephony_provider.expect_nothing_released()
 
 
 @then("the number is recorded as the merchant's")

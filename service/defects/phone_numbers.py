@@ -9,6 +9,7 @@ from datetime import UTC, datetime
 
 from service.defects.base import Defect
 from service.domain.phone_numbers import PhoneNumbers
+from service.providers.telephony import BoughtNumber
 from service.stores.wallet import (
     PhoneNumber,
     WalletStore,
@@ -49,6 +50,11 @@ class NumberNotRecorded(WalletStore):
         return PhoneNumber(e164, datetime.now(UTC))
 
 
+class BoughtNumberNotReleased(PhoneNumbers):
+    def _release(self, bought: BoughtNumber) -> None:
+        return None
+
+
 DEFECTS: dict[str, Defect] = {
     "balance_checked_after_provider_call": Defect(
         "A phone number is bought from the provider before the balance is checked.",
@@ -74,5 +80,10 @@ DEFECTS: dict[str, Defect] = {
         "A bought phone number is charged for but not recorded as the merchant's.",
         "phone_numbers.store",
         NumberNotRecorded,
+    ),
+    "bought_number_not_released": Defect(
+        "A number bought but not given to the merchant is kept (and paid for) at the provider.",
+        "phone_numbers",
+        BoughtNumberNotReleased,
     ),
 }

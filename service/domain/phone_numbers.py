@@ -11,8 +11,8 @@ from service.core.db import Database
 from service.core.errors import ApiError
 from service.domain.rules import PHONE_NUMBER_PRICE_PENCE
 from service.domain.wallet import too_little_credit
-from service.providers import ProviderNotConfigured
-from service.providers.telephony import BoughtNumber, TelephonyProvider
+from service.providers import ProviderNotConfigured, ProviderUnavailable
+from service.providers.telephony import E164, BoughtNumber, TelephonyProvider
 from service.stores.wallet import PhoneNumber, WalletStore
 
 log = logging.getLogger("service.domain.phone_numbers")
@@ -41,13 +41,18 @@ class PhoneNumbers:
                 return existing, False
             reference = f"phone_number:{uuid.uuid4()}"
             self._charge(org_id, reference)
+            bought: BoughtNumber | None = None
             try:
                 bought = self._buy(org_id)
+                if not E164.match(bought.e164):
+                    raise ProviderUnavailable("the provider gave a number not in E.164 form")
                 number = self.store.save_phone_number(
                     org_id, bought.e164, bought.provider_reference
                 )
             except Exception as error:
                 log.warning("Provisioning a number failed after the charge: %s", error)
+                if bought is not None:
+                    self._release(bought)
                 self._refund(org_id, reference)
                 raise ApiError(
                     502,
@@ -86,6 +91,18 @@ class PhoneNumbers:
 
     def _buy(self, org_id: uuid.UUID) -> BoughtNumber:
         return self.telephony.buy_number(f"merchant {org_id}")
+
+    def _release(self, bought: BoughtNumber) -> None:
+        """A number we bought but cannot give the merchant goes back, or we pay for it forever."""
+        try:
+            self.telephony.release_number(bought.provider_reference)
+        except Exception as error:
+            log.error(
+                "The number %s (%s) was bought but could not be released: %s",
+                bought.e164,
+                bought.provider_reference,
+                error,
+            )
 
     def _refund(self, org_id: uuid.UUID, reference: str) -> None:
         self.store.refund(
