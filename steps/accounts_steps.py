@@ -34,12 +34,14 @@ def another_merchant_done(cast) -> Account:
     return cast.other_merchant_done_with_onboarding()
 
 
-@given(
-    "another merchant has signed up and used the onboarding wizard",
-    target_fixture="other_merchant",
-)
-def another_merchant_using_wizard(cast) -> Account:
-    return cast.other_merchant_using_the_wizard()
+@given("a merchant has used every part of the platform", target_fixture="merchant")
+def merchant_everywhere(merchants_everywhere) -> Account:
+    return merchants_everywhere.merchant()
+
+
+@given("another merchant has used every part of the platform", target_fixture="other_merchant")
+def other_merchant_everywhere(merchants_everywhere) -> Account:
+    return merchants_everywhere.merchant()
 
 
 @given("the merchant has a team member with view-only access", target_fixture="team_member")

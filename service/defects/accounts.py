@@ -5,9 +5,10 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
+import psycopg
 from psycopg_pool import ConnectionPool
 
-from service.core.db import Database
+from service.core.db import Database, owner_conninfo
 from service.core.errors import INTERNAL_ERROR_MESSAGE, ApiError, ErrorRenderer
 from service.core.security import PasswordHasher, TokenService
 from service.defects.base import Defect
@@ -47,6 +48,27 @@ class TokenSignatureUnchecked(TokenService):
 class DatabaseIsolationMissing(Database):
     def _tenant_pool(self) -> ConnectionPool:
         return self._owner()
+
+
+class TenantPolicyLetsEveryRowThrough(Database):
+    """Adds a permissive `using (true)` policy to one tenant table, once, before the first
+    tenant query: permissive policies are OR-ed, so it lets every row through exactly as
+    replacing the table's own policy would. (It stays in the database the defect run starts
+    and throws away.)"""
+
+    def _tenant_pool(self) -> ConnectionPool:
+        if not getattr(self, "_every_row_through", False):
+            # Its own short connection as the owner, not the owner pool: this defect is about
+            # the guard, not about who the service queries as.
+            conninfo = owner_conninfo(self._settings, application_name="merchant-defect")
+            with psycopg.connect(conninfo) as conn, conn.transaction():
+                conn.execute("select pg_advisory_xact_lock(7305120499)")
+                conn.execute("drop policy if exists defect_every_row on top_ups")
+                conn.execute(
+                    "create policy defect_every_row on top_ups using (true) with check (true)"
+                )
+            self._every_row_through = True
+        return super()._tenant_pool()
 
 
 class ViewerCanComplete(AccessPolicy):
@@ -119,6 +141,11 @@ DEFECTS: dict[str, Defect] = {
         "merchants apart.",
         "db",
         DatabaseIsolationMissing,
+    ),
+    "tenant_policy_lets_every_row_through": Defect(
+        "One table holding merchants' data has a guard that lets every merchant's rows through.",
+        "db",
+        TenantPolicyLetsEveryRowThrough,
     ),
     "viewer_can_complete": Defect(
         "A view-only team member can finish onboarding for the business.",

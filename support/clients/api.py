@@ -52,18 +52,31 @@ class ApiClient(ShownAs):
         return response
 
     def request_together(
-        self, method: str, path: str, count: int, *, token: str | None = None, bodies=None
+        self,
+        method: str,
+        path: str,
+        count: int,
+        *,
+        token: str | None = None,
+        bodies=None,
+        tokens: list[str] | None = None,
     ) -> list[httpx.Response]:
-        """`count` identical requests (or one per body) released at the same instant from
-        separate threads; each exchange is attached afterwards, in the order they were sent."""
-        all_headers = {}
-        if token is not None:
-            SECRETS.add(token)
-            all_headers["Authorization"] = f"Bearer {token}"
-        payloads = list(bodies) if bodies is not None else [None] * count
+        """`count` identical requests (or one per body, or one per token: several callers)
+        released at the same instant from separate threads; each exchange is attached
+        afterwards, in the order they were sent."""
+        senders = list(tokens) if tokens is not None else [token] * count
+        payloads = list(bodies) if bodies is not None else [None] * len(senders)
+        for each in senders:
+            if each is not None:
+                SECRETS.add(each)
         requests = [
-            self._http.build_request(method, path, json=body, headers=all_headers)
-            for body in payloads
+            self._http.build_request(
+                method,
+                path,
+                json=body,
+                headers={"Authorization": f"Bearer {sender}"} if sender is not None else {},
+            )
+            for body, sender in zip(payloads, senders, strict=True)
         ]
         gate = threading.Barrier(len(requests))
         outcomes: list[tuple[httpx.Response | None, float, str | None]] = [(None, 0.0, None)] * len(

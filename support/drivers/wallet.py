@@ -242,6 +242,15 @@ class WalletDriver(ShownAs):
         answer = insist(self.try_provision_number(account), 200, "provide a phone number")
         return answer["phone_number"]
 
+    def provision_numbers_for_all_at_once(self, accounts: list[Account]) -> list[httpx.Response]:
+        """Each merchant asks for its number, all at the same instant."""
+        return self._numbers_api().request_together(
+            "POST",
+            paths.ONBOARDING_PROVISION_NUMBER,
+            len(accounts),
+            tokens=[account.token for account in accounts],
+        )
+
     def provision_numbers_at_once(self, account: Account, count: int) -> list[httpx.Response]:
         return self._numbers_api().request_together(
             "POST", paths.ONBOARDING_PROVISION_NUMBER, count, token=account.token

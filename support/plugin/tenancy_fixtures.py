@@ -1,0 +1,25 @@
+"""Fixtures for isolation scenarios: merchants who own rows in every tenant table."""
+
+from __future__ import annotations
+
+import pytest
+
+from support.builders.data import Builders
+from support.drivers.accounts import AccountsDriver
+from support.drivers.onboarding import OnboardingDriver
+from support.drivers.wallet import WalletDriver
+from support.providers.telephony import TelephonyProviderFake
+from support.scenario.cast import Cast
+from support.scenario.everywhere import MerchantsEverywhere
+
+
+@pytest.fixture
+def merchants_everywhere(
+    cast: Cast,
+    accounts: AccountsDriver,
+    onboarding: OnboardingDriver,
+    wallet: WalletDriver,
+    telephony_provider: TelephonyProviderFake,
+    build: Builders,
+) -> MerchantsEverywhere:
+    return MerchantsEverywhere(cast, accounts, onboarding, wallet, telephony_provider, build)
