@@ -6,5 +6,5 @@ pytest_plugins = [
     "steps.onboarding_steps",
     "steps.platform_steps",
     "steps.billing_steps",
-    "support.plugin.tenancy_fixtures",
+    "support.plugin.proof_fixtures",
 ]

@@ -102,6 +102,15 @@ Feature: Merchant accounts and access
     When the team member tries to add another team member
     Then the request is refused because the role does not allow it
 
+  @story:Roles @req:ACC-6 @severity:critical
+  Scenario: A team member whose role is lowered loses its rights at once
+    Given a merchant has signed up
+    And the merchant has a team member with admin access
+    And the team member's role has since been lowered to view-only
+    When the team member tries to complete onboarding
+    Then the request is refused because the role does not allow it
+    And onboarding is still not complete for the merchant
+
   @story:Tenancy @req:TEN-1 @severity:blocker
   Scenario: A merchant cannot see another merchant's team member, nor learn that it exists
     Given a merchant has signed up

@@ -101,6 +101,14 @@ Feature: The merchant's dedicated phone number
     And the merchant's wallet holds 2000 credits
     And the ledger adds up to the balance
 
+  @req:NUM-7 @critical @severity:critical
+  Scenario: Many merchants get their numbers at the same moment
+    Given 12 merchants have each topped up their wallet with 1500 credits
+    And the telephony provider takes a moment to answer
+    When they all ask for a dedicated phone number at the same moment
+    Then each of them is given a number of their own and holds 500 credits
+    And the telephony provider was asked for 12 numbers
+
   @req:NUM-5 @severity:critical
   Scenario: Without the telephony provider's credentials nothing is charged
     Given the merchant's wallet has been topped up with 1500 credits

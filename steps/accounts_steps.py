@@ -49,6 +49,16 @@ def view_only_member(cast, merchant) -> Account:
     return cast.view_only_member_of(merchant)
 
 
+@given("the merchant has a team member with admin access", target_fixture="team_member")
+def admin_member(cast, merchant) -> Account:
+    return cast.member_of(merchant, "admin")
+
+
+@given("the team member's role has since been lowered to view-only")
+def role_lowered(record_changes, team_member):
+    record_changes.change_role(team_member, "viewer")
+
+
 @when("a new merchant signs up with a business email and a password", target_fixture="sign_up")
 def new_merchant_signs_up(accounts, build):
     details = build.merchant()

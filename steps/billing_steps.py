@@ -106,6 +106,14 @@ def failed_number_refunded(wallet, telephony_provider, merchant, leaks):
     telephony_provider.sells_numbers()
 
 
+@given(
+    parsers.parse("{count:d} merchants have each topped up their wallet with {credits:d} credits"),
+    target_fixture="crowd",
+)
+def crowd_with_credits(merchants_everywhere, count, credits):
+    return merchants_everywhere.crowd_with_credits(count, credits)
+
+
 @given("the merchant has a dedicated phone number", target_fixture="phone_number")
 def has_phone_number(wallet, telephony_provider, merchant) -> str:
     return wallet.provision_number(merchant)
@@ -200,6 +208,11 @@ def member_tries_to_spend(wallet, team_member, credits):
 )
 def spends_at_once(wallet, merchant, credits, times):
     return wallet.spend_at_once(merchant, [credits] * times, "Call minutes")
+
+
+@when("they all ask for a dedicated phone number at the same moment", target_fixture="outcomes")
+def crowd_asks_for_numbers(wallet, crowd):
+    return wallet.provision_numbers_for_all_at_once(crowd)
 
 
 @when(
@@ -429,6 +442,11 @@ def told_provider_failed(outcome, leaks):
 @then("the merchant is given the same number again")
 def same_number_again(outcome, phone_number):
     checks.expect_same_number([outcome], phone_number)
+
+
+@then(parsers.parse("each of them is given a number of their own and holds {credits:d} credits"))
+def each_given_own_number(wallet, crowd, outcomes, credits):
+    checks.expect_each_given_own_number(wallet, crowd, outcomes, credits)
 
 
 @then("both requests are given the same number")

@@ -110,6 +110,11 @@ class TakenEmailAnsweredAsFault(Accounts):
         return ApiError(500, "internal_error", INTERNAL_ERROR_MESSAGE)
 
 
+class RoleTakenFromToken(Accounts):
+    def _current_role(self, user: User, token_role: str) -> str:
+        return token_role
+
+
 class ShortPasswordsAccepted(Accounts):
     def _password_usable(self, password: str) -> bool:
         return len(password) <= PASSWORD_MAX
@@ -176,6 +181,11 @@ DEFECTS: dict[str, Defect] = {
         "Signing up with an email address that has an account fails as a server fault.",
         "accounts",
         TakenEmailAnsweredAsFault,
+    ),
+    "role_taken_from_token": Defect(
+        "A member keeps the rights of the role in the token after the role is lowered.",
+        "accounts",
+        RoleTakenFromToken,
     ),
     "short_passwords_accepted": Defect(
         "Sign-up accepts passwords shorter than ten characters.",

@@ -74,11 +74,9 @@ class PhoneNumbers:
 
     @contextmanager
     def _exclusive(self, org_id: uuid.UUID) -> Iterator[None]:
-        with self.db.tenant(org_id) as conn:
-            conn.execute(
-                "select pg_advisory_xact_lock(%s::int, hashtext(%s))",
-                (PROVISIONING_LOCK % 2**31, str(org_id)),
-            )
+        # Not a pooled connection: the lock is held over the provider call, and the charge and
+        # the save inside it need the pool (ten merchants at once would otherwise exhaust it).
+        with self.db.exclusive(PROVISIONING_LOCK % 2**31, str(org_id)):
             yield
 
     def _charge(self, org_id: uuid.UUID, reference: str) -> None:

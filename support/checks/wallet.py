@@ -12,7 +12,7 @@ import psycopg
 from support.clients.cache import Cache
 from support.clients.database import Database
 from support.drivers.accounts import Account
-from support.drivers.base import insist
+from support.drivers.base import describe, insist
 from support.drivers.wallet import WalletDriver
 from support.report.evidence import attach_text
 
@@ -273,6 +273,23 @@ def expect_number_given(outcome: httpx.Response, sold: list[str]) -> str:
             f"but was given {number!r}."
         )
     return number
+
+
+def expect_each_given_own_number(
+    wallet: WalletDriver, crowd: list[Account], outcomes: list[httpx.Response], credits: int
+) -> None:
+    """Every merchant got a number, no two the same, and paid for it once."""
+    refused = [o for o in outcomes if o.status_code != 200]
+    if refused:
+        raise AssertionError(
+            f"Expected every one of {len(outcomes)} merchants asking at once to get a number, "
+            f"but {len(refused)} did not; the first was answered {describe(refused[0])}."
+        )
+    given = numbers_given(outcomes)
+    if len(set(given)) != len(crowd):
+        raise AssertionError(f"Expected {len(crowd)} different numbers, but got {given}.")
+    for merchant in crowd:
+        expect_balance_shown(wallet, merchant, credits, "each merchant")
 
 
 def expect_same_number(outcomes: list[httpx.Response], number: str | None = None) -> None:

@@ -48,4 +48,7 @@ class Cast(ShownAs):
         return other
 
     def view_only_member_of(self, owner: Account) -> Account:
-        return self._accounts.add_team_member(owner, self._build.team_member(), "viewer")
+        return self.member_of(owner, "viewer")
+
+    def member_of(self, owner: Account, role: str) -> Account:
+        return self._accounts.add_team_member(owner, self._build.team_member(), role)

@@ -1,4 +1,4 @@
-"""Merchants who have used every part of the platform, so each owns rows in every tenant table."""
+"""Merchants for platform-wide scenarios: ones who used every part of it, and crowds."""
 
 from __future__ import annotations
 
@@ -42,3 +42,10 @@ class MerchantsEverywhere(ShownAs):
         self._telephony.sells_numbers()
         self._wallet.provision_number(merchant)
         return merchant
+
+    def crowd_with_credits(self, count: int, credits: int) -> list[Account]:
+        """`count` merchants, each with a wallet topped up with `credits`."""
+        crowd = [self._cast.merchant() for _ in range(count)]
+        for merchant in crowd:
+            self._wallet.fund(merchant, credits)
+        return crowd

@@ -1,12 +1,14 @@
-"""Fixtures for isolation scenarios: merchants who own rows in every tenant table."""
+"""Fixtures for platform-wide scenarios: merchants who used every part of it, and crowds."""
 
 from __future__ import annotations
 
 import pytest
 
 from support.builders.data import Builders
+from support.clients.database import Database
 from support.drivers.accounts import AccountsDriver
 from support.drivers.onboarding import OnboardingDriver
+from support.drivers.records import RecordChanges
 from support.drivers.wallet import WalletDriver
 from support.providers.telephony import TelephonyProviderFake
 from support.scenario.cast import Cast
@@ -23,3 +25,8 @@ def merchants_everywhere(
     build: Builders,
 ) -> MerchantsEverywhere:
     return MerchantsEverywhere(cast, accounts, onboarding, wallet, telephony_provider, build)
+
+
+@pytest.fixture
+def record_changes(database: Database) -> RecordChanges:
+    return RecordChanges(database)
