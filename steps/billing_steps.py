@@ -49,6 +49,11 @@ def payments_go_through(payment_provider):
     payment_provider.accepts_payment_intents()
 
 
+@given("the payment provider declines the merchant's card")
+def card_declined(payment_provider):
+    payment_provider.declines_the_card()
+
+
 @given(parsers.re(r"the payment provider (?P<trouble>is down|does not answer)"))
 def payment_provider_trouble(payment_provider, trouble):
     plan_trouble(payment_provider, trouble)
@@ -307,6 +312,11 @@ def merchant_sees_review(wallet, merchant, top_up, reason):
 @then("the ledger request is refused as invalid")
 def refused_invalid(outcome, leaks):
     expect_refused(outcome, Refusal.INVALID, leaks)
+
+
+@then("the merchant is told the card was declined")
+def told_declined(outcome, leaks):
+    expect_refused(outcome, Refusal.CARD_DECLINED, leaks)
 
 
 @then("the merchant is told the payment provider is not available")

@@ -30,6 +30,7 @@ class Refusal(Enum):
     NOT_ENOUGH_CREDIT = _Reason(
         402, "insufficient_funds", "refused because the wallet holds too little credit"
     )
+    CARD_DECLINED = _Reason(402, "payment_declined", "refused because the card was declined")
     NOT_ALLOWED = _Reason(403, "forbidden", "refused because the role does not allow it")
     NOT_FOUND = _Reason(404, "not_found", "reported as not found")
     ALREADY_EXISTS = _Reason(409, "conflict", "refused because it already exists")
