@@ -11,14 +11,14 @@ Feature: Merchant accounts and access
     And the merchant can sign in with that email and password
 
   @story:Sign-up @req:ACC-1 @severity:normal
-  Scenario Outline: Passwords from 10 to 128 characters are accepted
+  Scenario Outline: Hard-to-guess passwords from 15 to 128 characters are accepted
     When a new merchant signs up with a password of <length> characters
     Then the merchant owns a new organisation
     And the merchant can sign in with that email and password
 
     Examples:
       | length |
-      | 10     |
+      | 15     |
       | 128    |
 
   @story:Sign-in @req:ACC-5 @severity:normal
@@ -54,7 +54,7 @@ Feature: Merchant accounts and access
       | problem                                  |
       | an email address that is not an address  |
       | a password that is too short             |
-      | a password of 9 characters               |
+      | a password of 14 characters              |
       | a password of 129 characters             |
       | no password                              |
 

@@ -83,7 +83,7 @@ def signs_up_again_spelled(accounts, build, merchant, spelling):
     target_fixture="sign_up",
 )
 def new_merchant_with_password_length(accounts, build, length):
-    details = build.merchant(password=build.password_of_length(length))
+    details = build.merchant(password=build.password(length=length))
     return details, accounts.try_sign_up(details)
 
 

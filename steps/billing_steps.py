@@ -23,6 +23,9 @@ LEDGER_REQUESTS = {
     "a page of 0 entries": (0, 0),
     "a page of 101 entries": (101, 0),
     "a negative start": (10, -1),
+    "the furthest start": (10, 10_000_000),
+    "a start one past the furthest": (10, 10_000_001),
+    "a start past the largest number the database holds": (10, 2**63),
 }
 SLOW_TELEPHONY_SECONDS = 0.3
 # What a confirmation can say was paid, against what was asked (pence).
@@ -174,7 +177,8 @@ def provider_reports_failure(wallet, top_up):
 @when(
     parsers.re(
         r"a payment confirmation (?P<flaw>without a signature|signed with the wrong secret"
-        r"|signed \d+ minutes ago|whose content was changed after signing) arrives"
+        r"|signed \d+ minutes (?:ago|ahead)|whose content was changed after signing"
+        r"|with a malformed signature) arrives"
     ),
     target_fixture="outcome",
 )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Request
 
 from service.api.deps import PlatformDep, PrincipalDep
 from service.api.schemas import LogInBody, SignUpBody
@@ -24,14 +24,17 @@ def sign_up(body: SignUpBody, platform: PlatformDep) -> dict[str, Any]:
 
 
 @router.post("/auth/login", summary="Exchange email and password for an access token")
-def log_in(body: LogInBody, platform: PlatformDep) -> dict[str, Any]:
+def log_in(body: LogInBody, platform: PlatformDep, request: Request) -> dict[str, Any]:
     try:
         email = normalise_email(body.email)
     except ValueError:
         raise ApiError(
             401, "invalid_credentials", "The email address or password is not correct."
         ) from None
-    issued = platform.accounts.log_in(email, body.password)
+    address = request.client.host if request.client else "unknown"
+    issued = platform.sign_in_limits.guard(
+        email, address, lambda: platform.accounts.log_in(email, body.password)
+    )
     return {
         "access_token": issued.access_token,
         "token_type": "bearer",

@@ -6,10 +6,13 @@ from datetime import UTC
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
+from fastapi.responses import JSONResponse
 
 from service.api.deps import PlatformDep, PrincipalDep
+from service.api.idempotency import IdempotencyKeyDep, respond
 from service.api.schemas import ChargeBody, TopUpBody
 from service.domain.access import Action
+from service.domain.idempotency import Answer, derived_id
 from service.domain.rules import LEDGER_PAGE_MAX
 from service.stores.wallet import Summary
 
@@ -58,22 +61,40 @@ def ledger(
 
 
 @router.post("/charges", status_code=201, summary="Spend credits (owner or admin)")
-def spend(body: ChargeBody, principal: PrincipalDep, platform: PlatformDep) -> dict[str, Any]:
+def spend(
+    body: ChargeBody, principal: PrincipalDep, platform: PlatformDep, key: IdempotencyKeyDep = None
+) -> JSONResponse:
     platform.access.require(principal, Action.SPEND_CREDITS)
-    balance = platform.wallet.spend(principal.org_id, body.amount_pence, body.description)
-    return {"charged_pence": body.amount_pence, "balance_pence": balance}
+
+    def charge() -> Answer:
+        balance = platform.wallet.spend(principal.org_id, body.amount_pence, body.description)
+        return Answer(201, {"charged_pence": body.amount_pence, "balance_pence": balance})
+
+    request = body.model_dump()
+    return respond(platform.idempotency.run(principal.org_id, key, "charge", request, charge))
 
 
 @router.post("/top-ups", status_code=201, summary="Start a top-up paid by card (owner or admin)")
-def top_up(body: TopUpBody, principal: PrincipalDep, platform: PlatformDep) -> dict[str, Any]:
+def top_up(
+    body: TopUpBody, principal: PrincipalDep, platform: PlatformDep, key: IdempotencyKeyDep = None
+) -> JSONResponse:
     platform.access.require(principal, Action.TOP_UP)
-    started = platform.wallet.top_up(principal.org_id, body.amount_pence)
-    return {
-        "id": str(started.top_up.id),
-        "amount_pence": started.top_up.amount_pence,
-        "status": started.top_up.status,
-        "client_secret": started.client_secret,
-    }
+
+    def start() -> Answer:
+        top_up_id = derived_id(principal.org_id, key, "top-up") if key else None
+        started = platform.wallet.top_up(principal.org_id, body.amount_pence, top_up_id)
+        return Answer(
+            201,
+            {
+                "id": str(started.top_up.id),
+                "amount_pence": started.top_up.amount_pence,
+                "status": started.top_up.status,
+                "client_secret": started.client_secret,
+            },
+        )
+
+    request = body.model_dump()
+    return respond(platform.idempotency.run(principal.org_id, key, "top-up", request, start))
 
 
 @router.get("/top-ups/{top_up_id}", summary="One top-up: its status, and why it needs review")

@@ -14,7 +14,6 @@ from service.core.security import PasswordHasher, TokenService
 from service.defects.base import Defect
 from service.domain.access import AccessPolicy, Action, Principal
 from service.domain.accounts import Accounts
-from service.domain.rules import PASSWORD_MAX
 from service.domain.team import Team
 from service.stores.accounts import AccountStore, Organisation, User
 
@@ -115,11 +114,6 @@ class RoleTakenFromToken(Accounts):
         return token_role
 
 
-class ShortPasswordsAccepted(Accounts):
-    def _password_usable(self, password: str) -> bool:
-        return len(password) <= PASSWORD_MAX
-
-
 DEFECTS: dict[str, Defect] = {
     "sql_in_server_errors": Defect(
         "Server errors show the database's own error text to the merchant.",
@@ -186,10 +180,5 @@ DEFECTS: dict[str, Defect] = {
         "A member keeps the rights of the role in the token after the role is lowered.",
         "accounts",
         RoleTakenFromToken,
-    ),
-    "short_passwords_accepted": Defect(
-        "Sign-up accepts passwords shorter than ten characters.",
-        "accounts",
-        ShortPasswordsAccepted,
     ),
 }

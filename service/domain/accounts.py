@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from service.core.errors import ApiError
 from service.core.security import InvalidToken, IssuedToken, PasswordHasher, TokenService
 from service.domain.access import Principal
-from service.domain.rules import PASSWORD_MAX, PASSWORD_MIN, organisation_name
+from service.domain.rules import organisation_name
 from service.stores.accounts import AccountStore, EmailTaken, Organisation, User
 
 log = logging.getLogger("service.domain.accounts")
@@ -17,9 +17,6 @@ log = logging.getLogger("service.domain.accounts")
 UNAUTHORIZED_MESSAGE = "Please sign in again: your access token is missing, invalid or expired."
 BAD_CREDENTIALS_MESSAGE = "The email address or password is not correct."
 EMAIL_TAKEN_MESSAGE = "An account with this email address already exists."
-PASSWORD_LENGTH_MESSAGE = (
-    f"The password must be between {PASSWORD_MIN} and {PASSWORD_MAX} characters long."
-)
 
 
 @dataclass(frozen=True)
@@ -43,8 +40,6 @@ class Accounts:
         self._dummy_hash = passwords.hash(uuid.uuid4().hex)
 
     def sign_up(self, email: str, password: str, business_name: str | None) -> SignedUp:
-        if not self._password_usable(password):
-            raise ApiError(400, "invalid_request", PASSWORD_LENGTH_MESSAGE)
         org_id = uuid.uuid4()
         password_hash = self._passwords.hash(password)
         try:
@@ -54,10 +49,6 @@ class Accounts:
         except EmailTaken:
             raise self._email_taken() from None
         return SignedUp(org, user)
-
-    def _password_usable(self, password: str) -> bool:
-        """The length rule lives here (not only in the request schema) so it is one rule."""
-        return PASSWORD_MIN <= len(password) <= PASSWORD_MAX
 
     def _email_taken(self) -> ApiError:
         return ApiError(409, "conflict", EMAIL_TAKEN_MESSAGE)

@@ -43,8 +43,11 @@ class Builders:
         user = self.faker.user_name().replace(".", "")[:20]
         return f"{user}.{self.seed:08x}.{self._made}@{self.faker.safe_domain_name()}"
 
-    def password(self) -> str:
-        return self.password_of_length(16)
+    def password(self, length: int = 16) -> str:
+        """Random letters and digits: hard to guess at 15 characters or more."""
+        value = self.faker.password(length=length, special_chars=False)
+        SECRETS.add(value)
+        return value
 
     def merchant(self, **overrides: object) -> AccountDetails:
         details = AccountDetails(
@@ -59,19 +62,20 @@ class Builders:
         usable = self.merchant()
         problems = {
             "an email address that is not an address": {"email": "not-an-email-address"},
+            "an email address with a zero-width space": {"email": f"shop\u200b{usable.email}"},
+            "an email address with a bell character": {"email": f"shop\x07{usable.email}"},
+            "an email address with markup": {"email": f"<b>shop</b>{usable.email}"},
             "a password that is too short": {"password": "short"},
+            "a password of fifteen identical letters": {"password": "a" * 15},
+            "a commonly used password": {"password": "1qaz2wsx3edc4rfv"},
+            "a password of keyboard patterns": {"password": "qwertyuiopasdfgh"},
             "no password": {"password": None},
         }
-        if length := re.fullmatch(r"a password of (\d+) characters", problem):
-            return usable.but(password=self.password_of_length(int(length.group(1))))
+        if length := re.fullmatch(r"a password of (?:exactly )?(\d+) characters", problem):
+            return usable.but(password=self.password(length=int(length.group(1))))
         if problem not in problems:
             raise KeyError(f"No sign-up problem called {problem!r}; known: {', '.join(problems)}.")
         return usable.but(**problems[problem])
-
-    def password_of_length(self, length: int) -> str:
-        value = self.faker.password(length=length, special_chars=False)
-        SECRETS.add(value)
-        return value
 
     def email_spelled(self, email: str, spelling: str) -> str:
         """The same address written another way, as people type it."""
@@ -83,6 +87,12 @@ class Builders:
         if spelling not in spellings:
             raise KeyError(f"No spelling called {spelling!r}; known: {', '.join(spellings)}.")
         return spellings[spelling]
+
+    def accented_email(self, separate_accent: bool = False) -> str:
+        """A unique address with an accented letter, written as one character or as a letter
+        followed by a separate accent mark (two spellings people's keyboards produce)."""
+        accented = "e\u0301" if separate_accent else "\u00e9"
+        return f"caf{accented}.{self._unique_email()}"
 
     def team_member(self) -> AccountDetails:
         return AccountDetails(email=self._unique_email(), password=self.password())

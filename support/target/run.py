@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import atexit
 import json
+import os
 import secrets
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
@@ -14,6 +15,9 @@ from support.target.config import HarnessError, Mode, TargetSettings
 from support.target.credentials import ProviderCredentials
 from support.target.embedded import EmbeddedServers, start_embedded
 from support.target.inprocess import RunningService, start_service
+
+# Starts an in-process service with these provider credentials and defects switched on.
+StartService = Callable[..., RunningService]  # (credentials, defects, **settings changes)
 
 
 @dataclass(frozen=True)
@@ -58,24 +62,69 @@ class LiveTarget:
     redis_url: str
     in_process: bool
     providers: ProviderCredentials | None = None  # what the in-process service was given
+    defects: tuple[str, ...] = ()  # switched on in this target's in-process service
+    operator_token: str | None = None  # for operator-only calls (the webhook worker's run)
     _stops: list = field(default_factory=list)
-    _start_variant: Callable[[ProviderCredentials], RunningService] | None = None
+    _start: StartService | None = None
     _without_telephony: str | None = None
+    _variant: LiveTarget | None = None
 
     def stop(self) -> None:
+        if self._variant is not None:
+            self._variant.stop()
+            self._variant = None
         while self._stops:
             self._stops.pop()()
+
+    def with_defects(self, defects: tuple[str, ...]) -> LiveTarget:
+        """This target, or one on the same database and Redis whose in-process service has
+        these defects switched on instead (`make defects` runs many defects in one process).
+        One such service at a time: asking for other defects stops the previous one."""
+        if defects == self.defects:
+            return self
+        if self._variant is not None and self._variant.defects == defects:
+            return self._variant
+        if self._start is None or self.providers is None:
+            raise HarnessError("Defects can be switched on only in an in-process service.")
+        if self._variant is not None:
+            self._variant.stop()
+        service = self._start(self.providers, defects)
+        self._variant = LiveTarget(
+            service.base_url,
+            self.database_url,
+            self.redis_url,
+            in_process=True,
+            providers=self.providers,
+            defects=defects,
+            operator_token=self.operator_token,
+            _stops=[service.stop],
+            _start=self._start,
+        )
+        return self._variant
 
     def without_telephony_credentials(self) -> str:
         """The URL of a second in-process service on the same database and Redis, deployed
         without the telephony provider's credentials (started once, on first use)."""
-        if self._start_variant is None or self.providers is None:
+        if self._start is None or self.providers is None:
             raise HarnessError("Only an in-process service can be started without credentials.")
         if self._without_telephony is None:
-            variant = self._start_variant(self.providers.without_telephony())
+            variant = self._start(self.providers.without_telephony(), self.defects)
             self._stops.append(variant.stop)
             self._without_telephony = variant.base_url
         return self._without_telephony
+
+    def refusal_to_start(self, **settings_changes: object) -> str | None:
+        """Why another in-process deployment, on the same database and Redis but deployed with
+        these settings, refuses to start; None when it starts (it is stopped again at once)."""
+        if self._start is None or self.providers is None:
+            raise HarnessError("Only an in-process service can be deployed another way.")
+        try:
+            defects = settings_changes.pop("defects", self.defects)
+            variant = self._start(self.providers, defects, **settings_changes)
+        except HarnessError as refused:
+            return str(refused)
+        variant.stop()
+        return None
 
 
 def open_target(state: RunState) -> LiveTarget:
@@ -85,7 +134,11 @@ def open_target(state: RunState) -> LiveTarget:
     stops: list = []
     if settings.mode is Mode.REMOTE:
         return LiveTarget(
-            settings.base_url, settings.database_url, settings.redis_url, in_process=False
+            settings.base_url,
+            settings.database_url,
+            settings.redis_url,
+            in_process=False,
+            operator_token=_known_secret(os.environ.get("OPERATOR_TOKEN")),
         )
     if settings.mode is Mode.EMBEDDED:
         servers: EmbeddedServers = start_embedded()
@@ -94,18 +147,22 @@ def open_target(state: RunState) -> LiveTarget:
     else:
         database_url, redis_url = settings.database_url, settings.redis_url
     providers = ProviderCredentials.new()
+    operator_token = providers.operator_token  # made up with the credentials, one per process
 
-    def start(credentials: ProviderCredentials) -> RunningService:
+    def start(
+        credentials: ProviderCredentials, defects: tuple[str, ...], **settings_changes: object
+    ) -> RunningService:
         return start_service(
             database_url=database_url,
             redis_url=redis_url,
             jwt_secret=state.jwt_secret,
-            defects=state.defects,
+            defects=defects,
             providers=credentials,
+            **settings_changes,
         )
 
     try:
-        service = start(providers)
+        service = start(providers, state.defects)
     except Exception:
         for stop in reversed(stops):
             stop()
@@ -117,11 +174,18 @@ def open_target(state: RunState) -> LiveTarget:
         redis_url,
         in_process=True,
         providers=providers,
+        defects=state.defects,
+        operator_token=operator_token,
         _stops=stops,
-        _start_variant=start,
+        _start=start,
     )
     atexit.register(target.stop)
     return target
+
+
+def _known_secret(value: str | None) -> str | None:
+    SECRETS.add(value)
+    return value or None
 
 
 def leave_secrets(state: RunState, worker: str) -> None:
