@@ -52,7 +52,9 @@ class InputRules:
             raise ValueError(
                 "This is one of the most commonly used passwords; please choose another."
             )
-        judged = zxcvbn(value[:PASSWORD_MAX])
+        # zxcvbn refuses to judge more than 72 characters unless told: every allowed length is
+        # judged (its time grows with length; the request schema caps it at PASSWORD_MAX).
+        judged = zxcvbn(value[:PASSWORD_MAX], max_length=PASSWORD_MAX)
         if judged["score"] < PASSWORD_SCORE_MIN:
             warning = judged["feedback"].get("warning") or "It follows a common pattern."
             raise ValueError(
