@@ -12,7 +12,7 @@ from support.drivers.records import RecordChanges
 from support.drivers.wallet import WalletDriver
 from support.providers.telephony import TelephonyProviderFake
 from support.scenario.cast import Cast
-from support.scenario.everywhere import MerchantsEverywhere
+from support.scenario.everywhere import LaterCapabilities, MerchantsEverywhere
 
 
 @pytest.fixture
@@ -23,8 +23,15 @@ def merchants_everywhere(
     wallet: WalletDriver,
     telephony_provider: TelephonyProviderFake,
     build: Builders,
+    request: pytest.FixtureRequest,
 ) -> MerchantsEverywhere:
-    return MerchantsEverywhere(cast, accounts, onboarding, wallet, telephony_provider, build)
+    def later() -> LaterCapabilities:
+        needed = ("orders", "refunds", "webhooks", "receivers", "abandonment")
+        drivers = [request.getfixturevalue(name) for name in needed]
+        fakes = [request.getfixturevalue(name) for name in ("payment_provider", "email_provider")]
+        return LaterCapabilities(*drivers, *fakes)
+
+    return MerchantsEverywhere(cast, accounts, onboarding, wallet, telephony_provider, build, later)
 
 
 @pytest.fixture
