@@ -122,8 +122,10 @@ def build_platform(settings: Settings) -> Platform:
         wallet=Wallet(wallet_store, payments),
         payment_events=PaymentEvents(wallet_store, payments, cache),
         phone_numbers=PhoneNumbers(wallet_store, telephony, db),
-        orders=Orders(OrderStore(db), ReservationStore(cache), OrderKeys(cache), payments),
-        refunds=Refunds(RefundStore(db), payments),
+        orders=Orders(
+            OrderStore(db, webhook_store), ReservationStore(cache), OrderKeys(cache), payments
+        ),
+        refunds=Refunds(RefundStore(db, webhook_store), payments),
         health=HealthProbe(db, cache),
         errors=ErrorRenderer(),
         webhooks=webhooks,

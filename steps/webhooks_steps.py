@@ -10,9 +10,11 @@ from pytest_bdd import given, parsers, then, when
 
 from support.checks import webhooks as checks
 from support.checks.outcomes import Refusal, expect_refused
+from support.drivers.orders import basket
 from support.drivers.webhooks import INVALID_EVENT_TYPES, UNSAFE_ADDRESSES, Subscription
 
 WHOSE = r"(?P<whose>merchant|other merchant)"
+BASKET = r'(?P<items>\d+ of "[^"]+"(?: and \d+ of "[^"]+")*)'
 # How long a receiver that "takes a moment" takes: long enough for two racing workers to meet.
 A_MOMENT_SECONDS = 0.3
 
@@ -192,6 +194,41 @@ def delivery_says_completed(receivers):
 
 @then(
     parsers.re(
+        rf"the delivery says the customer's order was paid: (?P<pence>\d+) pence for {BASKET}"
+    )
+)
+def delivery_says_order_paid(receivers, placed, pence, items):
+    checks.expect_order_paid_announced(
+        receivers.of("merchant"), placed.latest.json(), int(pence), dict(basket(items))
+    )
+
+
+@then(
+    parsers.re(
+        rf"the delivery says (?P<pence>\d+) pence of the customer's order were refunded, "
+        rf"for {BASKET}"
+    )
+)
+def delivery_says_refunded(receivers, placed, pence, items):
+    checks.expect_refund_announced(
+        receivers.of("merchant"), placed.latest.json(), int(pence), dict(basket(items))
+    )
+
+
+@then(
+    parsers.re(
+        r"the delivery says (?P<refunded>\d+) of the order's (?P<total>\d+) pence are refunded "
+        r"in all, so it is (?P<state>fully|partly) refunded"
+    )
+)
+def delivery_says_refunded_in_all(receivers, refunded, total, state):
+    checks.expect_refunded_in_all(
+        receivers.of("merchant"), int(refunded), int(total), state == "fully"
+    )
+
+
+@then(
+    parsers.re(
         r"the merchant sees the delivery (?P<status>delivered|pending|failed) after "
         r"(?P<attempts>\d+) attempts?"
     )
@@ -222,6 +259,27 @@ def recorded_with_deliveries(database, merchant, count):
     checks.expect_deliveries_per_event(
         database, merchant.organisation_id, {"wallet.topped_up": count}
     )
+
+
+@then(parsers.parse("the platform recorded the order's payment with {count:d} delivery"))
+def recorded_payment_with_deliveries(database, merchant, count):
+    checks.expect_deliveries_per_event(database, merchant.organisation_id, {"order.paid": count})
+
+
+@then(
+    parsers.parse(
+        "the platform recorded the order's payment and its refund, each with {count:d} deliveries"
+    )
+)
+def recorded_payment_and_refund(database, merchant, count):
+    checks.expect_deliveries_per_event(
+        database, merchant.organisation_id, {"order.paid": count, "order.refunded": count}
+    )
+
+
+@then("the platform recorded no event for the merchant")
+def recorded_no_event(database, merchant):
+    checks.expect_deliveries_per_event(database, merchant.organisation_id, {})
 
 
 @then("the signing secret was shown once and is never shown again")

@@ -6,6 +6,8 @@ import time
 import uuid
 from typing import Any
 
+import psycopg
+
 from service.defects.base import Defect
 from service.domain.orders import Basket, Orders
 from service.providers.payments import PaymentProvider
@@ -113,6 +115,11 @@ class RestockReplacesStock(OrderStore):
         return super().restock(org_id, sku, 0)
 
 
+class OrderPaidNotAnnounced(OrderStore):
+    def _announce_paid(self, conn: psycopg.Connection, org_id: uuid.UUID, order: Order) -> None:
+        return None
+
+
 DEFECTS: dict[str, Defect] = {
     "order_oversells_under_race": Defect(
         "Orders check the free stock and reserve it in two steps, so racing orders both get "
@@ -170,5 +177,10 @@ DEFECTS: dict[str, Defect] = {
         "Restocking sets the stock to the units added instead of adding them.",
         "orders.store",
         RestockReplacesStock,
+    ),
+    "order_paid_not_announced": Defect(
+        "A paid order is not announced to the merchant's subscriptions for order payments.",
+        "orders.store",
+        OrderPaidNotAnnounced,
     ),
 }

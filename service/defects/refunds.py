@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from dataclasses import replace
 from typing import Any
 
 import psycopg
@@ -11,7 +12,7 @@ from service.defects.base import Defect
 from service.domain.refunds import Refunds
 from service.providers.payments import PaymentProvider
 from service.stores.orders import Order, OrderItem
-from service.stores.refunds import RefundStore
+from service.stores.refunds import Refund, RefundStore
 
 
 class PartialRefundMarksOrderRefunded(Refunds):
@@ -56,6 +57,23 @@ class RefundAmountInPounds(PaymentProvider):
         return {**params, "amount": amount_pence // 100}
 
 
+class RefundAnnouncedWithOrderTotal(RefundStore):
+    def _announce(
+        self, conn: psycopg.Connection, org_id: uuid.UUID, refund: Refund, order: Order
+    ) -> None:
+        super()._announce(conn, org_id, replace(refund, amount_pence=order.total_pence), order)
+
+
+class PartialRefundNotAnnounced(RefundStore):
+    """Announces a refund only when it leaves nothing more to refund."""
+
+    def _announce(
+        self, conn: psycopg.Connection, org_id: uuid.UUID, refund: Refund, order: Order
+    ) -> None:
+        if sum(item.refundable for item in order.items) == sum(refund.items.values()):
+            super()._announce(conn, org_id, refund, order)
+
+
 DEFECTS: dict[str, Defect] = {
     "partial_refund_marks_order_refunded": Defect(
         "Refunding some of an order's units marks the whole order refunded.",
@@ -91,5 +109,15 @@ DEFECTS: dict[str, Defect] = {
         "A refund asks the payment provider for pounds instead of pence.",
         "payments",
         RefundAmountInPounds,
+    ),
+    "refund_announced_with_order_total": Defect(
+        "A refund is announced to the merchant's subscriptions with the order's whole amount.",
+        "refunds.store",
+        RefundAnnouncedWithOrderTotal,
+    ),
+    "partial_refund_not_announced": Defect(
+        "A refund of some of an order's units is not announced to the merchant's subscriptions.",
+        "refunds.store",
+        PartialRefundNotAnnounced,
     ),
 }

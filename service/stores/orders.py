@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from datetime import datetime
 from typing import Any
 
@@ -13,6 +13,7 @@ import psycopg
 from psycopg import errors
 
 from service.core.db import Database
+from service.stores.webhooks import ORDER_PAID, WebhookStore
 
 
 class SkuTaken(Exception):
@@ -73,9 +74,20 @@ def order_of(conn: psycopg.Connection, row: dict[str, Any] | None) -> Order | No
     return None if row is None else Order(**row, items=_items(conn, row["id"]))
 
 
+def order_event_data(order: Order) -> dict[str, Any]:
+    """What a merchant's webhook is told of an order: which one, its amounts, its items."""
+    return {
+        "order_id": str(order.id),
+        "status": order.status,
+        "total_pence": order.total_pence,
+        "items": [asdict(item) for item in order.items],
+    }
+
+
 class OrderStore:
-    def __init__(self, db: Database) -> None:
+    def __init__(self, db: Database, outbox: WebhookStore) -> None:
         self.db = db
+        self.outbox = outbox  # merchants' webhooks, emitted in the transaction that pays
 
     # -- products ------------------------------------------------------------------------
 
@@ -192,7 +204,8 @@ class OrderStore:
             return order_of(conn, row)
 
     def order_paid(self, org_id: uuid.UUID, order: Order, intent_id: str) -> Order:
-        """Takes the order's units from stock and marks it paid, in one transaction."""
+        """Takes the order's units from stock, marks it paid and tells the merchant's
+        subscriptions, in one transaction."""
         with self.db.tenant(org_id) as conn:
             for item in order.items:
                 self.take_stock(conn, org_id, item.sku, item.quantity)
@@ -201,7 +214,12 @@ class OrderStore:
                 f" returning {ORDER_COLUMNS}",
                 (intent_id, order.id),
             ).fetchone()
-            return order_of(conn, row)
+            paid = order_of(conn, row)
+            self._announce_paid(conn, org_id, paid)
+            return paid
+
+    def _announce_paid(self, conn: psycopg.Connection, org_id: uuid.UUID, order: Order) -> None:
+        self.outbox.record_event(conn, org_id, ORDER_PAID, order_event_data(order))
 
     def order_failed(
         self, org_id: uuid.UUID, order_id: uuid.UUID, failure: str, intent_id: str | None = None

@@ -82,9 +82,8 @@ def expect_every_delivery_verifies(receiver: MerchantEndpointFake, secret: str) 
             )
 
 
-def expect_delivery_says(
-    receiver: MerchantEndpointFake, event_type: str, expected: dict[str, Any]
-) -> None:
+def _one_event_data(receiver: MerchantEndpointFake, event_type: str) -> dict[str, Any]:
+    """The data of the one delivery of this type the receiver got (failing if not just one)."""
     posts = received(receiver, "What the receiver received")
     bodies = [json.loads(post.body) for post in posts]
     found = [body for body in bodies if body.get("type") == event_type]
@@ -93,11 +92,76 @@ def expect_delivery_says(
             f"Expected one delivery of a {event_type} event, but found {len(found)} among "
             f"{[body.get('type') for body in bodies]}."
         )
-    data = found[0].get("data") or {}
+    return found[0].get("data") or {}
+
+
+def expect_delivery_says(
+    receiver: MerchantEndpointFake, event_type: str, expected: dict[str, Any]
+) -> None:
+    data = _one_event_data(receiver, event_type)
     differing = {key: data.get(key) for key, value in expected.items() if data.get(key) != value}
     if differing:
         raise AssertionError(
             f"Expected the {event_type} delivery to say {expected}, but it says {differing}."
+        )
+
+
+def _units(items: Any) -> dict[str, int]:
+    return {item.get("sku"): item.get("quantity") for item in items or []}
+
+
+def expect_order_paid_announced(
+    receiver: MerchantEndpointFake, order: dict[str, Any], pence: int, units: dict[str, int]
+) -> None:
+    """The order paid delivery names the order the shop was told of, its total and its items
+    (each at the price the order was placed at)."""
+    data = _one_event_data(receiver, "order.paid")
+    told = (data.get("order_id"), data.get("status"), data.get("total_pence"))
+    if told != (order["id"], "paid", pence) or _units(data.get("items")) != units:
+        raise AssertionError(
+            f"Expected the order paid delivery to say order {order['id']} was paid, {pence} "
+            f"pence for {units}, but it says order {told[0]} {told[1]}, {told[2]} pence for "
+            f"{_units(data.get('items'))}."
+        )
+    if data.get("items") != order["items"]:
+        raise AssertionError(
+            f"Expected the order paid delivery to list the order's items as the shop was told "
+            f"them ({order['items']}), but it lists {data.get('items')}."
+        )
+
+
+def expect_refund_announced(
+    receiver: MerchantEndpointFake, order: dict[str, Any], pence: int, units: dict[str, int]
+) -> None:
+    """The order refunded delivery names the order, this refund's own amount and its items."""
+    data = _one_event_data(receiver, "order.refunded")
+    told = (data.get("order_id"), data.get("amount_pence"), _units(data.get("refunded_items")))
+    if told != (order["id"], pence, units):
+        raise AssertionError(
+            f"Expected the order refunded delivery to say {pence} pence of order {order['id']} "
+            f"were refunded, for {units}, but it says {told[1]} pence of order {told[0]}, for "
+            f"{told[2]}."
+        )
+
+
+def expect_refunded_in_all(
+    receiver: MerchantEndpointFake, refunded: int, total: int, fully: bool
+) -> None:
+    """The order refunded delivery says how much of the order is refunded so far, and whether
+    that is all of it (the order's status says the same)."""
+    data = _one_event_data(receiver, "order.refunded")
+    status = "refunded" if fully else "paid"
+    told = (
+        data.get("refunded_total_pence"),
+        data.get("total_pence"),
+        data.get("fully_refunded"),
+        data.get("status"),
+    )
+    if told != (refunded, total, fully, status):
+        raise AssertionError(
+            f"Expected the order refunded delivery to say {refunded} of the order's {total} "
+            f"pence are refunded, {'fully' if fully else 'partly'} (the order {status}), but "
+            f"it says {told[0]} of {told[1]}, fully refunded: {told[2]} (the order {told[3]})."
         )
 
 

@@ -11,19 +11,18 @@ from support.drivers.deployments import DeploymentsDriver
 from support.drivers.guessing import GuessingDriver
 from support.drivers.limits import LimitsDriver
 from support.target.cleanup import Cleanup
-from support.target.run import LiveTarget, RunState
+from support.target.run import LiveTarget
 
 # Another address of this machine's loopback network: the platform sees another client.
 ELSEWHERE = "127.0.0.2"
 
 
 @pytest.fixture
-def deployments(
-    target: LiveTarget, database: Database, cleanup: Cleanup, run_state: RunState
-) -> DeploymentsDriver:
+def deployments(target: LiveTarget, database: Database, cleanup: Cleanup) -> DeploymentsDriver:
     if not target.in_process:
         pytest.skip("Deploying the platform another way needs the service in-process.")
-    return DeploymentsDriver(target, database, cleanup, run_state.defects)
+    # The scenario's own defects (`make defects` switches them on per scenario, not per run).
+    return DeploymentsDriver(target, database, cleanup, target.defects)
 
 
 @pytest.fixture
