@@ -9,12 +9,17 @@ RESULTS := allure-results
 REPORT := allure-report
 
 .PHONY: help setup report features test lint format defects external clean bench durations shard merged-report soak-races bench-abandonment
+.PHONY: help setup report features test lint format defects external clean mutation
+.PHONY: help setup report features test lint format defects external clean bench durations shard merged-report
+.PHONY: help setup report features test lint format defects external clean soak-races
+.PHONY: help setup report features test lint format defects external clean bench-abandonment
 
 help:
 	@echo "make report    run every scenario against the embedded platform and build the HTML report"
 	@echo "make test      lint, harness and service tests, every scenario, catalogue checks, defects"
 	@echo "make features  run every scenario (parallel) and write $(RESULTS)/"
 	@echo "make defects   prove each catalogued defect of the service is caught by its scenarios"
+	@echo "make mutation  mutation score of the service's domain code (cosmic-ray; long: see README)"
 	@echo "make external  run every scenario against DATABASE_URL and REDIS_URL (running servers)"
 	@echo "make lint      ruff check and format check"
 	@echo "make bench     time the suite (serial, -n 2, -n auto, Allure, cold start, defects): medians"
@@ -52,6 +57,10 @@ test: setup lint
 
 defects: setup
 	$(PY) -m support.proof.defect_run
+
+# One module: make mutation MODULES=service/domain/onboarding.py
+mutation: setup
+	$(PY) -m support.proof.mutation $(MODULES)
 
 external: setup
 	@test -n "$$DATABASE_URL" -a -n "$$REDIS_URL" || { echo "Set DATABASE_URL and REDIS_URL to running PostgreSQL and Redis servers."; exit 2; }

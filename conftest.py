@@ -7,6 +7,7 @@ pytest_plugins = [
     "steps.onboarding_steps",
     "steps.platform_steps",
     "steps.billing_steps",
+    "support.plugin.proof_fixtures",
     "support.plugin.orders_fixtures",
     "steps.orders_steps",
     "steps.refunds_steps",

@@ -10,11 +10,39 @@ Feature: Merchant accounts and access
     Then the merchant owns a new organisation
     And the merchant can sign in with that email and password
 
+  @story:Sign-up @req:ACC-1 @severity:normal
+  Scenario Outline: Hard-to-guess passwords from 15 to 128 characters are accepted
+    When a new merchant signs up with a password of <length> characters
+    Then the merchant owns a new organisation
+    And the merchant can sign in with that email and password
+
+    Examples:
+      | length |
+      | 15     |
+      | 128    |
+
+  @story:Sign-in @req:ACC-5 @severity:normal
+  Scenario: An access token lasts exactly its lifetime of 15 minutes
+    Given a merchant has signed up
+    Then the access token the merchant is given lasts exactly 15 minutes
+
   @story:Sign-up @req:ACC-2 @severity:normal
   Scenario: An email address already registered cannot sign up again
     Given a merchant has signed up
     When someone signs up again with the merchant's email address
     Then the sign-up is refused because the account already exists
+
+  @story:Sign-up @req:ACC-2 @severity:normal
+  Scenario Outline: The same email address written another way cannot sign up again
+    Given a merchant has signed up
+    When someone signs up again with the merchant's email address written <spelling>
+    Then the sign-up is refused because the account already exists
+
+    Examples:
+      | spelling                             |
+      | in capitals                          |
+      | with spaces around it                |
+      | in mixed case with spaces around it  |
 
   @story:Sign-up @req:ACC-3 @severity:normal
   Scenario Outline: Sign-up details must be usable
@@ -26,6 +54,8 @@ Feature: Merchant accounts and access
       | problem                                  |
       | an email address that is not an address  |
       | a password that is too short             |
+      | a password of 14 characters              |
+      | a password of 129 characters             |
       | no password                              |
 
   @story:Sign-in @req:ACC-4 @severity:critical
@@ -46,9 +76,16 @@ Feature: Merchant accounts and access
       | no access token                           |
       | a malformed access token                  |
       | an expired access token                   |
+      | an access token that expired a moment ago |
       | an access token signed with the wrong key |
       | an unsigned access token                  |
       | an access token for a user who never existed |
+
+  @story:Access @req:ACC-5 @severity:normal
+  Scenario: An access token with a few seconds left is still honoured
+    Given a merchant has signed up
+    When someone asks for the merchant's account with an access token with a few seconds left
+    Then the merchant's account is shown
 
   @story:Roles @req:ACC-6 @severity:critical
   Scenario: A view-only team member cannot complete onboarding
@@ -65,6 +102,15 @@ Feature: Merchant accounts and access
     When the team member tries to add another team member
     Then the request is refused because the role does not allow it
 
+  @story:Roles @req:ACC-6 @severity:critical
+  Scenario: A team member whose role is lowered loses its rights at once
+    Given a merchant has signed up
+    And the merchant has a team member with admin access
+    And the team member's role has since been lowered to view-only
+    When the team member tries to complete onboarding
+    Then the request is refused because the role does not allow it
+    And onboarding is still not complete for the merchant
+
   @story:Tenancy @req:TEN-1 @severity:blocker
   Scenario: A merchant cannot see another merchant's team member, nor learn that it exists
     Given a merchant has signed up
@@ -79,8 +125,8 @@ Feature: Merchant accounts and access
     When the merchant asks whether onboarding is still needed
     Then the merchant is told onboarding is still needed
 
-  @story:Tenancy @req:TEN-3 @severity:blocker
+  @story:Tenancy @req:TEN-3 @severity:blocker @provider_fakes
   Scenario: The database itself keeps merchants apart
-    Given a merchant has signed up
-    And another merchant has signed up and used the onboarding wizard
+    Given a merchant has used every part of the platform
+    And another merchant has used every part of the platform
     Then the platform's database keeps every merchant's records apart by itself

@@ -21,10 +21,17 @@ Feature: Finishing onboarding
     Then the merchant is told onboarding is no longer needed
 
   @req:ONB-6 @severity:normal
-  Scenario: Overlong business details are cut to fit
-    When the merchant completes onboarding with a business name of 250 characters and a category of 150 characters
-    Then the merchant's business name is kept to its first 200 characters
-    And the merchant's category is kept to its first 100 characters
+  Scenario Outline: Business details are kept up to 200 and 100 characters, and cut beyond
+    When the merchant completes onboarding with a business name of <name> characters and a category of <category> characters
+    Then the merchant's business name is kept to its first <kept name> characters
+    And the merchant's category is kept to its first <kept category> characters
+
+    Examples:
+      | name | category | kept name | kept category |
+      | 199  | 99       | 199       | 99            |
+      | 200  | 100      | 200       | 100           |
+      | 201  | 101      | 200       | 100           |
+      | 250  | 150      | 200       | 100           |
 
   @req:ONB-6 @severity:minor
   Scenario: Spaces around business details are dropped

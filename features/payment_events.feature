@@ -44,6 +44,20 @@ Feature: Trusting the payment provider's messages
     Then the message is acknowledged
     And the merchant's wallet still holds 0 credits
 
+  @req:BIL-6 @critical @severity:critical
+  Scenario Outline: A confirmed payment that does not match the top-up is held for review
+    When the payment provider confirms a payment of <paid> for the top-up
+    Then the merchant's wallet still holds 0 credits
+    And the top-up is recorded as needing review
+    And the merchant sees that the top-up needs review because <reason>
+    And the platform has recorded the confirmation once
+
+    Examples:
+      | paid             | reason               |
+      | 1999 pence       | the amount differs   |
+      | 2001 pence       | the amount differs   |
+      | 2000 euro cents  | the currency differs |
+
   @req:HOOK-3 @critical @severity:critical
   Scenario Outline: A payment confirmation with a malformed or future-dated signature is refused
     When a payment confirmation <flaw> arrives

@@ -9,14 +9,21 @@ Feature: The merchant's dedicated phone number
     And the telephony provider sells numbers
 
   @req:NUM-1 @smoke @critical @severity:blocker
-  Scenario: A merchant with enough credit gets a dedicated number for 1000 credits
-    Given the merchant's wallet has been topped up with 1500 credits
+  Scenario Outline: A merchant with enough credit gets a dedicated number for 1000 credits
+    Given the merchant's wallet has been topped up with <credits> credits
     When the merchant asks for a dedicated phone number
     Then the merchant is given a phone number in international format
     And the telephony provider was asked for 1 number
-    And the merchant's wallet holds 500 credits
+    And the merchant's wallet holds <left> credits
     And the ledger shows a charge of 1000 credits
     And the number is recorded as the merchant's
+    And no number was given back to the telephony provider
+
+    Examples:
+      | credits | left |
+      | 1000    | 0    |
+      | 1001    | 1    |
+      | 1500    | 500  |
 
   @req:NUM-2 @critical @severity:critical
   Scenario Outline: Without enough credit no number is bought and nothing is charged
@@ -53,6 +60,28 @@ Feature: The merchant's dedicated phone number
       | is down          |
       | does not answer  |
 
+  @req:NUM-3 @req:NUM-6 @critical @severity:critical
+  Scenario: A number the provider writes in a national form is given back and refunded
+    Given the merchant's wallet has been topped up with 1500 credits
+    And the telephony provider sells numbers written in a national form, not an international one
+    When the merchant asks for a dedicated phone number
+    Then the merchant is told the number could not be provided and nothing was charged
+    And the merchant's wallet holds 1500 credits
+    And the ledger shows a charge of 1000 credits followed by a refund of 1000 credits
+    And no number is recorded as the merchant's
+    And the number the telephony provider sold was given back to it
+
+  @req:NUM-3 @req:NUM-6 @critical @severity:critical
+  Scenario: A number bought but not saved is given back and refunded
+    Given the merchant's wallet has been topped up with 1500 credits
+    And the merchant's phone number cannot be saved
+    When the merchant asks for a dedicated phone number
+    Then the merchant is told the number could not be provided and nothing was charged
+    And the merchant's wallet holds 1500 credits
+    And the ledger shows a charge of 1000 credits followed by a refund of 1000 credits
+    And no number is recorded as the merchant's
+    And the number the telephony provider sold was given back to it
+
   @req:NUM-4 @severity:critical
   Scenario: Asking again gives the same number without charging again
     Given the merchant's wallet has been topped up with 3000 credits
@@ -73,6 +102,14 @@ Feature: The merchant's dedicated phone number
     And the telephony provider was asked for 1 number
     And the merchant's wallet holds 2000 credits
     And the ledger adds up to the balance
+
+  @req:NUM-7 @critical @severity:critical
+  Scenario: Many merchants get their numbers at the same moment
+    Given 12 merchants have each topped up their wallet with 1500 credits
+    And the telephony provider takes a moment to answer
+    When they all ask for a dedicated phone number at the same moment
+    Then each of them is given a number of their own and holds 500 credits
+    And the telephony provider was asked for 12 numbers
 
   @req:NUM-5 @severity:critical
   Scenario: Without the telephony provider's credentials nothing is charged

@@ -28,6 +28,33 @@ Feature: Spending credits, the ledger and its summary
     When the merchant spends 500 credits on "Call minutes"
     Then the merchant's wallet holds 0 credits
 
+  @req:WAL-1 @severity:normal
+  Scenario Outline: A charge can be any whole number of credits from 1 to 100,000
+    Given the merchant's wallet has been topped up with 100000 credits
+    And the merchant's wallet has been topped up with 100000 credits
+    When the merchant spends <credits> credits on "Call minutes"
+    Then the merchant's wallet holds <left> credits
+    And the ledger shows a charge of <credits> credits
+
+    Examples:
+      | credits | left   |
+      | 1       | 199999 |
+      | 100000  | 100000 |
+
+  @req:WAL-1 @severity:normal
+  Scenario Outline: A charge outside 1 to 100,000 credits is refused as invalid
+    Given the merchant's wallet has been topped up with 100000 credits
+    And the merchant's wallet has been topped up with 100000 credits
+    When the merchant tries to spend <credits> credits
+    Then the charge is refused as invalid
+    And the merchant's wallet holds 200000 credits
+    And the ledger has no new entries
+
+    Examples:
+      | credits |
+      | 0       |
+      | 100001  |
+
   @req:WAL-2 @critical @severity:blocker
   Scenario: Many charges at the same moment never overdraw the wallet
     Given the merchant's wallet has been topped up with 1000 credits
@@ -48,6 +75,19 @@ Feature: Spending credits, the ledger and its summary
     When the merchant reads the ledger 10 entries at a time
     Then the pages hold 10, 10 and 5 entries
     And every entry appears exactly once, newest first
+
+  @req:WAL-3 @severity:normal
+  Scenario Outline: A page holds from 1 to 100 entries
+    Given the merchant's wallet has been topped up with 10000 credits
+    And the merchant has made <purchases> small purchases
+    When the merchant reads the ledger <size> entries at a time
+    Then the pages hold <pages> entries
+    And every entry appears exactly once, newest first
+
+    Examples:
+      | purchases | size | pages       |
+      | 2         | 1    | 1, 1 and 1  |
+      | 100       | 100  | 100 and 1   |
 
   @req:WAL-3 @severity:minor
   Scenario Outline: A page of the ledger must be asked for sensibly

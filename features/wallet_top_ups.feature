@@ -66,3 +66,11 @@ Feature: Topping up the wallet by card
     And the payment provider reports that the payment failed
     Then the merchant's wallet still holds 0 credits
     And the top-up is recorded as failed
+
+  @req:BIL-5 @severity:critical
+  Scenario: A card the payment provider declines at once credits nothing
+    Given the payment provider declines the merchant's card
+    When the merchant tries to top up 2000 credits
+    Then the merchant is told the card was declined
+    And the top-up is recorded as failed
+    And the merchant's wallet still holds 0 credits

@@ -34,17 +34,29 @@ def another_merchant_done(cast) -> Account:
     return cast.other_merchant_done_with_onboarding()
 
 
-@given(
-    "another merchant has signed up and used the onboarding wizard",
-    target_fixture="other_merchant",
-)
-def another_merchant_using_wizard(cast) -> Account:
-    return cast.other_merchant_using_the_wizard()
+@given("a merchant has used every part of the platform", target_fixture="merchant")
+def merchant_everywhere(merchants_everywhere) -> Account:
+    return merchants_everywhere.merchant()
+
+
+@given("another merchant has used every part of the platform", target_fixture="other_merchant")
+def other_merchant_everywhere(merchants_everywhere) -> Account:
+    return merchants_everywhere.merchant()
 
 
 @given("the merchant has a team member with view-only access", target_fixture="team_member")
 def view_only_member(cast, merchant) -> Account:
     return cast.view_only_member_of(merchant)
+
+
+@given("the merchant has a team member with admin access", target_fixture="team_member")
+def admin_member(cast, merchant) -> Account:
+    return cast.member_of(merchant, "admin")
+
+
+@given("the team member's role has since been lowered to view-only")
+def role_lowered(record_changes, team_member):
+    record_changes.change_role(team_member, "viewer")
 
 
 @when("a new merchant signs up with a business email and a password", target_fixture="sign_up")
@@ -56,6 +68,23 @@ def new_merchant_signs_up(accounts, build):
 @when("someone signs up again with the merchant's email address", target_fixture="outcome")
 def signs_up_again(accounts, build, merchant):
     return accounts.try_sign_up(build.merchant(email=merchant.email))
+
+
+@when(
+    parsers.parse("someone signs up again with the merchant's email address written {spelling}"),
+    target_fixture="outcome",
+)
+def signs_up_again_spelled(accounts, build, merchant, spelling):
+    return accounts.try_sign_up(build.merchant(email=build.email_spelled(merchant.email, spelling)))
+
+
+@when(
+    parsers.parse("a new merchant signs up with a password of {length:d} characters"),
+    target_fixture="sign_up",
+)
+def new_merchant_with_password_length(accounts, build, length):
+    details = build.merchant(password=build.password(length=length))
+    return details, accounts.try_sign_up(details)
 
 
 @when(parsers.parse("someone signs up with {problem}"), target_fixture="sign_up")
@@ -98,6 +127,18 @@ def looks_up_other_member(accounts, merchant, other_member):
 @then("the merchant owns a new organisation")
 def owns_new_organisation(database, sign_up):
     account_checks.expect_owner_of_new_organisation(database, sign_up[0].email, sign_up[1])
+
+
+@then("the merchant's account is shown")
+def account_shown(outcome):
+    account_checks.expect_account_shown(outcome)
+
+
+@then("the access token the merchant is given lasts exactly 15 minutes")
+def token_lasts(accounts, merchant):
+    account_checks.expect_token_lifetime(
+        accounts.try_sign_in(merchant.email, merchant.password), 900
+    )
 
 
 @then("the merchant can sign in with that email and password")

@@ -28,6 +28,8 @@ LEDGER_REQUESTS = {
     "a start past the largest number the database holds": (10, 2**63),
 }
 SLOW_TELEPHONY_SECONDS = 0.3
+# What a confirmation can say was paid, against what was asked (pence).
+CONFIRMED_PAYMENTS = {"pence": "gbp", "euro cents": "eur"}
 
 
 @pytest.fixture
@@ -48,6 +50,11 @@ def _amount(text: str) -> object:
 @given("the merchant's card payments go through")
 def payments_go_through(payment_provider):
     payment_provider.accepts_payment_intents()
+
+
+@given("the payment provider declines the merchant's card")
+def card_declined(payment_provider):
+    payment_provider.declines_the_card()
 
 
 @given(parsers.re(r"the payment provider (?P<trouble>is down|does not answer)"))
@@ -85,6 +92,16 @@ def telephony_slow(telephony_provider):
     telephony_provider.sells_numbers(answer_after_seconds=SLOW_TELEPHONY_SECONDS)
 
 
+@given("the telephony provider sells numbers written in a national form, not an international one")
+def telephony_malformed(telephony_provider):
+    telephony_provider.sells_malformed_numbers()
+
+
+@given("the merchant's phone number cannot be saved")
+def number_cannot_be_saved(faults, merchant):
+    faults.phone_number_writes_fail(merchant.organisation_id)
+
+
 @given(parsers.re(r"the telephony provider (?P<trouble>is down|does not answer)"))
 def telephony_trouble(telephony_provider, trouble):
     plan_trouble(telephony_provider, trouble)
@@ -95,6 +112,14 @@ def failed_number_refunded(wallet, telephony_provider, merchant, leaks):
     telephony_provider.is_down()
     expect_refused(wallet.try_provision_number(merchant), Refusal.PROVIDER_FAILED, leaks)
     telephony_provider.sells_numbers()
+
+
+@given(
+    parsers.parse("{count:d} merchants have each topped up their wallet with {credits:d} credits"),
+    target_fixture="crowd",
+)
+def crowd_with_credits(merchants_everywhere, count, credits):
+    return merchants_everywhere.crowd_with_credits(count, credits)
 
 
 @given("the merchant has a dedicated phone number", target_fixture="phone_number")
@@ -125,6 +150,21 @@ def tries_to_top_up(wallet, merchant, amount):
 @when("the payment provider confirms the payment", target_fixture="confirmation")
 def provider_confirms(wallet, top_up):
     confirmation = wallet.payment_succeeded(top_up)
+    wallet.events.deliver(confirmation)
+    return confirmation
+
+
+@when(
+    parsers.re(
+        r"the payment provider confirms a payment of (?P<amount>\d+) (?P<unit>pence|euro cents)"
+        r" for the top-up"
+    ),
+    target_fixture="confirmation",
+)
+def provider_confirms_other(wallet, top_up, amount, unit):
+    confirmation = wallet.payment_succeeded(
+        top_up, amount_received=int(amount), currency=CONFIRMED_PAYMENTS[unit]
+    )
     wallet.events.deliver(confirmation)
     return confirmation
 
@@ -177,6 +217,11 @@ def member_tries_to_spend(wallet, team_member, credits):
 )
 def spends_at_once(wallet, merchant, credits, times):
     return wallet.spend_at_once(merchant, [credits] * times, "Call minutes")
+
+
+@when("they all ask for a dedicated phone number at the same moment", target_fixture="outcomes")
+def crowd_asks_for_numbers(wallet, crowd):
+    return wallet.provision_numbers_for_all_at_once(crowd)
 
 
 @when(
@@ -253,17 +298,29 @@ def no_new_entries(database, merchant, ledger_mark):
     checks.expect_new_entries(database, merchant.organisation_id, ledger_mark["entries"], [])
 
 
-@then(parsers.re(r"the top-up is recorded as (?P<status>paid|failed)"))
+TOP_UP_STATUSES = {"paid": "succeeded", "failed": "failed", "needing review": "needs_review"}
+
+
+@then(parsers.re(r"the top-up is recorded as (?P<status>paid|failed|needing review)"))
 def top_up_recorded(database, merchant, status):
-    checks.expect_only_top_up_status(
-        database, merchant.organisation_id, "succeeded" if status == "paid" else "failed"
-    )
+    checks.expect_only_top_up_status(database, merchant.organisation_id, TOP_UP_STATUSES[status])
+
+
+@then(parsers.parse("the merchant sees that the top-up needs review because {reason}"))
+def merchant_sees_review(wallet, merchant, top_up, reason):
+    checks.expect_top_up_shown_for_review(wallet.try_top_up_state(merchant, top_up), reason)
 
 
 @then("the top-up is refused as invalid")
+@then("the charge is refused as invalid")
 @then("the ledger request is refused as invalid")
 def refused_invalid(outcome, leaks):
     expect_refused(outcome, Refusal.INVALID, leaks)
+
+
+@then("the merchant is told the card was declined")
+def told_declined(outcome, leaks):
+    expect_refused(outcome, Refusal.CARD_DECLINED, leaks)
 
 
 @then("the merchant is told the payment provider is not available")
@@ -371,6 +428,16 @@ def telephony_not_asked(telephony_provider):
     telephony_provider.expect_purchases(0)
 
 
+@then("the number the telephony provider sold was given back to it")
+def number_given_back(telephony_provider):
+    telephony_provider.expect_released_what_it_sold()
+
+
+@then("no number was given back to the telephony provider")
+def nothing_given_back(telephony_provider):
+    telephony_provider.expect_nothing_released()
+
+
 @then("the number is recorded as the merchant's")
 def number_recorded(database, merchant, phone_number):
     checks.expect_number_recorded(database, merchant.organisation_id, phone_number)
@@ -389,6 +456,11 @@ def told_provider_failed(outcome, leaks):
 @then("the merchant is given the same number again")
 def same_number_again(outcome, phone_number):
     checks.expect_same_number([outcome], phone_number)
+
+
+@then(parsers.parse("each of them is given a number of their own and holds {credits:d} credits"))
+def each_given_own_number(wallet, crowd, outcomes, credits):
+    checks.expect_each_given_own_number(wallet, crowd, outcomes, credits)
 
 
 @then("both requests are given the same number")

@@ -4,13 +4,18 @@ from __future__ import annotations
 
 import re
 
-from pytest_bdd import parsers, then, when
+from pytest_bdd import given, parsers, then, when
 
 from support.checks.outcomes import expect_plain_refusal
-from support.checks.platform import expect_part_up
+from support.checks.platform import expect_cache_asked, expect_part_up, pings_now
 from support.scenario.mistakes import MISTAKES
 
 PARTS = {"database": "database", "cache": "redis"}
+
+
+@given("the questions the cache answers are counted", target_fixture="pings_before")
+def cache_questions_counted(cache):
+    return pings_now(cache)
 
 
 @when("the operator checks the platform's health", target_fixture="health")
@@ -21,6 +26,11 @@ def checks_health(platform):
 @then(parsers.parse("the platform reports its {part} as up"))
 def part_is_up(health, part):
     expect_part_up(health, PARTS[part])
+
+
+@then("the platform asked its cache for the answer")
+def cache_was_asked(cache, pings_before):
+    expect_cache_asked(cache, pings_before)
 
 
 @when(

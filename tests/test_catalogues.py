@@ -105,3 +105,13 @@ def test_feature_lines_speak_product_language(path):
         if match := MACHINERY.search(text):
             offending.append(f"line {number}: {match.group(0)!r} in {text!r}")
     assert not offending, "feature lines name the machinery:\n" + "\n".join(offending)
+
+
+def test_every_requirement_is_proven_by_a_catalogued_defect():
+    """The gate: a requirement no catalogued defect names could have scenarios that never fail."""
+    proven = {req for e in defect_expectations().values() for req in e.caught_by}
+    unproven = sorted(set(requirements()) - proven)
+    assert not unproven, (
+        f"requirements no catalogued defect proves (add one to service/defects/ and "
+        f"catalogue/defects.toml): {', '.join(unproven)}"
+    )

@@ -19,8 +19,6 @@ from service.domain.rules import (
     CHARGE_DESCRIPTION_MAX,
     CHARGE_MAX_PENCE,
     EVENT_NAMES,
-    FIRST_STEP,
-    LAST_STEP,
     ORDER_LINES_MAX,
     ORDER_QUANTITY_MAX,
     PASSWORD_MAX,
@@ -30,8 +28,6 @@ from service.domain.rules import (
     RESERVATION_TTL_MIN,
     SKU_PATTERN,
     STOCK_MAX,
-    TOP_UP_MAX_PENCE,
-    TOP_UP_MIN_PENCE,
     normalise_email,
     password,
     plain_text,
@@ -69,7 +65,7 @@ class NewMemberBody(_Body):
 
 class EventBody(_Body):
     event_name: EventName
-    step_index: Annotated[StrictInt, Field(ge=FIRST_STEP, le=LAST_STEP)]
+    step_index: StrictInt  # its range is the domain's rule (Onboarding.record_event)
 
 
 class CompletionBody(_Body):
@@ -78,7 +74,7 @@ class CompletionBody(_Body):
 
 
 class TopUpBody(_Body):
-    amount_pence: Annotated[StrictInt, Field(ge=TOP_UP_MIN_PENCE, le=TOP_UP_MAX_PENCE)]
+    amount_pence: StrictInt  # its range is the domain's rule (Wallet.top_up)
 
 
 class ChargeBody(_Body):

@@ -95,3 +95,14 @@ def top_up(
 
     request = body.model_dump()
     return respond(platform.idempotency.run(principal.org_id, key, "top-up", request, start))
+
+
+@router.get("/top-ups/{top_up_id}", summary="One top-up: its status, and why it needs review")
+def top_up_state(top_up_id: str, principal: PrincipalDep, platform: PlatformDep) -> dict[str, Any]:
+    state = platform.wallet.top_up_state(principal.org_id, top_up_id)
+    return {
+        "id": str(state.id),
+        "amount_pence": state.amount_pence,
+        "status": state.status,
+        "review_reason": state.review_reason,
+    }

@@ -173,6 +173,15 @@ class Database:
         with self._owner().connection() as conn, conn.transaction():
             yield conn
 
+    @contextmanager
+    def exclusive(self, key: int, name: str) -> Iterator[None]:
+        """Held by one caller at a time per (key, name), across processes: a session advisory
+        lock on a connection of its own, so that waiting for it, or holding it over a slow
+        outside call, never takes a connection from the pool others need."""
+        with psycopg.connect(app_conninfo(self._settings), autocommit=True) as conn:
+            conn.execute("select pg_advisory_lock(%s::int, hashtext(%s))", (key, name))
+            yield  # closing the connection releases the lock, also after an error
+
     def ping(self, timeout: float) -> None:
         with self._app_pool.connection(timeout=timeout) as conn:
             conn.execute("select 1")

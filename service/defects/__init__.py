@@ -20,6 +20,7 @@ from service.defects import (
     onboarding,
     orders,
     phone_numbers,
+    platform,
     refunds,
     sign_in,
     wallet,
@@ -41,6 +42,7 @@ _MODULES = (
     limits,
     input_rules,
     sign_in,
+    platform,
 )
 
 

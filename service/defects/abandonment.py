@@ -20,6 +20,7 @@ from service.stores.abandonment import (
     Candidate,
     Claim,
     Delivery,
+    RunCounts,
 )
 
 # How long the racing defect waits between looking and claiming: the window a busy database
@@ -165,6 +166,18 @@ class FirstViewDecides(AbandonmentStore):
         return [dataclasses.replace(c, viewed_at=first[c.org_id]) for c in found]
 
 
+class LastChanceBonusShort(Abandonment):
+    def _finish(self, deliveries: list[Delivery]) -> None:
+        self.store.finish(deliveries, BONUS_PENCE // 10)
+
+
+class SkipsNotCounted(Abandonment):
+    def _work(
+        self, run_id: int, now: datetime, batch: list[Candidate], errors: list[str]
+    ) -> RunCounts:
+        return dataclasses.replace(super()._work(run_id, now, batch, errors), skipped=0)
+
+
 class AnyBearerIsAnOperator(Operators):
     def authenticate(self, token: str | None) -> None:
         if not token:
@@ -243,5 +256,15 @@ DEFECTS: dict[str, Defect] = {
         "Any bearer token, a merchant's too, may run the nudge job.",
         "operators",
         AnyBearerIsAnOperator,
+    ),
+    "last_chance_bonus_short": Defect(
+        "The last-chance email comes with 100 bonus credits instead of 1000.",
+        "abandonment",
+        LastChanceBonusShort,
+    ),
+    "skips_not_counted": Defect(
+        "A run does not count the merchants it skipped in its report.",
+        "abandonment",
+        SkipsNotCounted,
     ),
 }

@@ -34,6 +34,11 @@ class WeakPasswordsAccepted(InputRules):
         return value
 
 
+class ShortPasswordsAccepted(InputRules):
+    def password_long_enough(self, value: str) -> bool:
+        return True
+
+
 DEFECTS: dict[str, Defect] = {
     "email_not_normalised": Defect(
         "Email addresses are only pattern-checked: hidden characters pass and look-alike "
@@ -50,5 +55,10 @@ DEFECTS: dict[str, Defect] = {
         "Any password of ten characters is accepted, however common or easy to guess.",
         "rules",
         WeakPasswordsAccepted,
+    ),
+    "short_passwords_accepted": Defect(
+        "Passwords shorter than 15 characters are accepted when they are hard enough to guess.",
+        "rules",
+        ShortPasswordsAccepted,
     ),
 }

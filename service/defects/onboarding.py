@@ -47,6 +47,38 @@ class CompletionNotIdempotent(Onboarding):
         return super().complete(org_id, business_name, category)
 
 
+class StepsRecordedOneLate(Onboarding):
+    def record_event(self, org_id: uuid.UUID, event_name: str, step_index: int) -> None:
+        super().record_event(org_id, event_name, min(step_index + 1, 4))
+
+
+class StepsBeyondTheWizardAccepted(Onboarding):
+    def _step_known(self, step_index: int) -> bool:
+        return True
+
+
+class StatusAlwaysNeeded(Onboarding):
+    def _completion_state(self, org_id: uuid.UUID) -> tuple[bool, datetime | None]:
+        found, _ = super()._completion_state(org_id)
+        return found, None
+
+
+class CategorySavedAsName(Onboarding):
+    def complete(
+        self, org_id: uuid.UUID, business_name: str | None, category: str | None
+    ) -> CompletionRecord:
+        return super().complete(org_id, business_name, business_name)
+
+
+class BusinessDetailsRequired(Onboarding):
+    def complete(
+        self, org_id: uuid.UUID, business_name: str | None, category: str | None
+    ) -> CompletionRecord:
+        if business_name is None or category is None:
+            raise ApiError(400, "invalid_request", "The business name is required.")
+        return super().complete(org_id, business_name, category)
+
+
 DEFECTS: dict[str, Defect] = {
     "telemetry_failure_reported": Defect(
         "A failure to save a wizard event is reported to the merchant instead of ignored.",
@@ -72,5 +104,30 @@ DEFECTS: dict[str, Defect] = {
         "Finishing onboarding a second time is refused as a conflict.",
         "onboarding",
         CompletionNotIdempotent,
+    ),
+    "steps_recorded_one_late": Defect(
+        "Wizard activity is recorded against the next step, not the one reported.",
+        "onboarding",
+        StepsRecordedOneLate,
+    ),
+    "steps_beyond_the_wizard_accepted": Defect(
+        "Wizard activity at steps the wizard does not have is accepted (and silently lost).",
+        "onboarding",
+        StepsBeyondTheWizardAccepted,
+    ),
+    "status_always_needed": Defect(
+        "Merchants who finished onboarding are still told they need it.",
+        "onboarding",
+        StatusAlwaysNeeded,
+    ),
+    "category_saved_as_name": Defect(
+        "Completing onboarding saves the business name as the category too.",
+        "onboarding",
+        CategorySavedAsName,
+    ),
+    "business_details_required": Defect(
+        "Completing onboarding without business details is refused.",
+        "onboarding",
+        BusinessDetailsRequired,
     ),
 }

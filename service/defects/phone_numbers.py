@@ -8,7 +8,8 @@ from contextlib import contextmanager
 from datetime import UTC, datetime
 
 from service.defects.base import Defect
-from service.domain.phone_numbers import PhoneNumbers
+from service.domain.phone_numbers import PROVISIONING_LOCK, PhoneNumbers
+from service.providers.telephony import BoughtNumber
 from service.stores.wallet import (
     PhoneNumber,
     WalletStore,
@@ -49,6 +50,24 @@ class NumberNotRecorded(WalletStore):
         return PhoneNumber(e164, datetime.now(UTC))
 
 
+class BoughtNumberNotReleased(PhoneNumbers):
+    def _release(self, bought: BoughtNumber) -> None:
+        return None
+
+
+class ProvisioningLockHeldInPool(PhoneNumbers):
+    """The lock as it once was: a pooled connection held over the provider call."""
+
+    @contextmanager
+    def _exclusive(self, org_id: uuid.UUID) -> Iterator[None]:
+        with self.db.tenant(org_id) as conn:
+            conn.execute(
+                "select pg_advisory_xact_lock(%s::int, hashtext(%s))",
+                (PROVISIONING_LOCK % 2**31, str(org_id)),
+            )
+            yield
+
+
 DEFECTS: dict[str, Defect] = {
     "balance_checked_after_provider_call": Defect(
         "A phone number is bought from the provider before the balance is checked.",
@@ -74,5 +93,16 @@ DEFECTS: dict[str, Defect] = {
         "A bought phone number is charged for but not recorded as the merchant's.",
         "phone_numbers.store",
         NumberNotRecorded,
+    ),
+    "bought_number_not_released": Defect(
+        "A number bought but not given to the merchant is kept (and paid for) at the provider.",
+        "phone_numbers",
+        BoughtNumberNotReleased,
+    ),
+    "provisioning_lock_held_in_pool": Defect(
+        "Provisioning holds a pooled connection for its lock over the provider call, so many "
+        "merchants at once exhaust the pool.",
+        "phone_numbers",
+        ProvisioningLockHeldInPool,
     ),
 }

@@ -9,6 +9,7 @@ from typing import Any
 
 from service.defects.base import Defect
 from service.domain.payment_events import PaymentEvents
+from service.domain.rules import TOP_UP_MIN_PENCE
 from service.domain.wallet import Wallet
 from service.providers.payments import PaymentIntent, PaymentProvider
 from service.stores.wallet import (
@@ -141,6 +142,18 @@ class FailedTopUpLeftPending(WalletStore):
         return None
 
 
+class TopUpsOverTheLimitAccepted(Wallet):
+    def _amount_allowed(self, amount: int) -> bool:
+        return amount >= TOP_UP_MIN_PENCE
+
+
+class MismatchedPaymentNotReviewed(PaymentEvents):
+    def _review_reason(
+        self, org_id: uuid.UUID, top_up_id: uuid.UUID, intent: dict[str, Any]
+    ) -> str | None:
+        return None
+
+
 DEFECTS: dict[str, Defect] = {
     "amount_sent_in_pounds": Defect(
         "A top-up asks the payment provider for pounds instead of pence.",
@@ -218,5 +231,16 @@ DEFECTS: dict[str, Defect] = {
         "A top-up the payment provider could not take stays pending instead of failed.",
         "wallet.store",
         FailedTopUpLeftPending,
+    ),
+    "top_ups_over_the_limit_accepted": Defect(
+        "Top-ups above £1,000 are accepted and sent to the payment provider.",
+        "wallet",
+        TopUpsOverTheLimitAccepted,
+    ),
+    "mismatched_payment_not_reviewed": Defect(
+        "A confirmation for another amount or currency is not held for review (the old "
+        "silent 'ignored', or credited as if it matched).",
+        "payment_events",
+        MismatchedPaymentNotReviewed,
     ),
 }

@@ -47,8 +47,11 @@ class Accounts:
                 org_id, organisation_name(business_name, email), email, password_hash
             )
         except EmailTaken:
-            raise ApiError(409, "conflict", EMAIL_TAKEN_MESSAGE) from None
+            raise self._email_taken() from None
         return SignedUp(org, user)
+
+    def _email_taken(self) -> ApiError:
+        return ApiError(409, "conflict", EMAIL_TAKEN_MESSAGE)
 
     def log_in(self, email: str, password: str) -> IssuedToken:
         record = self._store.find_login(email)
@@ -60,7 +63,8 @@ class Accounts:
         return self._tokens.issue(record.id, record.org_id, record.role)
 
     def authenticate(self, token: str | None) -> Principal:
-        """The token's user, organisation and role; the user must still exist there."""
+        """The token's user and organisation, with the user's current role; the user must
+        still exist there."""
         if not token:
             raise unauthorized()
         try:
@@ -71,7 +75,12 @@ class Accounts:
         user = self._store.get_user(claims.org_id, claims.user_id)
         if user is None:
             raise unauthorized()
-        return Principal(user.id, user.org_id, user.email, claims.role)
+        return Principal(user.id, user.org_id, user.email, self._current_role(user, claims.role))
+
+    def _current_role(self, user: User, token_role: str) -> str:
+        """The member's role now, not when the token was issued: a member whose role was
+        lowered loses the rights at once, not when the token expires."""
+        return user.role
 
     def profile(self, principal: Principal) -> tuple[User, Organisation]:
         user = self._store.get_user(principal.org_id, principal.user_id)

@@ -35,10 +35,13 @@ class HealthProbe:
     def check(self) -> HealthReport:
         deadline = time.monotonic() + self._timeout
         database = self._executor.submit(self._db.ping, self._timeout - 0.5)
-        cache = self._executor.submit(self._cache.ping)
+        cache = self._executor.submit(self._ask_cache)
         return HealthReport(
             self._up("database", database, deadline), self._up("redis", cache, deadline)
         )
+
+    def _ask_cache(self) -> object:
+        return self._cache.ping()
 
     def _up(self, part: str, future: Future[object], deadline: float) -> bool:
         try:

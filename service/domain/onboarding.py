@@ -7,10 +7,18 @@ import uuid
 from datetime import datetime
 
 from service.core.errors import ApiError
-from service.domain.rules import BUSINESS_NAME_MAX, CATEGORY_MAX, trim_and_cut
+from service.domain.rules import (
+    BUSINESS_NAME_MAX,
+    CATEGORY_MAX,
+    FIRST_STEP,
+    LAST_STEP,
+    trim_and_cut,
+)
 from service.stores.onboarding import CompletionRecord, OnboardingStore
 
 log = logging.getLogger("service.domain.onboarding")
+
+STEP_MESSAGE = f"The step must be a whole number from {FIRST_STEP} to {LAST_STEP}."
 
 
 class Onboarding:
@@ -18,11 +26,16 @@ class Onboarding:
         self.store = store
 
     def record_event(self, org_id: uuid.UUID, event_name: str, step_index: int) -> None:
-        """Never fails the caller: losing a telemetry event must not break the wizard."""
+        """Never fails the caller once valid: losing a telemetry event must not break the wizard."""
+        if not self._step_known(step_index):
+            raise ApiError(400, "invalid_request", STEP_MESSAGE)
         try:
             self.store.record_event(org_id, event_name, step_index)
         except Exception as exc:
             self._event_not_recorded(exc)
+
+    def _step_known(self, step_index: int) -> bool:
+        return FIRST_STEP <= step_index <= LAST_STEP
 
     def _event_not_recorded(self, exc: Exception) -> None:
         log.warning("An onboarding event was not recorded: %s", exc)

@@ -90,10 +90,43 @@ class PaymentEvents:
         top_up_id, org_id = owner
         paid = None
         if event.type == "payment_intent.succeeded":
-            if intent.get("currency") != CURRENCY:
-                return "ignored" if self.store.record_event(event) else "duplicate"
+            reason = self._review_reason(org_id, top_up_id, intent)
+            if reason is not None:
+                return self._hold_for_review(org_id, top_up_id, event, reason)
             paid = int(intent.get("amount_received") or 0)
         return self._settle(org_id, top_up_id, event, paid)
+
+    # A confirmation that does not match its top-up means money moved that the platform did not
+    # ask for: crediting it would be wrong, ignoring it would lose the merchant's money unseen.
+    def _review_reason(
+        self, org_id: uuid.UUID, top_up_id: uuid.UUID, intent: dict[str, Any]
+    ) -> str | None:
+        """Why a confirmed payment cannot be credited as it stands, or None when it matches."""
+        top_up = self.store.top_up_state(org_id, top_up_id)
+        currency = str(intent.get("currency") or "").lower()
+        paid = intent.get("amount_received")
+        if currency != CURRENCY:
+            return f"The payment was confirmed in {currency.upper() or 'no currency'}, not GBP."
+        if top_up is not None and paid != top_up.amount_pence:
+            return (
+                f"The payment was confirmed for {paid} pence, "
+                f"but the top-up was for {top_up.amount_pence} pence."
+            )
+        return None
+
+    def _hold_for_review(
+        self, org_id: uuid.UUID, top_up_id: uuid.UUID, event: ProviderEvent, reason: str
+    ) -> str:
+        outcome = self.store.hold_top_up_for_review(org_id, top_up_id, event, reason)
+        if outcome == "needs_review":
+            log.error(
+                "Top-up %s of organisation %s needs review (event %s): %s",
+                top_up_id,
+                org_id,
+                event.id,
+                reason,
+            )
+        return outcome
 
     def _settle(
         self, org_id: uuid.UUID, top_up_id: uuid.UUID, event: ProviderEvent, paid: int | None

@@ -11,8 +11,8 @@ from service.core.db import Database
 from service.core.errors import ApiError
 from service.domain.rules import PHONE_NUMBER_PRICE_PENCE
 from service.domain.wallet import too_little_credit
-from service.providers import ProviderNotConfigured
-from service.providers.telephony import BoughtNumber, TelephonyProvider
+from service.providers import ProviderNotConfigured, ProviderUnavailable
+from service.providers.telephony import E164, BoughtNumber, TelephonyProvider
 from service.stores.wallet import PhoneNumber, WalletStore
 
 log = logging.getLogger("service.domain.phone_numbers")
@@ -41,13 +41,18 @@ class PhoneNumbers:
                 return existing, False
             reference = f"phone_number:{uuid.uuid4()}"
             self._charge(org_id, reference)
+            bought: BoughtNumber | None = None
             try:
                 bought = self._buy(org_id)
+                if not E164.match(bought.e164):
+                    raise ProviderUnavailable("the provider gave a number not in E.164 form")
                 number = self.store.save_phone_number(
                     org_id, bought.e164, bought.provider_reference
                 )
             except Exception as error:
                 log.warning("Provisioning a number failed after the charge: %s", error)
+                if bought is not None:
+                    self._release(bought)
                 self._refund(org_id, reference)
                 raise ApiError(
                     502,
@@ -69,11 +74,9 @@ class PhoneNumbers:
 
     @contextmanager
     def _exclusive(self, org_id: uuid.UUID) -> Iterator[None]:
-        with self.db.tenant(org_id) as conn:
-            conn.execute(
-                "select pg_advisory_xact_lock(%s::int, hashtext(%s))",
-                (PROVISIONING_LOCK % 2**31, str(org_id)),
-            )
+        # Not a pooled connection: the lock is held over the provider call, and the charge and
+        # the save inside it need the pool (ten merchants at once would otherwise exhaust it).
+        with self.db.exclusive(PROVISIONING_LOCK % 2**31, str(org_id)):
             yield
 
     def _charge(self, org_id: uuid.UUID, reference: str) -> None:
@@ -86,6 +89,18 @@ class PhoneNumbers:
 
     def _buy(self, org_id: uuid.UUID) -> BoughtNumber:
         return self.telephony.buy_number(f"merchant {org_id}")
+
+    def _release(self, bought: BoughtNumber) -> None:
+        """A number we bought but cannot give the merchant goes back, or we pay for it forever."""
+        try:
+            self.telephony.release_number(bought.provider_reference)
+        except Exception as error:
+            log.error(
+                "The number %s (%s) was bought but could not be released: %s",
+                bought.e164,
+                bought.provider_reference,
+                error,
+            )
 
     def _refund(self, org_id: uuid.UUID, reference: str) -> None:
         self.store.refund(

@@ -6,15 +6,18 @@ import logging
 import uuid
 from dataclasses import dataclass
 
-from service.core.errors import ApiError
-from service.domain.rules import LEDGER_OFFSET_MAX
+from service.core.errors import ApiError, not_found
+from service.domain.rules import LEDGER_OFFSET_MAX, TOP_UP_MAX_PENCE, TOP_UP_MIN_PENCE
 from service.providers import ProviderNotConfigured, ProviderRefused, ProviderUnavailable
 from service.providers.payments import PaymentIntent, PaymentProvider
-from service.stores.wallet import LedgerEntry, Summary, TopUp, WalletStore
+from service.stores.wallet import LedgerEntry, Summary, TopUp, TopUpState, WalletStore
 
 log = logging.getLogger("service.domain.wallet")
 
 PAYMENTS_UNAVAILABLE = "Card payments are not available right now, so nothing was charged."
+TOP_UP_RANGE_MESSAGE = (
+    f"A top-up must be a whole number of credits from {TOP_UP_MIN_PENCE:,} to {TOP_UP_MAX_PENCE:,}."
+)
 
 
 def too_little_credit(needed: int) -> ApiError:
@@ -51,6 +54,18 @@ class Wallet:
     def _offset_max(self) -> int:
         return LEDGER_OFFSET_MAX
 
+    def top_up_state(self, org_id: uuid.UUID, top_up_id: str) -> TopUpState:
+        """One of the merchant's top-ups; unknown, malformed and other merchants' ids alike
+        are not found."""
+        try:
+            wanted = uuid.UUID(top_up_id)
+        except ValueError:
+            raise not_found("We could not find that top-up.") from None
+        state = self.store.top_up_state(org_id, wanted)
+        if state is None:
+            raise not_found("We could not find that top-up.")
+        return state
+
     def spend(self, org_id: uuid.UUID, amount: int, description: str) -> int:
         """Takes credits from the wallet; 402 (and nothing changes) when there are too few."""
         balance = self.store.charge(org_id, amount, description)
@@ -67,6 +82,8 @@ class Wallet:
         `top_up_id` is given when the client sent an idempotency key: the provider's key is
         made from it, so the same client key can never become two payments.
         """
+        if not self._amount_allowed(amount):
+            raise ApiError(400, "invalid_request", TOP_UP_RANGE_MESSAGE)
         top_up = self.store.new_top_up(org_id, amount, top_up_id)
         if top_up is None:
             raise ApiError(
@@ -97,6 +114,9 @@ class Wallet:
         sent = self.store.top_up_sent(org_id, top_up.id, intent.id)
         self._intent_created(org_id, sent, intent)
         return StartedTopUp(sent, intent.client_secret)
+
+    def _amount_allowed(self, amount: int) -> bool:
+        return TOP_UP_MIN_PENCE <= amount <= TOP_UP_MAX_PENCE
 
     def _intent_created(self, org_id: uuid.UUID, top_up: TopUp, intent: PaymentIntent) -> None:
         """Nothing is credited here: only the provider's event says the money arrived."""

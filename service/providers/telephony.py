@@ -37,7 +37,8 @@ class TelephonyProvider:
             raise ProviderNotConfigured("TELEPHONY_ACCOUNT_SID or TELEPHONY_AUTH_TOKEN is not set")
 
     def buy_number(self, label: str) -> BoughtNumber:
-        """Buys the first available UK local number; raises ProviderUnavailable on any failure."""
+        """Buys the first available UK local number; raises ProviderUnavailable when nothing was
+        bought. Whether the number it gave is usable is the caller's question (E164)."""
         self.check_configured()
         url = f"{self._api_url}/Accounts/{self._account_sid}/IncomingPhoneNumbers.json"
         try:
@@ -60,6 +61,21 @@ class TelephonyProvider:
             raise ProviderUnavailable(
                 f"the telephony provider's answer was unusable: {error}"
             ) from None
-        if not E164.match(number):
-            raise ProviderUnavailable("the telephony provider gave a number not in E.164 form")
-        return BoughtNumber(number, sid)
+        return BoughtNumber(number, sid)  # bought, even if its number is unusable (see E164)
+
+    def release_number(self, provider_reference: str) -> None:
+        """Gives a bought number back to the provider; raises ProviderUnavailable on failure."""
+        url = (
+            f"{self._api_url}/Accounts/{self._account_sid}"
+            f"/IncomingPhoneNumbers/{provider_reference}.json"
+        )
+        try:
+            response = self._session.delete(
+                url, auth=(self._account_sid, self._auth_token), timeout=TIMEOUT_SECONDS
+            )
+        except requests.RequestException as error:
+            raise ProviderUnavailable(
+                f"the telephony provider could not be reached: {error}"
+            ) from None
+        if response.status_code >= 300 and response.status_code != 404:
+            raise ProviderUnavailable(f"the telephony provider answered {response.status_code}")

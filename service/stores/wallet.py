@@ -58,6 +58,16 @@ class PhoneNumber:
     created_at: datetime
 
 
+@dataclass(frozen=True)
+class TopUpState:
+    """What the merchant sees of a top-up: how far it got, and why it waits for review."""
+
+    id: uuid.UUID
+    amount_pence: int
+    status: str
+    review_reason: str | None
+
+
 def _top_up(row: dict[str, Any]) -> TopUp:
     return TopUp(
         row["id"],
@@ -275,6 +285,32 @@ class WalletStore:
                 },
             )
         return "credited"
+
+    def hold_top_up_for_review(
+        self, org_id: uuid.UUID, top_up_id: uuid.UUID, event: ProviderEvent, reason: str
+    ) -> str:
+        """Records the event and marks the top-up, if a success could still pay it, as needing
+        review, crediting nothing. Returns "needs_review", "duplicate" or "ignored" (already
+        settled, or failed by a newer event)."""
+        with self.db.tenant(org_id) as conn:
+            if not self._first_time(conn, event):
+                return "duplicate"
+            row = conn.execute(
+                "update top_ups set status = 'needs_review', review_reason = %(reason)s"
+                f" where id = %(id)s and {self._still_payable()} returning id",
+                {"reason": reason, "id": top_up_id, "succeeded_at": event.created},
+            ).fetchone()
+        return "needs_review" if row else "ignored"
+
+    def top_up_state(self, org_id: uuid.UUID, top_up_id: uuid.UUID) -> TopUpState | None:
+        with self.db.tenant(org_id) as conn:
+            row = conn.execute(
+                "select id, amount_pence, status, review_reason from top_ups where id = %s",
+                (top_up_id,),
+            ).fetchone()
+        if row is None:
+            return None
+        return TopUpState(row["id"], row["amount_pence"], row["status"], row["review_reason"])
 
     @staticmethod
     def _still_payable() -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import zlib
 from dataclasses import dataclass, field, replace
 
@@ -65,17 +66,27 @@ class Builders:
             "an email address with a bell character": {"email": f"shop\x07{usable.email}"},
             "an email address with markup": {"email": f"<b>shop</b>{usable.email}"},
             "a password that is too short": {"password": "short"},
-            "a password of 14 characters": {"password": self.password(length=14)},
             "a password of fifteen identical letters": {"password": "a" * 15},
             "a commonly used password": {"password": "1qaz2wsx3edc4rfv"},
             "a password of keyboard patterns": {"password": "qwertyuiopasdfgh"},
             "no password": {"password": None},
         }
-        if problem == "a password of exactly 15 characters":
-            return usable.but(password=self.password(length=15))
+        if length := re.fullmatch(r"a password of (?:exactly )?(\d+) characters", problem):
+            return usable.but(password=self.password(length=int(length.group(1))))
         if problem not in problems:
             raise KeyError(f"No sign-up problem called {problem!r}; known: {', '.join(problems)}.")
         return usable.but(**problems[problem])
+
+    def email_spelled(self, email: str, spelling: str) -> str:
+        """The same address written another way, as people type it."""
+        spellings = {
+            "in capitals": email.upper(),
+            "with spaces around it": f"  {email} ",
+            "in mixed case with spaces around it": f" {email[:1].upper()}{email[1:]}  ",
+        }
+        if spelling not in spellings:
+            raise KeyError(f"No spelling called {spelling!r}; known: {', '.join(spellings)}.")
+        return spellings[spelling]
 
     def accented_email(self, separate_accent: bool = False) -> str:
         """A unique address with an accented letter, written as one character or as a letter

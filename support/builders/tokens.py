@@ -31,6 +31,13 @@ def expired(user_id: str, organisation_id: str, role: str, secret: str) -> str:
     return _signed(claims, secret)
 
 
+def expiring_in(user_id: str, organisation_id: str, role: str, secret: str, seconds: int) -> str:
+    """A well-signed token whose expiry is `seconds` from now (negative: already expired)."""
+    claims = _claims(user_id, organisation_id, role, lifetime=seconds)
+    claims["iat"] = min(claims["iat"], claims["exp"] - 1)
+    return _signed(claims, secret)
+
+
 def signed_with_wrong_key(user_id: str, organisation_id: str, role: str) -> str:
     return _signed(_claims(user_id, organisation_id, role, 900), secrets.token_urlsafe(48))
 
@@ -63,6 +70,12 @@ def pass_named(
         "no access token": lambda: None,
         "a malformed access token": lambda: MALFORMED,
         "an expired access token": lambda: expired(user_id, organisation_id, role, secret()),
+        "an access token that expired a moment ago": lambda: expiring_in(
+            user_id, organisation_id, role, secret(), -2
+        ),
+        "an access token with a few seconds left": lambda: expiring_in(
+            user_id, organisation_id, role, secret(), 5
+        ),
         "an access token signed with the wrong key": lambda: signed_with_wrong_key(
             user_id, organisation_id, role
         ),

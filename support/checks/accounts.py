@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import time
+
 import httpx
+import jwt
 
 from support.checks.outcomes import error_of
 from support.clients.database import Database
-from support.drivers.base import describe
+from support.drivers.base import describe, insist
 
 
 def expect_owner_of_new_organisation(
@@ -47,4 +50,21 @@ def expect_same_refusal(response: httpx.Response, reference: httpx.Response, wha
         raise AssertionError(
             f"Expected the refusal to read exactly as it does for {what}, "
             f"but it was {describe(response)} against {describe(reference)}."
+        )
+
+
+def expect_account_shown(response: httpx.Response) -> None:
+    insist(response, 200, "show the merchant's account")
+
+
+def expect_token_lifetime(response: httpx.Response, seconds: int) -> None:
+    """The token says it expires `seconds` after it was issued (now), and the answer agrees."""
+    answer = insist(response, 200, "sign the merchant in")
+    claims = jwt.decode(answer["access_token"], options={"verify_signature": False})
+    lifetime, age = claims["exp"] - claims["iat"], abs(time.time() - claims["iat"])
+    if (lifetime, answer.get("expires_in")) != (seconds, seconds) or age > 60:
+        raise AssertionError(
+            f"Expected the access token to last exactly {seconds} seconds from now, but it lasts "
+            f"{lifetime} seconds from {age:.0f} seconds ago, and the answer says it expires in "
+            f"{answer.get('expires_in')!r}."
         )

@@ -25,6 +25,10 @@ _INTERNALS = re.compile(
     re.IGNORECASE,
 )
 
+# Exception class names, whatever the library: CamelCase words ending in Error, Exception,
+# Violation or Warning (psycopg's UniqueViolation, PL/pgSQL's RaiseException, HTTPException).
+_CLASS_NAME = re.compile(r"\b[A-Z][A-Za-z0-9]*(?:Error|Exception|Violation|Warning)\b")
+
 
 @dataclass(repr=False)
 class LeakContext:
@@ -48,6 +52,8 @@ def find_leaks(text: str, context: LeakContext) -> list[str]:
         found.append(f"database language ({match.group(0)!r})")
     if match := _INTERNALS.search(text):
         found.append(f"the platform's inner workings ({match.group(0)!r})")
+    if match := _CLASS_NAME.search(text):
+        found.append(f"the name of an error class ({match.group(0)!r})")
     lowered = text.lower()
     names = sorted(
         name for name in context.schema_names if re.search(rf"\b{re.escape(name)}\b", lowered)

@@ -30,6 +30,7 @@ class Refusal(Enum):
     NOT_ENOUGH_CREDIT = _Reason(
         402, "insufficient_funds", "refused because the wallet holds too little credit"
     )
+    CARD_DECLINED = _Reason(402, "payment_declined", "refused because the card was declined")
     PAYMENT_DECLINED = _Reason(402, "payment_declined", "refused because the card was declined")
     OUT_OF_STOCK = _Reason(409, "out_of_stock", "refused because too little is in stock")
     IDEMPOTENCY_CONFLICT = _Reason(

@@ -12,7 +12,7 @@ import psycopg
 from support.clients.cache import Cache
 from support.clients.database import Database
 from support.drivers.accounts import Account
-from support.drivers.base import insist
+from support.drivers.base import describe, insist
 from support.drivers.wallet import WalletDriver
 from support.report.evidence import attach_text
 
@@ -275,6 +275,23 @@ def expect_number_given(outcome: httpx.Response, sold: list[str]) -> str:
     return number
 
 
+def expect_each_given_own_number(
+    wallet: WalletDriver, crowd: list[Account], outcomes: list[httpx.Response], credits: int
+) -> None:
+    """Every merchant got a number, no two the same, and paid for it once."""
+    refused = [o for o in outcomes if o.status_code != 200]
+    if refused:
+        raise AssertionError(
+            f"Expected every one of {len(outcomes)} merchants asking at once to get a number, "
+            f"but {len(refused)} did not; the first was answered {describe(refused[0])}."
+        )
+    given = numbers_given(outcomes)
+    if len(set(given)) != len(crowd):
+        raise AssertionError(f"Expected {len(crowd)} different numbers, but got {given}.")
+    for merchant in crowd:
+        expect_balance_shown(wallet, merchant, credits, "each merchant")
+
+
 def expect_same_number(outcomes: list[httpx.Response], number: str | None = None) -> None:
     """Every request got one and the same number (this one, when given)."""
     given = numbers_given(outcomes)
@@ -302,3 +319,18 @@ def expect_negative_balance_refused(database: Database, organisation_id: str) ->
         f"Expected the platform's records to refuse a negative balance, but {outcome} "
         "(and was rolled back by the suite)."
     )
+
+
+# The words a merchant's review reason must contain, by what differs.
+REVIEW_REASONS = {"the amount differs": "pence", "the currency differs": "GBP"}
+
+
+def expect_top_up_shown_for_review(response: httpx.Response, reason: str) -> None:
+    """The merchant's own view of the top-up says it needs review, and why."""
+    shown = insist(response, 200, "show the top-up")
+    said = shown.get("review_reason") or ""
+    if shown.get("status") != "needs_review" or REVIEW_REASONS[reason] not in said:
+        raise AssertionError(
+            f"Expected the merchant to see that the top-up needs review because {reason}, but "
+            f"it shows the status {shown.get('status')!r} with the reason {said!r}."
+        )

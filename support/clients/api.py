@@ -64,21 +64,31 @@ class ApiClient(ShownAs):
         *,
         token: str | None = None,
         bodies=None,
+        tokens: list[str] | None = None,
         headers: dict[str, str] | None = None,
         headers_each: list[dict[str, str]] | None = None,
     ) -> list[httpx.Response]:
-        """`count` identical requests (or one per body), with the same headers and each its own
-        extra ones, released at the same instant from separate threads; each exchange is
-        attached afterwards, in the order they were sent."""
-        all_headers = dict(headers or {})
-        if token is not None:
-            SECRETS.add(token)
-            all_headers["Authorization"] = f"Bearer {token}"
-        payloads = list(bodies) if bodies is not None else [None] * count
+        """`count` identical requests (or one per body, or one per token: several callers),
+        with the same headers and each its own extra ones, released at the same instant from
+        separate threads; each exchange is attached afterwards, in the order they were sent."""
+        senders = list(tokens) if tokens is not None else [token] * count
+        payloads = list(bodies) if bodies is not None else [None] * len(senders)
         extra = list(headers_each) if headers_each is not None else [{}] * len(payloads)
+        for each in senders:
+            if each is not None:
+                SECRETS.add(each)
         requests = [
-            self._http.build_request(method, path, json=body, headers={**all_headers, **more})
-            for body, more in zip(payloads, extra, strict=True)
+            self._http.build_request(
+                method,
+                path,
+                json=body,
+                headers={
+                    **(headers or {}),
+                    **({"Authorization": f"Bearer {sender}"} if sender is not None else {}),
+                    **more,
+                },
+            )
+            for body, sender, more in zip(payloads, senders, extra, strict=True)
         ]
         gate = threading.Barrier(len(requests))
         outcomes: list[tuple[httpx.Response | None, float, str | None]] = [(None, 0.0, None)] * len(

@@ -26,6 +26,12 @@ WALLET_TOP_UPS = "/api/wallet/top-ups"
 
 PAYMENT_EVENTS = "/api/webhooks/payments"
 
+
+# Proof (issue 9): one top-up as the merchant sees it.
+def wallet_top_up(top_up_id: str) -> str:
+    return f"{WALLET_TOP_UPS}/{top_up_id}"
+
+
 PRODUCTS = "/api/products"
 ORDERS = "/api/orders"
 ORDER_SETTINGS = "/api/orders/settings"

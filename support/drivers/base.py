@@ -10,12 +10,16 @@ from support.report.redaction import redact_text
 
 
 def describe(response: httpx.Response) -> str:
-    """`403 forbidden: Your role does not allow this action.` — redacted, fit for a failure."""
+    """`403 forbidden: Your role does not allow this action.` — redacted, fit for a failure.
+    An answer without the error envelope shows its body (cut short) instead."""
     try:
-        error = response.json().get("error") or {}
-        detail = f"{error.get('code')}: {error.get('message')}"
+        error = response.json().get("error")
     except (ValueError, AttributeError):
-        detail = response.text[:300] or "no body"
+        error = None
+    if isinstance(error, dict) and "code" in error:
+        detail = f"{error.get('code')}: {error.get('message')}"
+    else:
+        detail = f"with the body {response.text[:300]!r}" if response.text else "with no body"
     return redact_text(f"{response.status_code} {detail}")
 
 

@@ -20,30 +20,50 @@ class StoreFaults(ShownAs):
         self._cleanup = cleanup
 
     def onboarding_writes_fail(self, organisation_id: str) -> None:
-        org = str(uuid.UUID(organisation_id))  # validated: it is written into DDL
-        name = f"{PREFIX}w_{org.replace('-', '')}"
-        self._database.change(
+        self._writes_fail(
+            organisation_id,
+            "w",
             "saving onboarding records fails for this merchant only",
+            [
+                ("insert or update", "onboarding_events", "org_id"),
+                ("update", "organisations", "id"),
+            ],
+        )
+
+    def phone_number_writes_fail(self, organisation_id: str) -> None:
+        self._writes_fail(
+            organisation_id,
+            "n",
+            "saving a phone number fails for this merchant only",
+            [("insert", "phone_numbers", "org_id")],
+        )
+
+    def _writes_fail(
+        self, organisation_id: str, tag: str, title: str, writes: list[tuple[str, str, str]]
+    ) -> None:
+        """Triggers that raise on the named writes (operations, table, organisation column)
+        of this merchant's rows only; removed after the scenario."""
+        org = str(uuid.UUID(organisation_id))  # validated: it is written into DDL
+        name = f"{PREFIX}{tag}_{org.replace('-', '')}"
+        triggers = "".join(
+            f"create trigger {name} before {operations} on {table} for each row"
+            f" when (new.{column} = '{org}') execute function {name}();\n"
+            for operations, table, column in writes
+        )
+        self._database.change(
+            title,
             f"""
             create function {name}() returns trigger language plpgsql as $$
             begin
               raise exception 'fault injected by the acceptance suite into %', tg_table_name;
             end $$;
-            create trigger {name} before insert or update on onboarding_events
-              for each row when (new.org_id = '{org}') execute function {name}();
-            create trigger {name} before update on organisations
-              for each row when (new.id = '{org}') execute function {name}();
+            {triggers}
             """,
         )
+        drops = "".join(f"drop trigger if exists {name} on {table};\n" for _, table, _ in writes)
         self._cleanup.add(
             "remove the injected write fault",
-            lambda: self._database.change_quietly(
-                f"""
-                drop trigger if exists {name} on onboarding_events;
-                drop trigger if exists {name} on organisations;
-                drop function if exists {name}();
-                """
-            ),
+            lambda: self._database.change_quietly(f"{drops}drop function if exists {name}();"),
         )
 
     def onboarding_reads_fail(self, organisation_id: str) -> None:

@@ -251,10 +251,21 @@ class WalletDriver(ShownAs):
             answer["id"], answer["amount_pence"], self._payments().intent_for(answer["id"])
         )
 
-    def payment_succeeded(self, top_up: TopUp, created: int | None = None) -> SignedEvent:
-        intent = succeeded(top_up.intent)
+    def payment_succeeded(
+        self, top_up: TopUp, created: int | None = None, **differences: Any
+    ) -> SignedEvent:
+        """The provider's confirmation, created at `created` (now if not given);
+        `differences` (amount_received, currency) make it confirm something other than what
+        was asked."""
+        intent = {**succeeded(top_up.intent), **differences}
         event = payment_intent_event("payment_intent.succeeded", intent, created=created)
         return self.events.signed(event)
+
+    def try_top_up_state(self, account: Account, top_up: TopUp) -> httpx.Response:
+        return self._api.request("GET", paths.wallet_top_up(top_up.id), token=account.token)
+
+    def top_up_state(self, account: Account, top_up: TopUp) -> dict[str, Any]:
+        return insist(self.try_top_up_state(account, top_up), 200, "show the top-up")
 
     def payment_failed(self, top_up: TopUp, created: int | None = None) -> SignedEvent:
         intent = failed(top_up.intent)
@@ -309,6 +320,15 @@ class WalletDriver(ShownAs):
     def provision_number(self, account: Account) -> str:
         answer = insist(self.try_provision_number(account), 200, "provide a phone number")
         return answer["phone_number"]
+
+    def provision_numbers_for_all_at_once(self, accounts: list[Account]) -> list[httpx.Response]:
+        """Each merchant asks for its number, all at the same instant."""
+        return self._numbers_api().request_together(
+            "POST",
+            paths.ONBOARDING_PROVISION_NUMBER,
+            len(accounts),
+            tokens=[account.token for account in accounts],
+        )
 
     def provision_numbers_at_once(self, account: Account, count: int) -> list[httpx.Response]:
         return self._numbers_api().request_together(

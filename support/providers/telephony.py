@@ -25,7 +25,14 @@ class TelephonyProviderFake:
         self._buy_url = re.compile(
             re.escape(f"{self._api}/Accounts/") + r"[^/]*" + re.escape("/IncomingPhoneNumbers.json")
         )
+        self._release_url = re.compile(
+            re.escape(f"{self._api}/Accounts/")
+            + r"[^/]*"
+            + re.escape("/IncomingPhoneNumbers/")
+            + r"(?P<sid>[^/]+)\.json"
+        )
         self.sold: list[dict] = []
+        self.released: list[str] = []
         self._plan: str | None = None
         self._latency = 0.0
 
@@ -37,11 +44,18 @@ class TelephonyProviderFake:
             self._fakes.mock.add_callback(
                 responses.POST, self._buy_url, callback=self._answer, content_type=None
             )
+            self._fakes.mock.add_callback(
+                responses.DELETE, self._release_url, callback=self._release, content_type=None
+            )
         self._plan, self._latency = plan, answer_after_seconds
 
     def sells_numbers(self, answer_after_seconds: float = 0.0) -> None:
         """Sells a new UK number per purchase (after a moment, when asked to be slow)."""
         self._planned("sell", answer_after_seconds)
+
+    def sells_malformed_numbers(self) -> None:
+        """Sells numbers, but writes them in a national form, not the international one."""
+        self._planned("sell malformed")
 
     def is_down(self) -> None:
         self._planned("down")
@@ -62,7 +76,11 @@ class TelephonyProviderFake:
         number = {
             "sid": sid,
             "account_sid": request.url.split("/Accounts/")[1].split("/")[0],
-            "phone_number": f"+4477009{uuid.uuid4().int % 100_000:05d}",
+            "phone_number": (
+                f"07700 9{uuid.uuid4().int % 100_000:05d}"
+                if self._plan == "sell malformed"
+                else f"+4477009{uuid.uuid4().int % 100_000:05d}"
+            ),
             "friendly_name": "merchant number",
             "capabilities": {"voice": True, "sms": True, "mms": False},
             "status": "in-use",
@@ -70,6 +88,28 @@ class TelephonyProviderFake:
         }
         self.sold.append(number)
         return 201, headers, json.dumps(number)
+
+    def _release(self, request: requests.PreparedRequest) -> tuple[int, dict, str]:
+        """Twilio answers a released number with 204 and no body."""
+        match = self._release_url.match(request.url or "")
+        self.released.append(match["sid"] if match else "")
+        return 204, {}, ""
+
+    def expect_released_what_it_sold(self) -> None:
+        sold = [number["sid"] for number in self.sold]
+        if not sold or self.released != sold:
+            raise AssertionError(
+                f"Expected the platform to give back the {len(sold)} number(s) the telephony "
+                f"provider sold it, but it gave back {len(self.released)} "
+                f"({'the same ones' if set(self.released) == set(sold) else 'others'})."
+            )
+
+    def expect_nothing_released(self) -> None:
+        if self.released:
+            raise AssertionError(
+                f"Expected the platform to keep the number it bought, but it gave back "
+                f"{len(self.released)} number(s) to the telephony provider."
+            )
 
     def purchase_requests(self) -> list[ProviderCall]:
         calls = self._fakes.attach("Calls to the telephony provider", self._api)

@@ -47,11 +47,8 @@ class Cast(ShownAs):
         self._onboarding.complete(other, self._build.business_name(), self._build.category())
         return other
 
-    def other_merchant_using_the_wizard(self) -> Account:
-        other = self.other_merchant()
-        self._onboarding.report_activity(other, "wizard started", 0)
-        self._onboarding.report_activity(other, "step viewed", 1)
-        return other
-
     def view_only_member_of(self, owner: Account) -> Account:
-        return self._accounts.add_team_member(owner, self._build.team_member(), "viewer")
+        return self.member_of(owner, "viewer")
+
+    def member_of(self, owner: Account, role: str) -> Account:
+        return self._accounts.add_team_member(owner, self._build.team_member(), role)

@@ -36,14 +36,13 @@ def message_for(model: type, data: object) -> str:
 
 CASES = [
     (EventBody, {"event_name": "hacked", "step_index": 1}, "event name"),
-    (EventBody, {"event_name": "step_viewed", "step_index": 5}, "step"),
-    (EventBody, {"event_name": "step_viewed", "step_index": -1}, "step"),
     (EventBody, {"event_name": "step_viewed", "step_index": True}, "step"),
     (EventBody, {"event_name": "step_viewed", "step_index": "2"}, "step"),
     (EventBody, {"event_name": "step_viewed"}, "The step is required."),
     (EventBody, {"step_index": 1}, "The event name is required."),
     (SignUpBody, {"email": "nope", "password": "violet tractor 27 lantern"}, "email address"),
     (SignUpBody, {"email": "a@b.cd", "password": "short"}, "password"),
+    (SignUpBody, {"email": "a@b.cd", "password": "x" * 129}, "password"),
     (
         SignUpBody,
         {"email": "a@b.cd", "password": "violet tractor 27 lantern", "business_name": 7},

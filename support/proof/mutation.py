@@ -1,0 +1,184 @@
+"""`make mutation`: how many small changes to the service's domain code the scenarios notice.
+
+cosmic-ray makes each mutant (one operator applied at one place of one module) and runs the
+acceptance scenarios against it; a mutant is killed when a scenario fails. It works in a copy of
+the tree, so the working tree is never changed, and every mutant's scenarios share one embedded
+PostgreSQL and Redis (each scenario signs up its own merchants, as in `make defects`). Mutants
+listed in catalogue/equivalent_mutants.toml (they cannot change behaviour) leave the score.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shlex
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from support.proof.catalogues import ROOT
+from support.target.embedded import start_embedded
+
+EQUIVALENT_FILE = ROOT / "catalogue" / "equivalent_mutants.toml"
+# Each domain module and the requirements whose scenarios may kill its mutants: running only
+# those keeps a mutant to seconds; a scenario left out can only lower the score, never raise it.
+MODULES: dict[str, tuple[str, ...]] = {
+    "service/domain/onboarding.py": ("ONB-1", "ONB-2", "ONB-3", "ONB-4", "ONB-5", "ONB-6",
+                                     "ONB-7", "ONB-8", "ONB-9", "ONB-10", "TEN-2", "ACC-6"),
+    "service/domain/accounts.py": ("ACC-1", "ACC-2", "ACC-3", "ACC-4", "ACC-5", "ACC-6", "ERR-1"),
+    "service/domain/wallet.py": ("BIL-1", "BIL-3", "BIL-4", "WAL-1", "WAL-3", "WAL-4", "WAL-5",
+                                 "MON-2", "SEC-5"),
+    "service/domain/payment_events.py": ("BIL-2", "BIL-5", "BIL-6", "HOOK-1", "HOOK-2",
+                                         "HOOK-3", "HOOK-4", "HOOK-5", "MON-1"),
+    "service/domain/phone_numbers.py": ("NUM-1", "NUM-2", "NUM-3", "NUM-4", "NUM-5", "NUM-6",
+                                        "NUM-7"),
+}  # fmt: skip
+# `X | None` in annotations: with `from __future__ import annotations` they are never evaluated,
+# so changing the operator cannot change behaviour (no domain module uses `|` at run time).
+SKIPPED_OPERATORS = ("core/ReplaceBinaryOperator_BitOr_.*",)
+SECONDS_PER_MUTANT = 240  # a mutant that hangs the scenarios counts as killed after this
+COPIED = ("service", "support", "steps", "features", "catalogue", "conftest.py", "pyproject.toml")
+
+
+@dataclass
+class Score:
+    module: str
+    killed: int = 0
+    survivors: list[str] = field(default_factory=list)
+    equivalent: list[str] = field(default_factory=list)
+    incompetent: int = 0
+    skipped: int = 0
+    seconds: float = 0.0
+
+    @property
+    def counted(self) -> int:
+        return self.killed + len(self.survivors)
+
+    @property
+    def percent(self) -> float:
+        return 100.0 * self.killed / self.counted if self.counted else 100.0
+
+
+def equivalents() -> dict[str, str]:
+    """ "module:line:operator" -> why the mutant cannot change what the platform does."""
+    if not EQUIVALENT_FILE.exists():
+        return {}
+    with EQUIVALENT_FILE.open("rb") as handle:
+        data = tomllib.load(handle)
+    return {entry["mutant"]: entry["reason"] for entry in data.get("equivalent", [])}
+
+
+def _config(module: str, requirements: tuple[str, ...]) -> str:
+    command = [
+        sys.executable, "-m", "pytest", "steps", "-x", "-q", "-p", "no:randomly",
+        "-p", "no:cacheprovider", *(f"--requirement={req}" for req in requirements),
+    ]  # fmt: skip
+    return (
+        "[cosmic-ray]\n"
+        f'module-path = "{module}"\n'
+        f"timeout = {SECONDS_PER_MUTANT}\n"
+        "excluded-modules = []\n"
+        f"test-command = {shlex.join(command)!r}\n"
+        '[cosmic-ray.distributor]\nname = "local"\n'
+        "[cosmic-ray.filters.operators-filter]\n"
+        f"exclude-operators = {list(SKIPPED_OPERATORS)!r}\n"
+    )
+
+
+def measure(module: str, tree: Path, known: dict[str, str]) -> Score:
+    from cosmic_ray.work_db import WorkDB, use_db
+    from cosmic_ray.work_item import TestOutcome, WorkerOutcome
+
+    started = time.monotonic()
+    (tree / "mutation.toml").write_text(_config(module, MODULES[module]))
+    cosmic_ray = [sys.executable, "-m", "cosmic_ray.cli"]
+    skip = [sys.executable, "-m", "cosmic_ray.tools.filters.operators_filter"]
+    for command in (
+        [*cosmic_ray, "init", "mutation.toml", "session.sqlite"],
+        [*skip, "session.sqlite", "mutation.toml"],
+        [*cosmic_ray, "exec", "mutation.toml", "session.sqlite"],
+    ):
+        subprocess.run(command, cwd=tree, check=True)
+    score = Score(module)
+    with use_db(str(tree / "session.sqlite"), WorkDB.Mode.open) as db:
+        for item, result in db.completed_work_items:
+            spec = item.mutations[0]
+            name = f"{module}:{spec.start_pos[0]}:{spec.operator_name}"
+            if result.worker_outcome == WorkerOutcome.SKIPPED:
+                score.skipped += 1
+            elif result.test_outcome == TestOutcome.KILLED:
+                score.killed += 1
+            elif result.test_outcome == TestOutcome.INCOMPETENT:
+                score.incompetent += 1
+            elif name in known:
+                score.equivalent.append(name)
+            else:
+                score.survivors.append(f"{name} (occurrence {spec.occurrence})")
+    (tree / "session.sqlite").unlink()
+    score.seconds = time.monotonic() - started
+    return score
+
+
+def table(scores: list[Score]) -> str:
+    lines = [
+        "| module | mutants | skipped (annotations) | killed | survived | equivalent "
+        "| not runnable | score | minutes |",
+        "|---|---|---|---|---|---|---|---|---|",
+    ]
+    for s in scores:
+        total = s.counted + len(s.equivalent) + s.incompetent + s.skipped
+        lines.append(
+            f"| {s.module} | {total} | {s.skipped} | {s.killed} | {len(s.survivors)} "
+            f"| {len(s.equivalent)} | {s.incompetent} | {s.percent:.0f}% | {s.seconds / 60:.1f} |"
+        )
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("modules", nargs="*", help=f"default: all of {', '.join(MODULES)}")
+    parser.add_argument("--target", type=float, default=90.0, help="lowest score per module")
+    args = parser.parse_args(argv)
+    unknown = [m for m in args.modules if m not in MODULES]
+    if unknown:
+        print(f"Not a measured domain module: {', '.join(unknown)}; known: {', '.join(MODULES)}.")
+        return 2
+    modules = args.modules or list(MODULES)
+    known = equivalents()
+    servers = start_embedded()
+    scores: list[Score] = []
+    try:
+        with tempfile.TemporaryDirectory(prefix="mps-mutation-") as folder:
+            tree = Path(folder)
+            for name in COPIED:
+                source = ROOT / name
+                if source.is_dir():
+                    ignore = shutil.ignore_patterns("__pycache__")
+                    shutil.copytree(source, tree / name, ignore=ignore)
+                else:
+                    shutil.copy2(source, tree / name)
+            os.environ.update(DATABASE_URL=servers.database_url, REDIS_URL=servers.redis_url)
+            for module in modules:
+                print(f"Mutating {module}…", flush=True)
+                scores.append(measure(module, tree, known))
+    finally:
+        servers.stop()
+    print()
+    print(table(scores))
+    for score in scores:
+        for survivor in score.survivors:
+            print(f"survived: {survivor}")
+    low = [s.module for s in scores if s.percent < args.target]
+    if low:
+        print(f"\nBelow {args.target:.0f}%: {', '.join(low)}.")
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
