@@ -2,6 +2,7 @@
 
 pytest_plugins = [
     "support.plugin.hooks",
+    "support.plugin.deployment_fixtures",
     "steps.accounts_steps",
     "steps.onboarding_steps",
     "steps.platform_steps",

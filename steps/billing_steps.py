@@ -9,9 +9,9 @@ from pytest_bdd import given, parsers, then, when
 
 from support.checks import wallet as checks
 from support.checks.outcomes import Refusal, expect_accepted, expect_refused
-from support.clients.api import ApiClient
 from support.drivers.wallet import TopUp
 from support.providers.fakes import plan_trouble
+from support.target.run import Deployment
 
 # How a product owner writes a top-up amount, and what the merchant's app would send.
 TOP_UP_AMOUNTS = {
@@ -100,10 +100,8 @@ def has_phone_number(wallet, telephony_provider, merchant) -> str:
 
 
 @given("the platform has been deployed without the telephony provider's credentials")
-def deployed_without_credentials(wallet, target, cleanup):
-    service = ApiClient(target.without_telephony_credentials())
-    cleanup.add("close the client of the second deployment", service.close)
-    wallet.buy_numbers_through(service)
+def deployed_without_credentials(wallet, deployments):
+    wallet.buy_numbers_through(deployments(Deployment.WITHOUT_TELEPHONY))
 
 
 # ---------------------------------------------------------------- When

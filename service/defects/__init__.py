@@ -10,10 +10,10 @@ from __future__ import annotations
 from typing import Any
 
 from service.core.settings import ConfigurationError
-from service.defects import accounts, onboarding, phone_numbers, wallet
+from service.defects import accounts, health, onboarding, phone_numbers, wallet
 from service.defects.base import Defect
 
-_MODULES = (accounts, onboarding, wallet, phone_numbers)
+_MODULES = (accounts, onboarding, wallet, phone_numbers, health)
 
 
 def _assemble() -> dict[str, Defect]:

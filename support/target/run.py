@@ -7,6 +7,7 @@ import json
 import secrets
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
+from enum import StrEnum
 from pathlib import Path
 
 from support.report.redaction import SECRETS
@@ -14,6 +15,7 @@ from support.target.config import HarnessError, Mode, TargetSettings
 from support.target.credentials import ProviderCredentials
 from support.target.embedded import EmbeddedServers, start_embedded
 from support.target.inprocess import RunningService, start_service
+from support.target.outages import DatabaseRelay, redis_out_of_reach
 
 
 @dataclass(frozen=True)
@@ -49,6 +51,14 @@ def new_jwt_secret(settings: TargetSettings) -> str | None:
     return secrets.token_urlsafe(48)
 
 
+class Deployment(StrEnum):
+    """Second deployments of the platform a scenario can ask for, each on the run's own data."""
+
+    WITHOUT_TELEPHONY = "without the telephony provider's credentials"
+    REDIS_OUT_OF_REACH = "with its Redis out of reach"
+    DATABASE_OUT_OF_REACH = "with its database cut off once it has started"
+
+
 @dataclass
 class LiveTarget:
     """What this process talks to: the service's URL, its database and its Redis."""
@@ -59,23 +69,21 @@ class LiveTarget:
     in_process: bool
     providers: ProviderCredentials | None = None  # what the in-process service was given
     _stops: list = field(default_factory=list)
-    _start_variant: Callable[[ProviderCredentials], RunningService] | None = None
-    _without_telephony: str | None = None
+    _start_variant: Callable[[Deployment], RunningService] | None = None
+    _deployments: dict[Deployment, str] = field(default_factory=dict)
 
     def stop(self) -> None:
         while self._stops:
             self._stops.pop()()
 
-    def without_telephony_credentials(self) -> str:
-        """The URL of a second in-process service on the same database and Redis, deployed
-        without the telephony provider's credentials (started once, on first use)."""
-        if self._start_variant is None or self.providers is None:
-            raise HarnessError("Only an in-process service can be started without credentials.")
-        if self._without_telephony is None:
-            variant = self._start_variant(self.providers.without_telephony())
-            self._stops.append(variant.stop)
-            self._without_telephony = variant.base_url
-        return self._without_telephony
+    def second_deployment(self, deployment: Deployment) -> str:
+        """The URL of a second in-process service deployed this way (started once, on first
+        use, and stopped with the target)."""
+        if self._start_variant is None:
+            raise HarnessError(f"Only an in-process service can be deployed {deployment}.")
+        if deployment not in self._deployments:
+            self._deployments[deployment] = self._start_variant(deployment).base_url
+        return self._deployments[deployment]
 
 
 def open_target(state: RunState) -> LiveTarget:
@@ -95,17 +103,36 @@ def open_target(state: RunState) -> LiveTarget:
         database_url, redis_url = settings.database_url, settings.redis_url
     providers = ProviderCredentials.new()
 
-    def start(credentials: ProviderCredentials) -> RunningService:
+    def start(
+        credentials: ProviderCredentials = providers,
+        database: str = database_url,
+        cache: str = redis_url,
+        healthy: bool = True,
+    ) -> RunningService:
         return start_service(
-            database_url=database_url,
-            redis_url=redis_url,
+            database_url=database,
+            redis_url=cache,
             jwt_secret=state.jwt_secret,
             defects=state.defects,
             providers=credentials,
+            expect_healthy=healthy,
         )
 
+    def start_variant(deployment: Deployment) -> RunningService:
+        if deployment is Deployment.WITHOUT_TELEPHONY:
+            running = start(providers.without_telephony())
+        elif deployment is Deployment.REDIS_OUT_OF_REACH:
+            running = start(cache=redis_out_of_reach(), healthy=False)
+        else:
+            relay = DatabaseRelay(database_url)
+            stops.append(relay.cut)
+            running = start(database=relay.database_url)
+            relay.cut()
+        stops.append(running.stop)
+        return running
+
     try:
-        service = start(providers)
+        service = start()
     except Exception:
         for stop in reversed(stops):
             stop()
@@ -118,7 +145,7 @@ def open_target(state: RunState) -> LiveTarget:
         in_process=True,
         providers=providers,
         _stops=stops,
-        _start_variant=start,
+        _start_variant=start_variant,
     )
     atexit.register(target.stop)
     return target
