@@ -9,6 +9,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.types import Receive, Scope, Send
 
 from service.api import auth, health, onboarding, team, wallet, webhooks
+from service.api.contract import install_contract
 from service.api.errors import install_error_handlers
 from service.core.db import StartupError, wait_for_database
 from service.core.migrate import migrate
@@ -92,4 +93,5 @@ def create_app(settings: Settings) -> FastAPI:
     install_error_handlers(app)
     for module in (health, auth, team, onboarding, wallet, webhooks):
         app.include_router(module.router)
+    install_contract(app)
     return app

@@ -23,6 +23,7 @@ LEDGER_REQUESTS = {
     "a page of 0 entries": (0, 0),
     "a page of 101 entries": (101, 0),
     "a negative start": (10, -1),
+    "a start past a billion entries": (10, 1_000_000_001),
 }
 SLOW_TELEPHONY_SECONDS = 0.3
 

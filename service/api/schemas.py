@@ -4,7 +4,15 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StrictInt, StrictStr
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    StrictInt,
+    StrictStr,
+)
 
 from service.domain.rules import (
     CHARGE_DESCRIPTION_MAX,
@@ -20,11 +28,30 @@ from service.domain.rules import (
     normalise_email,
 )
 
-Email = Annotated[StrictStr, AfterValidator(normalise_email)]
-Password = Annotated[
-    StrictStr, Field(min_length=PASSWORD_MIN, max_length=PASSWORD_MAX), AfterValidator(no_nul)
+# PostgreSQL text cannot hold NUL, so text and passwords refuse it: documented as a pattern.
+NO_NUL = {"pattern": "^[^\\u0000]*$"}
+# Documented as an e-mail address (so that clients and fuzzers send one); the service's own rule
+# (`normalise_email`) still decides.
+Email = Annotated[
+    StrictStr, Field(json_schema_extra={"format": "email"}), AfterValidator(normalise_email)
 ]
-Text = Annotated[StrictStr, AfterValidator(no_nul)]
+Password = Annotated[
+    StrictStr,
+    Field(min_length=PASSWORD_MIN, max_length=PASSWORD_MAX, json_schema_extra=NO_NUL),
+    AfterValidator(no_nul),
+]
+Text = Annotated[StrictStr, Field(json_schema_extra=NO_NUL), AfterValidator(no_nul)]
+
+
+def _whole_number(value: object) -> object:
+    """A JSON number with nothing after the point (2000.0) is the whole number it equals, as
+    JSON Schema's "integer" says; fractions, text and true/false stay refused."""
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
+
+
+WHOLE_NUMBER = BeforeValidator(_whole_number)  # after the bounds, so that they are documented
 EventName = Literal[EVENT_NAMES]  # type: ignore[valid-type]
 
 
@@ -51,7 +78,7 @@ class NewMemberBody(_Body):
 
 class EventBody(_Body):
     event_name: EventName
-    step_index: Annotated[StrictInt, Field(ge=FIRST_STEP, le=LAST_STEP)]
+    step_index: Annotated[StrictInt, Field(ge=FIRST_STEP, le=LAST_STEP), WHOLE_NUMBER]
 
 
 class CompletionBody(_Body):
@@ -60,11 +87,15 @@ class CompletionBody(_Body):
 
 
 class TopUpBody(_Body):
-    amount_pence: Annotated[StrictInt, Field(ge=TOP_UP_MIN_PENCE, le=TOP_UP_MAX_PENCE)]
+    amount_pence: Annotated[
+        StrictInt, Field(ge=TOP_UP_MIN_PENCE, le=TOP_UP_MAX_PENCE), WHOLE_NUMBER
+    ]
 
 
 class ChargeBody(_Body):
-    amount_pence: Annotated[StrictInt, Field(ge=1, le=CHARGE_MAX_PENCE)]
+    amount_pence: Annotated[StrictInt, Field(ge=1, le=CHARGE_MAX_PENCE), WHOLE_NUMBER]
     description: Annotated[
-        StrictStr, Field(min_length=1, max_length=CHARGE_DESCRIPTION_MAX), AfterValidator(no_nul)
+        StrictStr,
+        Field(min_length=1, max_length=CHARGE_DESCRIPTION_MAX, json_schema_extra=NO_NUL),
+        AfterValidator(no_nul),
     ]

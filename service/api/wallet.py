@@ -7,10 +7,12 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
 
+from service.api.contract import refusals
 from service.api.deps import PlatformDep, PrincipalDep
+from service.api.responses import ChargeAnswer, LedgerPageAnswer, TopUpAnswer, WalletAnswer
 from service.api.schemas import ChargeBody, TopUpBody
 from service.domain.access import Action
-from service.domain.rules import LEDGER_PAGE_MAX
+from service.domain.rules import LEDGER_OFFSET_MAX, LEDGER_PAGE_MAX
 from service.stores.wallet import Summary
 
 router = APIRouter(prefix="/api/wallet", tags=["wallet"])
@@ -27,17 +29,23 @@ def _summary(summary: Summary) -> dict[str, int]:
     }
 
 
-@router.get("", summary="The wallet's balance and the summary of its ledger")
+@router.get(
+    "", summary="The wallet's balance and the summary of its ledger", response_model=WalletAnswer
+)
 def wallet(principal: PrincipalDep, platform: PlatformDep) -> dict[str, Any]:
     return _summary(platform.wallet.summary(principal.org_id))
 
 
-@router.get("/ledger", summary="Ledger entries, newest first, a page at a time")
+@router.get(
+    "/ledger",
+    summary="Ledger entries, newest first, a page at a time",
+    response_model=LedgerPageAnswer,
+)
 def ledger(
     principal: PrincipalDep,
     platform: PlatformDep,
     limit: Annotated[int, Query(ge=1, le=LEDGER_PAGE_MAX)] = 20,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Annotated[int, Query(ge=0, le=LEDGER_OFFSET_MAX)] = 0,
 ) -> dict[str, Any]:
     entries, total = platform.wallet.ledger(principal.org_id, limit, offset)
     return {
@@ -57,14 +65,26 @@ def ledger(
     }
 
 
-@router.post("/charges", status_code=201, summary="Spend credits (owner or admin)")
+@router.post(
+    "/charges",
+    status_code=201,
+    summary="Spend credits (owner or admin)",
+    response_model=ChargeAnswer,
+    responses=refusals(402, 403),
+)
 def spend(body: ChargeBody, principal: PrincipalDep, platform: PlatformDep) -> dict[str, Any]:
     platform.access.require(principal, Action.SPEND_CREDITS)
     balance = platform.wallet.spend(principal.org_id, body.amount_pence, body.description)
     return {"charged_pence": body.amount_pence, "balance_pence": balance}
 
 
-@router.post("/top-ups", status_code=201, summary="Start a top-up paid by card (owner or admin)")
+@router.post(
+    "/top-ups",
+    status_code=201,
+    summary="Start a top-up paid by card (owner or admin)",
+    response_model=TopUpAnswer,
+    responses=refusals(402, 403, 503),
+)
 def top_up(body: TopUpBody, principal: PrincipalDep, platform: PlatformDep) -> dict[str, Any]:
     platform.access.require(principal, Action.TOP_UP)
     started = platform.wallet.top_up(principal.org_id, body.amount_pence)

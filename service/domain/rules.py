@@ -53,3 +53,5 @@ CHARGE_MAX_PENCE = 100_000
 CHARGE_DESCRIPTION_MAX = 200
 PHONE_NUMBER_PRICE_PENCE = 1000
 LEDGER_PAGE_MAX = 100
+# Far past any real ledger, and inside PostgreSQL's bigint (a larger OFFSET is a server error).
+LEDGER_OFFSET_MAX = 1_000_000_000
