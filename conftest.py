@@ -3,6 +3,7 @@
 pytest_plugins = [
     "support.plugin.hooks",
     "support.plugin.deployment_fixtures",
+    "support.plugin.target_watch",
     "steps.accounts_steps",
     "steps.onboarding_steps",
     "steps.platform_steps",

@@ -86,4 +86,7 @@ def test_the_run_audit_names_every_result_file_holding_a_secret(tmp_path):
     (results / "b-attachment.txt").write_text("own-secret-value here")
     (results / "c-result.json").write_text("nothing to see")
     found = leaked_secrets(results, secrets_dir, ["own-secret-value"])
-    assert found == ["a-result.json", "b-attachment.txt"]
+    assert found == [
+        "a-result.json: a password or secret the run used",
+        "b-attachment.txt: a password or secret the run used",
+    ]
