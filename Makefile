@@ -8,7 +8,7 @@ PYTEST := $(PY) -m pytest
 RESULTS := allure-results
 REPORT := allure-report
 
-.PHONY: help setup report features test lint format defects external clean fuzz
+.PHONY: help setup report features test lint format defects external clean fuzz soak
 
 help:
 	@echo "make report    run every scenario against the embedded platform and build the HTML report"
@@ -17,6 +17,7 @@ help:
 	@echo "make defects   prove each catalogued defect of the service is caught by its scenarios"
 	@echo "make external  run every scenario against DATABASE_URL and REDIS_URL (running servers)"
 	@echo "make lint      ruff check and format check"
+	@echo "make soak      the whole suite SOAK_RUNS times (20), random order, -n 2; residue checked"
 	@echo "make fuzz      Schemathesis at length against the OpenAPI document (FUZZ_EXAMPLES=100)"
 
 setup: $(VENV)/.installed node_modules/.installed
@@ -69,3 +70,7 @@ clean:
 FUZZ_EXAMPLES ?= 100
 fuzz: setup
 	FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) $(PYTEST) tests/contract -p no:randomly -s
+
+SOAK_RUNS ?= 20
+soak: setup
+	$(PY) -m support.proof.soak --runs $(SOAK_RUNS)
