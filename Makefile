@@ -8,7 +8,7 @@ PYTEST := $(PY) -m pytest
 RESULTS := allure-results
 REPORT := allure-report
 
-.PHONY: help setup report features test lint format defects external clean fuzz soak
+.PHONY: help setup report features test lint format defects external clean fuzz soak load
 
 help:
 	@echo "make report    run every scenario against the embedded platform and build the HTML report"
@@ -17,6 +17,7 @@ help:
 	@echo "make defects   prove each catalogued defect of the service is caught by its scenarios"
 	@echo "make external  run every scenario against DATABASE_URL and REDIS_URL (running servers)"
 	@echo "make lint      ruff check and format check"
+	@echo "make load      LOAD_USERS merchants (50) for LOAD_SECONDS (60) through the money paths"
 	@echo "make soak      the whole suite SOAK_RUNS times (20), random order, -n 2; residue checked"
 	@echo "make fuzz      Schemathesis at length against the OpenAPI document (FUZZ_EXAMPLES=100)"
 
@@ -74,3 +75,8 @@ fuzz: setup
 SOAK_RUNS ?= 20
 soak: setup
 	$(PY) -m support.proof.soak --runs $(SOAK_RUNS)
+
+LOAD_USERS ?= 50
+LOAD_SECONDS ?= 60
+load: setup
+	$(PY) -m support.proof.load.run --users $(LOAD_USERS) --seconds $(LOAD_SECONDS)
