@@ -9,6 +9,9 @@ RESULTS := allure-results
 REPORT := allure-report
 
 .PHONY: help setup report features test lint format defects external clean fuzz soak load
+.PHONY: help setup report features test lint format defects external clean bench durations shard merged-report
+.PHONY: help setup report features test lint format defects external clean soak-races
+.PHONY: help setup report features test lint format defects external clean bench-abandonment
 
 help:
 	@echo "make report    run every scenario against the embedded platform and build the HTML report"
@@ -20,6 +23,11 @@ help:
 	@echo "make load      LOAD_USERS merchants (50) for LOAD_SECONDS (60) through the money paths"
 	@echo "make soak      the whole suite SOAK_RUNS times (20), random order, -n 2; residue checked"
 	@echo "make fuzz      Schemathesis at length against the OpenAPI document (FUZZ_EXAMPLES=100)"
+	@echo "make bench     time the suite (serial, -n 2, -n auto, Allure, cold start, defects): medians"
+	@echo "make durations refresh .test_durations (how long each scenario takes, for pytest-split)"
+	@echo "make shard SHARD=k SHARDS=n   run the k-th of n equal shards of the scenarios"
+	@echo "make merged-report            build one report from the shards' results in shards/*/"
+	@echo "make soak-races  run the races for the last unit SOAK_TIMES times each (-n 2, random order)"
 
 setup: $(VENV)/.installed node_modules/.installed
 
@@ -64,6 +72,30 @@ format: $(VENV)/.installed
 	$(VENV)/bin/ruff check --fix .
 	$(VENV)/bin/ruff format .
 
+# A few runs of each figure (BENCH_ARGS="--repeats 1" for a quick look; "--only serial").
+bench: setup
+	$(PY) -m support.proof.bench $(BENCH_ARGS)
+
+# Serial, so that each scenario's time is its own (without the target's one-off start and stop,
+# which every shard pays once); @slow ones are timed too (shards run them).
+durations: setup
+	$(PYTEST) steps -q -p no:randomly -p no:lfplugin -p support.proof.bench_plugin --own-durations --store-durations --clean-durations --durations-path=.test_durations
+
+# One CI machine's share of the scenarios (README, "Split across machines"). least_duration
+# balances by the times in .test_durations and does not depend on the order of collection, so
+# every shard picks the same split even with random order.
+SHARDS ?= 2
+SHARD ?= 1
+shard: setup
+	$(PYTEST) steps -n auto -p randomly --splits $(SHARDS) --group $(SHARD) --splitting-algorithm least_duration --alluredir=$(RESULTS) --clean-alluredir
+
+# The merge job: every shard's results folder, downloaded into shards/<name>/, as one report
+# (with the history that allurerc.mjs keeps).
+merged-report: node_modules/.installed
+	@ls -d shards/*/ >/dev/null 2>&1 || { echo "Put each shard's $(RESULTS) folder in shards/<name>/ first."; exit 2; }
+	npx --no-install allure generate shards/*/ --output $(REPORT) >/dev/null
+	@echo "Report: $(CURDIR)/$(REPORT)/index.html"
+
 clean:
 	rm -rf $(RESULTS) $(REPORT) .pytest_cache .ruff_cache
 
@@ -74,9 +106,18 @@ fuzz: setup
 
 SOAK_RUNS ?= 20
 soak: setup
-	$(PY) -m support.proof.soak --runs $(SOAK_RUNS)
+	$(PY) -m support.proof.suite_soak --runs $(SOAK_RUNS)
 
 LOAD_USERS ?= 50
 LOAD_SECONDS ?= 60
 load: setup
 	$(PY) -m support.proof.load.run --users $(LOAD_USERS) --seconds $(LOAD_SECONDS)
+
+# Not part of `make test`: the races for the last unit, many times over, counted.
+SOAK_TIMES ?= 50
+soak-races: setup
+	$(PY) -m support.proof.soak --times $(SOAK_TIMES)
+# Seeds 10 to 100,000 checkout abandonment candidates straight into an embedded database and
+# times the nudge job over each, counting its queries from PostgreSQL's own statement log.
+bench-abandonment: setup
+	$(PY) -m bench.abandonment

@@ -43,3 +43,40 @@ Feature: Trusting the payment provider's messages
     When the payment provider sends a message the platform does not handle
     Then the message is acknowledged
     And the merchant's wallet still holds 0 credits
+
+  @req:HOOK-3 @critical @severity:critical
+  Scenario Outline: A payment confirmation with a malformed or future-dated signature is refused
+    When a payment confirmation <flaw> arrives
+    Then the confirmation is refused as untrusted
+    And the merchant's wallet still holds 0 credits
+    And the confirmation leaves no record
+
+    Examples:
+      | flaw                         |
+      | with a malformed signature   |
+      | signed 6 minutes ahead       |
+
+  @req:HOOK-3 @severity:normal
+  Scenario: A confirmation signed a little ahead of the platform's clock is believed
+    When a payment confirmation signed 4 minutes ahead arrives
+    Then the merchant's wallet holds 2000 credits
+
+  @req:HOOK-3 @severity:normal
+  Scenario: A properly signed message that cannot be read is refused as invalid
+    When the payment provider sends a properly signed message that cannot be read
+    Then the message is refused as invalid
+    And the merchant's wallet still holds 0 credits
+
+  @req:HOOK-4 @critical @severity:blocker
+  Scenario: A confirmation repeated after the platform's quick record of it is gone credits nothing more
+    When the payment provider confirms the payment
+    And the platform's quick record of the confirmation is gone
+    And the payment provider delivers the same confirmation again
+    Then the second delivery is acknowledged
+    And the merchant's wallet holds 2000 credits
+    And the ledger shows a top-up of 2000 credits
+
+  @req:HOOK-5 @severity:critical
+  Scenario: A confirmation signed with the payment provider's own library is believed
+    When the payment provider confirms the payment, signing with its own library
+    Then the merchant's wallet holds 2000 credits

@@ -10,6 +10,7 @@ import uvicorn
 
 from service.app import create_app, prepare_database
 from service.core.db import StartupError
+from service.core.deployment import DeploymentPolicy
 from service.core.settings import ConfigurationError, Settings
 
 
@@ -28,6 +29,7 @@ def main() -> int:
         print(f"PORT must be a whole number, but it is {os.environ['PORT']!r}.", file=sys.stderr)
         return 2
     try:
+        DeploymentPolicy(settings).check()
         prepare_database(settings)
     except StartupError as exc:
         print(exc, file=sys.stderr)

@@ -8,7 +8,19 @@ from fastapi import FastAPI
 from starlette.concurrency import run_in_threadpool
 from starlette.types import Receive, Scope, Send
 
-from service.api import auth, health, onboarding, team, wallet, webhooks
+from service.api import (
+    abandonment,
+    auth,
+    health,
+    onboarding,
+    orders,
+    refunds,
+    team,
+    wallet,
+    webhook_subscriptions,
+    webhooks,
+)
+from service.api.body_limit import BodyLimitMiddleware
 from service.api.contract import install_contract
 from service.api.errors import install_error_handlers
 from service.core.db import StartupError, wait_for_database
@@ -27,12 +39,20 @@ def prepare_database(settings: Settings) -> None:
 
 
 def start_platform(settings: Settings) -> Platform:
-    """Everything the lifespan does before serving; raises StartupError with one sentence."""
-    prepare_database(settings)
+    """Everything the lifespan does before serving; raises StartupError with one sentence.
+
+    The deployment is checked (with any defects switched on) before the database is touched.
+    """
     platform = build_platform(settings)
     try:
-        platform.db.open()
         apply_defects(platform, settings.defects)
+        platform.deployment.check()
+        prepare_database(settings)
+        platform.db.open()
+        platform.db.check_isolation()
+        platform.delivery_schedule.start()
+        if settings.abandonment_schedule:
+            platform.abandonment_schedule.start()
     except BaseException:
         platform.close()
         raise
@@ -81,7 +101,10 @@ def _startup_sentence(exc: Exception) -> str:
 
 
 def create_app(settings: Settings) -> FastAPI:
+    interactive = settings.deployment == "test"  # the API pages are for people testing it
     app = PlatformApp(
+        docs_url="/docs" if interactive else None,
+        redoc_url="/redoc" if interactive else None,
         title="Merchant platform (reference service)",
         version="0.1.0",
         summary="Accounts, tenancy, onboarding, the wallet and its payments, and health of the "
@@ -91,7 +114,19 @@ def create_app(settings: Settings) -> FastAPI:
     app.settings = settings
     app.state.startup_error = None
     install_error_handlers(app)
-    for module in (health, auth, team, onboarding, wallet, webhooks):
+    app.add_middleware(BodyLimitMiddleware)  # outermost: nothing reads a body before it
+    for module in (
+        health,
+        auth,
+        team,
+        onboarding,
+        wallet,
+        webhooks,
+        orders,
+        refunds,
+        webhook_subscriptions,
+        abandonment,
+    ):
         app.include_router(module.router)
     install_contract(app)
     return app

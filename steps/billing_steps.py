@@ -24,6 +24,9 @@ LEDGER_REQUESTS = {
     "a page of 101 entries": (101, 0),
     "a negative start": (10, -1),
     "a start past a billion entries": (10, 1_000_000_001),
+    "the furthest start": (10, 10_000_000),
+    "a start one past the furthest": (10, 10_000_001),
+    "a start past the largest number the database holds": (10, 2**63),
 }
 SLOW_TELEPHONY_SECONDS = 0.3
 
@@ -101,8 +104,8 @@ def has_phone_number(wallet, telephony_provider, merchant) -> str:
 
 
 @given("the platform has been deployed without the telephony provider's credentials")
-def deployed_without_credentials(wallet, deployments):
-    wallet.buy_numbers_through(deployments(Deployment.WITHOUT_TELEPHONY))
+def deployed_without_credentials(wallet, second_deployment):
+    wallet.buy_numbers_through(second_deployment(Deployment.WITHOUT_TELEPHONY))
 
 
 # ---------------------------------------------------------------- When
@@ -133,7 +136,8 @@ def provider_reports_failure(wallet, top_up):
 @when(
     parsers.re(
         r"a payment confirmation (?P<flaw>without a signature|signed with the wrong secret"
-        r"|signed \d+ minutes ago|whose content was changed after signing) arrives"
+        r"|signed \d+ minutes (?:ago|ahead)|whose content was changed after signing"
+        r"|with a malformed signature) arrives"
     ),
     target_fixture="outcome",
 )

@@ -25,8 +25,8 @@ OUTAGES = {
     ),
     target_fixture="platform",
 )
-def deployment_with_outage(deployments, outage):
-    return PlatformDriver(deployments(OUTAGES[outage]))
+def deployment_with_outage(second_deployment, outage):
+    return PlatformDriver(second_deployment(OUTAGES[outage]))
 
 
 @when("the operator checks the platform's health", target_fixture="health")

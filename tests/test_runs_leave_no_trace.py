@@ -2,12 +2,12 @@
 
 import os
 import subprocess
-import sys
 
 import pytest
 
 from support.proof.catalogues import ROOT
 from support.proof.footprint import footprint
+from support.proof.sub_runs import pytest_command
 from support.target.embedded import start_embedded
 
 
@@ -25,7 +25,7 @@ def run_features(servers, *args: str) -> None:
         "REDIS_URL": servers.redis_url,
     }
     done = subprocess.run(
-        [sys.executable, "-m", "pytest", "steps", "-q", "-p", "no:randomly", *args],
+        pytest_command("steps", "-q", "-p", "no:randomly", *args),
         cwd=ROOT,
         env=env,
         capture_output=True,

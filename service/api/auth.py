@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Request
 
 from service.api.contract import refusals
 from service.api.deps import PlatformDep, PrincipalDep
@@ -35,16 +35,19 @@ def sign_up(body: SignUpBody, platform: PlatformDep) -> dict[str, Any]:
     "/auth/login",
     summary="Exchange email and password for an access token",
     response_model=TokenAnswer,
-    responses=refusals(401),
+    responses=refusals(401, 429),
 )
-def log_in(body: LogInBody, platform: PlatformDep) -> dict[str, Any]:
+def log_in(body: LogInBody, platform: PlatformDep, request: Request) -> dict[str, Any]:
     try:
         email = normalise_email(body.email)
     except ValueError:
         raise ApiError(
             401, "invalid_credentials", "The email address or password is not correct."
         ) from None
-    issued = platform.accounts.log_in(email, body.password)
+    address = request.client.host if request.client else "unknown"
+    issued = platform.sign_in_limits.guard(
+        email, address, lambda: platform.accounts.log_in(email, body.password)
+    )
     return {
         "access_token": issued.access_token,
         "token_type": "bearer",

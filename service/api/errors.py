@@ -31,8 +31,8 @@ def install_error_handlers(app: FastAPI) -> None:
 
 async def _api_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, ApiError)
-    headers = {"WWW-Authenticate": "Bearer"} if exc.status == 401 else None
-    return envelope(exc.status, exc.code, exc.message, headers)
+    headers = {"WWW-Authenticate": "Bearer"} if exc.status == 401 else {}
+    return envelope(exc.status, exc.code, exc.message, {**headers, **(exc.headers or {})})
 
 
 async def _validation_error(request: Request, exc: Exception) -> JSONResponse:

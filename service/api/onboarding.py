@@ -6,9 +6,11 @@ from datetime import UTC
 from typing import Any
 
 from fastapi import APIRouter
+from fastapi.responses import JSONResponse
 
 from service.api.contract import refusals
 from service.api.deps import PlatformDep, PrincipalDep
+from service.api.idempotency import IdempotencyKeyDep, respond
 from service.api.responses import (
     AcceptedAnswer,
     CompletionAnswer,
@@ -17,6 +19,7 @@ from service.api.responses import (
 )
 from service.api.schemas import CompletionBody, EventBody
 from service.domain.access import Action
+from service.domain.idempotency import Answer
 
 router = APIRouter(prefix="/api/onboarding", tags=["onboarding"])
 
@@ -64,9 +67,15 @@ def complete(
     "/provision-number",
     summary="Get the dedicated phone number, paid from the wallet",
     response_model=PhoneNumberAnswer,
-    responses=refusals(402, 403, 502, 503),
+    responses=refusals(402, 403, 409, 502, 503),
 )
-def provision_number(principal: PrincipalDep, platform: PlatformDep) -> dict[str, Any]:
+def provision_number(
+    principal: PrincipalDep, platform: PlatformDep, key: IdempotencyKeyDep = None
+) -> JSONResponse:
     platform.access.require(principal, Action.PROVISION_NUMBER)
-    number, charged = platform.phone_numbers.provision(principal.org_id)
-    return {"phone_number": number.e164, "newly_provisioned": charged}
+
+    def provision() -> Answer:
+        number, charged = platform.phone_numbers.provision(principal.org_id)
+        return Answer(200, {"phone_number": number.e164, "newly_provisioned": charged})
+
+    return respond(platform.idempotency.run(principal.org_id, key, "phone-number", None, provision))

@@ -121,3 +121,105 @@ class TopUpAnswer(_Answer):
 
 class ReceivedAnswer(_Answer):
     received: Literal[True]
+
+
+class ProductAnswer(_Answer):
+    sku: str
+    name: str
+    price_pence: Annotated[int, Field(ge=1)]
+    stock: Pence
+
+
+class StockedProductAnswer(ProductAnswer):
+    available: Annotated[int, Field(ge=0, description="in stock and not held by an order")]
+
+
+class ProductsAnswer(_Answer):
+    products: list[StockedProductAnswer]
+
+
+class OrderSettingsAnswer(_Answer):
+    reservation_ttl_seconds: Annotated[int, Field(ge=1)]
+
+
+class OrderItemAnswer(_Answer):
+    sku: str
+    quantity: Annotated[int, Field(ge=1)]
+    unit_price_pence: Annotated[int, Field(ge=1)]
+    refunded_quantity: Annotated[int, Field(ge=0)]
+
+
+class OrderAnswer(_Answer):
+    id: Uuid
+    status: Literal["reserving", "paid", "failed", "refunded"]
+    total_pence: Pence
+    items: list[OrderItemAnswer]
+    created_at: Timestamp
+
+
+class RefundedItemAnswer(_Answer):
+    sku: str
+    quantity: Annotated[int, Field(ge=1)]
+
+
+class RefundAnswer(_Answer):
+    id: Uuid
+    order_id: Uuid
+    amount_pence: Annotated[int, Field(ge=1)]
+    items: list[RefundedItemAnswer]
+    created_at: Timestamp
+
+
+class SubscriptionAnswer(_Answer):
+    id: Uuid
+    url: str
+    event_types: list[str]
+    created_at: Timestamp
+
+
+class NewSubscriptionAnswer(SubscriptionAnswer):
+    secret: Annotated[str, Field(description="the signing secret, shown this once")]
+
+
+class SubscriptionsAnswer(_Answer):
+    subscriptions: list[SubscriptionAnswer]
+
+
+class DeliveryAttemptAnswer(_Answer):
+    attempted_at: Timestamp
+    status_code: Annotated[int | None, Field(description="none when no answer came")]
+    answer: str
+
+
+class DeliveryAnswer(_Answer):
+    id: Uuid
+    event_id: Uuid
+    event_type: str
+    status: Literal["pending", "delivered", "failed"]
+    attempts: Annotated[int, Field(ge=0)]
+    next_attempt_at: Timestamp | None
+    history: list[DeliveryAttemptAnswer]
+
+
+class DeliveriesAnswer(_Answer):
+    deliveries: list[DeliveryAnswer]
+
+
+class DeliveryRunAnswer(_Answer):
+    processed: Annotated[int, Field(ge=0)]
+    delivered: Annotated[int, Field(ge=0)]
+    retrying: Annotated[int, Field(ge=0)]
+    failed: Annotated[int, Field(ge=0)]
+
+
+class AbandonmentRunAnswer(_Answer):
+    id: Annotated[int, Field(ge=1)]
+    now: Timestamp
+    scope: str
+    started_at: Timestamp
+    finished_at: Timestamp | None
+    processed: Annotated[int, Field(ge=0)]
+    sent: Annotated[int, Field(ge=0)]
+    skipped: Annotated[int, Field(ge=0)]
+    failed: Annotated[int, Field(ge=0)]
+    errors: list[str]

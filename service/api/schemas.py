@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import sys
+import unicodedata
+import uuid
 from typing import Annotated, Literal
 
 from pydantic import (
     AfterValidator,
+    AwareDatetime,
     BaseModel,
     BeforeValidator,
     ConfigDict,
@@ -20,27 +24,57 @@ from service.domain.rules import (
     EVENT_NAMES,
     FIRST_STEP,
     LAST_STEP,
+    ORDER_LINES_MAX,
+    ORDER_QUANTITY_MAX,
     PASSWORD_MAX,
     PASSWORD_MIN,
+    PRICE_MAX_PENCE,
+    PRODUCT_NAME_MAX,
+    RESERVATION_TTL_MAX,
+    RESERVATION_TTL_MIN,
+    SKU_PATTERN,
+    STOCK_MAX,
     TOP_UP_MAX_PENCE,
     TOP_UP_MIN_PENCE,
-    no_nul,
     normalise_email,
+    password,
+    plain_text,
 )
+from service.stores.webhooks import EVENT_TYPES
 
-# PostgreSQL text cannot hold NUL, so text and passwords refuse it: documented as a pattern.
-NO_NUL = {"pattern": "^[^\\u0000]*$"}
+
+def _refused_characters() -> str:
+    """The control and formatting characters `plain_text` refuses, as a regex character class
+    body (escapes in the Basic Multilingual Plane, the few beyond it as themselves)."""
+    spans: list[list[int]] = []
+    for point in range(sys.maxunicode + 1):
+        if unicodedata.category(chr(point)) in ("Cc", "Cf"):
+            if spans and spans[-1][1] == point - 1:
+                spans[-1][1] = point
+            else:
+                spans.append([point, point])
+
+    def shown(point: int) -> str:
+        return f"\\u{point:04x}" if point <= 0xFFFF else chr(point)
+
+    return "".join(shown(a) if a == b else f"{shown(a)}-{shown(b)}" for a, b in spans)
+
+
+# Free text refuses control and formatting characters: documented as a pattern so that clients
+# and fuzzers send text the rule accepts.
+PLAIN_TEXT = {"pattern": f"^[^{_refused_characters()}]*$"}
 # Documented as an e-mail address (so that clients and fuzzers send one); the service's own rule
 # (`normalise_email`) still decides.
 Email = Annotated[
     StrictStr, Field(json_schema_extra={"format": "email"}), AfterValidator(normalise_email)
 ]
+# The shortest length is documented only: the password rule says it in a sentence for people.
 Password = Annotated[
     StrictStr,
-    Field(min_length=PASSWORD_MIN, max_length=PASSWORD_MAX, json_schema_extra=NO_NUL),
-    AfterValidator(no_nul),
+    Field(max_length=PASSWORD_MAX, json_schema_extra={"minLength": PASSWORD_MIN, **PLAIN_TEXT}),
+    AfterValidator(password),
 ]
-Text = Annotated[StrictStr, Field(json_schema_extra=NO_NUL), AfterValidator(no_nul)]
+Text = Annotated[StrictStr, Field(json_schema_extra=PLAIN_TEXT), AfterValidator(plain_text)]
 
 
 def _whole_number(value: object) -> object:
@@ -53,6 +87,8 @@ def _whole_number(value: object) -> object:
 
 WHOLE_NUMBER = BeforeValidator(_whole_number)  # after the bounds, so that they are documented
 EventName = Literal[EVENT_NAMES]  # type: ignore[valid-type]
+WebhookEventType = Literal[EVENT_TYPES]  # type: ignore[valid-type]
+URL_MAX = 2000
 
 
 class _Body(BaseModel):
@@ -96,6 +132,78 @@ class ChargeBody(_Body):
     amount_pence: Annotated[StrictInt, Field(ge=1, le=CHARGE_MAX_PENCE), WHOLE_NUMBER]
     description: Annotated[
         StrictStr,
-        Field(min_length=1, max_length=CHARGE_DESCRIPTION_MAX, json_schema_extra=NO_NUL),
-        AfterValidator(no_nul),
+        Field(min_length=1, max_length=CHARGE_DESCRIPTION_MAX, json_schema_extra=PLAIN_TEXT),
+        AfterValidator(plain_text),
     ]
+
+
+Sku = Annotated[StrictStr, Field(pattern=SKU_PATTERN)]
+Quantity = Annotated[StrictInt, Field(ge=1, le=ORDER_QUANTITY_MAX), WHOLE_NUMBER]
+
+
+class ProductBody(_Body):
+    sku: Sku
+    name: Annotated[
+        StrictStr,
+        Field(min_length=1, max_length=PRODUCT_NAME_MAX, json_schema_extra=PLAIN_TEXT),
+        AfterValidator(plain_text),
+    ]
+    price_pence: Annotated[StrictInt, Field(ge=1, le=PRICE_MAX_PENCE), WHOLE_NUMBER]
+    stock: Annotated[StrictInt, Field(ge=0, le=STOCK_MAX), WHOLE_NUMBER]
+
+
+class RestockBody(_Body):
+    quantity: Annotated[StrictInt, Field(ge=1, le=STOCK_MAX), WHOLE_NUMBER]
+
+
+class OrderSettingsBody(_Body):
+    reservation_ttl_seconds: Annotated[
+        StrictInt, Field(ge=RESERVATION_TTL_MIN, le=RESERVATION_TTL_MAX), WHOLE_NUMBER
+    ]
+
+
+class OrderLine(_Body):
+    sku: Sku
+    quantity: Quantity
+
+
+def _one_line_per_sku(lines: list[OrderLine]) -> list[OrderLine]:
+    if len({line.sku for line in lines}) != len(lines):
+        raise ValueError("names the same SKU twice")
+    return lines
+
+
+class OrderBody(_Body):
+    items: Annotated[
+        list[OrderLine],
+        Field(min_length=1, max_length=ORDER_LINES_MAX),
+        AfterValidator(_one_line_per_sku),
+    ]
+    # The customer's card, as the payment provider's browser library hands it to the shop.
+    payment_method: Annotated[StrictStr, Field(min_length=1, max_length=255)]
+
+
+class RefundBody(_Body):
+    # None refunds everything not yet refunded.
+    items: (
+        Annotated[
+            list[OrderLine],
+            Field(min_length=1, max_length=ORDER_LINES_MAX),
+            AfterValidator(_one_line_per_sku),
+        ]
+        | None
+    ) = None
+
+
+class SubscriptionBody(_Body):
+    url: Annotated[
+        StrictStr,
+        Field(min_length=1, max_length=URL_MAX, json_schema_extra={"pattern": "^https://"}),
+        AfterValidator(plain_text),
+    ]
+    event_types: Annotated[list[WebhookEventType], Field(min_length=1)]
+
+
+class DeliveryRunBody(_Body):
+    now: AwareDatetime
+    organisation_ids: list[uuid.UUID] | None = None

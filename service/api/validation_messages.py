@@ -8,9 +8,20 @@ from typing import Any
 # Field -> (label used in sentences, what a valid value looks like).
 FIELDS: Mapping[str, tuple[str, str]] = {
     "email": ("email address", "The email address must look like name@example.com."),
-    "password": ("password", "The password must be between 10 and 128 characters long."),
-    "business_name": ("business name", "The business name must be text."),
-    "category": ("category", "The category must be text."),
+    "password": ("password", "The password must be between 15 and 128 characters long."),
+    "business_name": (
+        "business name",
+        "The business name must be text without control or formatting characters.",
+    ),
+    "category": (
+        "category",
+        "The category must be text without control or formatting characters.",
+    ),
+    "description": (
+        "description",
+        "The description must be 1 to 200 characters of text without control or formatting "
+        "characters.",
+    ),
     "role": ("role", "The role must be either admin or viewer."),
     "event_name": (
         "event name",
@@ -20,6 +31,8 @@ FIELDS: Mapping[str, tuple[str, str]] = {
     "step_index": ("step", "The step must be a whole number from 0 to 4."),
 }
 
+# Fields whose own rules say, for the person, what to change (service/domain/rules.py).
+SAYS_WHAT_TO_CHANGE = {"password"}
 GENERIC = "The request is not valid."
 NOT_JSON = "The request body is not valid JSON."
 NOT_AN_OBJECT = "The request body must be a JSON object."
@@ -47,4 +60,6 @@ def _describe(error: Mapping[str, Any]) -> str:
     label, hint = FIELDS[field]
     if kind == "missing":
         return f"The {label} is required."
+    if field in SAYS_WHAT_TO_CHANGE and kind == "value_error":
+        return str((error.get("ctx") or {}).get("error") or hint)
     return hint

@@ -6,12 +6,15 @@ from datetime import UTC
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
+from fastapi.responses import JSONResponse
 
 from service.api.contract import refusals
 from service.api.deps import PlatformDep, PrincipalDep
+from service.api.idempotency import IdempotencyKeyDep, respond
 from service.api.responses import ChargeAnswer, LedgerPageAnswer, TopUpAnswer, WalletAnswer
 from service.api.schemas import ChargeBody, TopUpBody
 from service.domain.access import Action
+from service.domain.idempotency import Answer, derived_id
 from service.domain.rules import LEDGER_OFFSET_MAX, LEDGER_PAGE_MAX
 from service.stores.wallet import Summary
 
@@ -45,7 +48,8 @@ def ledger(
     principal: PrincipalDep,
     platform: PlatformDep,
     limit: Annotated[int, Query(ge=1, le=LEDGER_PAGE_MAX)] = 20,
-    offset: Annotated[int, Query(ge=0, le=LEDGER_OFFSET_MAX)] = 0,
+    # Documented here, enforced by the wallet (so that a defect there can lift it).
+    offset: Annotated[int, Query(ge=0, json_schema_extra={"maximum": LEDGER_OFFSET_MAX})] = 0,
 ) -> dict[str, Any]:
     entries, total = platform.wallet.ledger(principal.org_id, limit, offset)
     return {
@@ -70,12 +74,19 @@ def ledger(
     status_code=201,
     summary="Spend credits (owner or admin)",
     response_model=ChargeAnswer,
-    responses=refusals(402, 403),
+    responses=refusals(402, 403, 409),
 )
-def spend(body: ChargeBody, principal: PrincipalDep, platform: PlatformDep) -> dict[str, Any]:
+def spend(
+    body: ChargeBody, principal: PrincipalDep, platform: PlatformDep, key: IdempotencyKeyDep = None
+) -> JSONResponse:
     platform.access.require(principal, Action.SPEND_CREDITS)
-    balance = platform.wallet.spend(principal.org_id, body.amount_pence, body.description)
-    return {"charged_pence": body.amount_pence, "balance_pence": balance}
+
+    def charge() -> Answer:
+        balance = platform.wallet.spend(principal.org_id, body.amount_pence, body.description)
+        return Answer(201, {"charged_pence": body.amount_pence, "balance_pence": balance})
+
+    request = body.model_dump()
+    return respond(platform.idempotency.run(principal.org_id, key, "charge", request, charge))
 
 
 @router.post(
@@ -83,14 +94,25 @@ def spend(body: ChargeBody, principal: PrincipalDep, platform: PlatformDep) -> d
     status_code=201,
     summary="Start a top-up paid by card (owner or admin)",
     response_model=TopUpAnswer,
-    responses=refusals(402, 403, 503),
+    responses=refusals(402, 403, 409, 503),
 )
-def top_up(body: TopUpBody, principal: PrincipalDep, platform: PlatformDep) -> dict[str, Any]:
+def top_up(
+    body: TopUpBody, principal: PrincipalDep, platform: PlatformDep, key: IdempotencyKeyDep = None
+) -> JSONResponse:
     platform.access.require(principal, Action.TOP_UP)
-    started = platform.wallet.top_up(principal.org_id, body.amount_pence)
-    return {
-        "id": str(started.top_up.id),
-        "amount_pence": started.top_up.amount_pence,
-        "status": started.top_up.status,
-        "client_secret": started.client_secret,
-    }
+
+    def start() -> Answer:
+        top_up_id = derived_id(principal.org_id, key, "top-up") if key else None
+        started = platform.wallet.top_up(principal.org_id, body.amount_pence, top_up_id)
+        return Answer(
+            201,
+            {
+                "id": str(started.top_up.id),
+                "amount_pence": started.top_up.amount_pence,
+                "status": started.top_up.status,
+                "client_secret": started.client_secret,
+            },
+        )
+
+    request = body.model_dump()
+    return respond(platform.idempotency.run(principal.org_id, key, "top-up", request, start))

@@ -108,8 +108,35 @@ class Database:
                 f"The service could not connect to {describe_target(self._settings.database_url)} "
                 f"as {self._settings.app_db_role!r} within "
                 f"{_seconds(self._settings.db_connect_timeout)}; check APP_DATABASE_PASSWORD "
-                "and the server's authentication rules."
+                "and the server's authentication rules (a role is server-wide: if another "
+                "deployment uses it, give this one its own APP_DATABASE_ROLE)."
             ) from None
+
+    def check_isolation(self) -> None:
+        """Refuses to start when row-level security would not bind the application role.
+
+        Policies do not bind a table's owner, nor (through inheritance) a member of the owner's
+        role: for such a role, "no organisation" would mean "every organisation". FORCE ROW LEVEL
+        SECURITY is not used instead, because the owner must see across merchants on purpose
+        (migrations, and the lookup of which merchant a provider event is for).
+        """
+        with self._app_pool.connection() as conn:
+            rows = conn.execute(
+                "select c.relname from pg_class c join pg_namespace n on n.oid = c.relnamespace"
+                " where n.nspname = 'public' and c.relrowsecurity"
+                " and not c.relforcerowsecurity and pg_has_role(current_user, c.relowner, 'USAGE')"
+                " order by 1",
+            ).fetchall()
+        self._refuse_unbound([row["relname"] for row in rows])
+
+    def _refuse_unbound(self, tables: list[str]) -> None:
+        if tables:
+            raise StartupError(
+                f"The application role {self._settings.app_db_role!r} has its tables' owner's "
+                f"rights (it owns them or is a member of the owner's role), so row-level "
+                f"security would not keep merchants apart ({', '.join(tables[:3])}); "
+                "revoke that membership."
+            )
 
     def close(self) -> None:
         self._app_pool.close()

@@ -16,17 +16,21 @@ HTTP_CODES: Mapping[int, tuple[str, str]] = {
     404: ("not_found", "We could not find what you asked for."),
     405: ("method_not_allowed", "That action is not allowed here."),
     409: ("conflict", "That conflicts with what already exists."),
+    413: ("request_too_large", "The request is larger than the platform accepts (1 MB at most)."),
 }
 
 
 class ApiError(Exception):
     """A failure the client should see: an HTTP status, a stable code and a plain message."""
 
-    def __init__(self, status: int, code: str, message: str) -> None:
+    def __init__(
+        self, status: int, code: str, message: str, headers: Mapping[str, str] | None = None
+    ) -> None:
         super().__init__(message)
         self.status = status
         self.code = code
         self.message = message
+        self.headers = headers  # e.g. Retry-After
 
 
 def not_found(message: str = "We could not find what you asked for.") -> ApiError:

@@ -79,14 +79,13 @@ def _apply_pending(conn: psycopg.Connection, migrations: list[Migration]) -> lis
 
 
 def ensure_app_role(conn: psycopg.Connection, role: str, password: str) -> None:
-    """The plain role the service queries as: LOGIN, no superuser, no RLS bypass, owns nothing."""
+    """The plain role the service queries as: LOGIN, no superuser, no RLS bypass, owns nothing.
+
+    Its password is set only when the role is created here: a role is server-wide, so resetting
+    it at every start would take it from another deployment on the same server.
+    """
     ident = sql.Identifier(role)
-    _create_role(conn, role)
-    _retry(
-        lambda: conn.execute(
-            sql.SQL("alter role {} with login password {}").format(ident, sql.Literal(password))
-        )
-    )
+    _create_role(conn, role, password)
     attributes = conn.execute(
         "select rolsuper, rolbypassrls from pg_roles where rolname = %s", (role,)
     ).fetchone()
@@ -114,12 +113,12 @@ def ensure_app_role(conn: psycopg.Connection, role: str, password: str) -> None:
     _grant(conn, ident)
 
 
-def _create_role(conn: psycopg.Connection, role: str) -> None:
+def _create_role(conn: psycopg.Connection, role: str, password: str) -> None:
     if conn.execute("select 1 from pg_roles where rolname = %s", (role,)).fetchone():
         return
-    statement = sql.SQL("create role {} login nosuperuser nobypassrls")
+    statement = sql.SQL("create role {} login nosuperuser nobypassrls password {}")
     try:
-        conn.execute(statement.format(sql.Identifier(role)))
+        conn.execute(statement.format(sql.Identifier(role), sql.Literal(password or None)))
     except (errors.DuplicateObject, errors.UniqueViolation):
         pass  # another service process created it at the same moment
     except errors.InsufficientPrivilege:

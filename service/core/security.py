@@ -43,7 +43,13 @@ class PasswordHasher:
 
 def _scrypt(password: str, salt: bytes, n: int, r: int, p: int) -> bytes:
     return hashlib.scrypt(
-        password.encode("utf-8"), salt=salt, n=n, r=r, p=p, dklen=32, maxmem=64 * 1024 * 1024
+        password.encode("utf-8"),
+        salt=salt,
+        n=n,
+        r=r,
+        p=p,
+        dklen=32,
+        maxmem=128 * r * (n + p + 2) + 1024 * 1024,  # what scrypt needs at this cost, and a margin
     )
 
 

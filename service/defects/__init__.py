@@ -10,10 +10,40 @@ from __future__ import annotations
 from typing import Any
 
 from service.core.settings import ConfigurationError
-from service.defects import accounts, health, onboarding, phone_numbers, wallet
+from service.defects import (
+    abandonment,
+    accounts,
+    deployment,
+    health,
+    idempotency,
+    input_rules,
+    limits,
+    onboarding,
+    orders,
+    phone_numbers,
+    refunds,
+    sign_in,
+    wallet,
+    webhooks,
+)
 from service.defects.base import Defect
 
-_MODULES = (accounts, onboarding, wallet, phone_numbers, health)
+_MODULES = (
+    accounts,
+    onboarding,
+    wallet,
+    phone_numbers,
+    orders,
+    refunds,
+    webhooks,
+    abandonment,
+    idempotency,
+    deployment,
+    limits,
+    input_rules,
+    sign_in,
+    health,
+)
 
 
 def _assemble() -> dict[str, Defect]:

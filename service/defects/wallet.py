@@ -124,6 +124,18 @@ class FailedPaymentCredits(PaymentEvents):
         return super()._settle(org_id, top_up_id, event, paid)
 
 
+class DeclinedThenPaidNeverCredited(WalletStore):
+    @staticmethod
+    def _still_payable() -> str:
+        return "status in ('creating', 'awaiting_payment')"
+
+
+class ArrivalOrderDecides(WalletStore):
+    @staticmethod
+    def _still_payable() -> str:
+        return "status in ('creating', 'awaiting_payment', 'failed')"
+
+
 class FailedTopUpLeftPending(WalletStore):
     def top_up_failed(self, org_id: uuid.UUID, top_up_id: uuid.UUID) -> None:
         return None
@@ -190,6 +202,17 @@ DEFECTS: dict[str, Defect] = {
         "A payment the provider reports as failed is credited as if it had succeeded.",
         "payment_events",
         FailedPaymentCredits,
+    ),
+    "declined_then_paid_never_credited": Defect(
+        "A top-up whose card was declined is never credited, even when the provider later "
+        "confirms the customer paid with another card.",
+        "wallet.store",
+        DeclinedThenPaidNeverCredited,
+    ),
+    "arrival_order_decides": Defect(
+        "A payment confirmation credits a failed top-up even when it is older than the failure.",
+        "wallet.store",
+        ArrivalOrderDecides,
     ),
     "failed_top_up_left_pending": Defect(
         "A top-up the payment provider could not take stays pending instead of failed.",

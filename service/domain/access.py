@@ -25,6 +25,10 @@ class Action(StrEnum):
     SPEND_CREDITS = "spend_credits"
     TOP_UP = "top_up"
     PROVISION_NUMBER = "provision_number"
+    MANAGE_PRODUCTS = "manage_products"
+    PLACE_ORDER = "place_order"
+    REFUND_ORDER = "refund_order"
+    MANAGE_WEBHOOKS = "manage_webhooks"
 
 
 _ALLOWED: dict[Action, frozenset[str]] = {
@@ -33,6 +37,10 @@ _ALLOWED: dict[Action, frozenset[str]] = {
     Action.SPEND_CREDITS: frozenset({"owner", "admin"}),
     Action.TOP_UP: frozenset({"owner", "admin"}),
     Action.PROVISION_NUMBER: frozenset({"owner", "admin"}),
+    Action.MANAGE_PRODUCTS: frozenset({"owner", "admin"}),
+    Action.PLACE_ORDER: frozenset({"owner", "admin"}),
+    Action.REFUND_ORDER: frozenset({"owner", "admin"}),
+    Action.MANAGE_WEBHOOKS: frozenset({"owner", "admin"}),
 }
 
 

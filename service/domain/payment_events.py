@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import uuid
+from datetime import UTC, datetime
 from typing import Any
 
 import redis
@@ -18,6 +19,7 @@ log = logging.getLogger("service.domain.payment_events")
 
 SEEN_KEY = "payments:event:{}"
 SEEN_TTL_SECONDS = 7 * 24 * 3600  # longer than the provider keeps retrying an event
+LATEST_CREATED = 253_402_300_799  # 9999-12-31T23:59:59Z, the last time Python can hold
 SETTLING = ("payment_intent.succeeded", "payment_intent.payment_failed")
 
 
@@ -33,9 +35,13 @@ class PaymentEvents:
         event_id, event_type = event.get("id"), event.get("type")
         if not isinstance(event_id, str) or not isinstance(event_type, str) or not event_id:
             raise ApiError(400, "invalid_request", "The event has no id or type.")
+        created = event.get("created")
+        if type(created) is not int or not 0 <= created <= LATEST_CREATED:
+            raise ApiError(400, "invalid_request", "The event has no valid creation time.")
         if self._seen_before(event_id):
             return "duplicate"
-        outcome = self._apply(ProviderEvent(event_id, event_type), event)
+        when = datetime.fromtimestamp(created, UTC)
+        outcome = self._apply(ProviderEvent(event_id, event_type, when), event)
         self._remember(event_id)  # only once its effect is committed
         return outcome
 

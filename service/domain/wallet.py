@@ -7,6 +7,7 @@ import uuid
 from dataclasses import dataclass
 
 from service.core.errors import ApiError
+from service.domain.rules import LEDGER_OFFSET_MAX
 from service.providers import ProviderNotConfigured, ProviderRefused, ProviderUnavailable
 from service.providers.payments import PaymentIntent, PaymentProvider
 from service.stores.wallet import LedgerEntry, Summary, TopUp, WalletStore
@@ -39,7 +40,16 @@ class Wallet:
         return self.store.summary(org_id)
 
     def ledger(self, org_id: uuid.UUID, limit: int, offset: int) -> tuple[list[LedgerEntry], int]:
+        if offset > self._offset_max():
+            raise ApiError(
+                400,
+                "invalid_request",
+                f"The ledger can be read from entry {self._offset_max():,} at the furthest.",
+            )
         return self.store.ledger_page(org_id, limit, offset)
+
+    def _offset_max(self) -> int:
+        return LEDGER_OFFSET_MAX
 
     def spend(self, org_id: uuid.UUID, amount: int, description: str) -> int:
         """Takes credits from the wallet; 402 (and nothing changes) when there are too few."""
@@ -48,10 +58,22 @@ class Wallet:
             raise too_little_credit(amount)
         return balance
 
-    def top_up(self, org_id: uuid.UUID, amount: int) -> StartedTopUp:
+    def top_up(
+        self, org_id: uuid.UUID, amount: int, top_up_id: uuid.UUID | None = None
+    ) -> StartedTopUp:
         """Asks the provider for a payment of exactly `amount` pence. The wallet is credited
-        later, when the provider's signed "payment succeeded" event arrives."""
-        top_up = self.store.new_top_up(org_id, amount)
+        later, when the provider's signed "payment succeeded" event arrives.
+
+        `top_up_id` is given when the client sent an idempotency key: the provider's key is
+        made from it, so the same client key can never become two payments.
+        """
+        top_up = self.store.new_top_up(org_id, amount, top_up_id)
+        if top_up is None:
+            raise ApiError(
+                409,
+                "idempotency_key_reused",
+                "This Idempotency-Key already started a top-up. Use a new key for a new top-up.",
+            )
         try:
             intent = self.payments.create_intent(
                 amount,

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from service.core.db import Database
+from service.stores.webhooks import ONBOARDING_COMPLETED, WebhookStore
 
 
 @dataclass(frozen=True)
@@ -17,8 +18,9 @@ class CompletionRecord:
 
 
 class OnboardingStore:
-    def __init__(self, db: Database) -> None:
+    def __init__(self, db: Database, outbox: WebhookStore) -> None:
         self.db = db
+        self.outbox = outbox  # merchants' webhooks, emitted in the transaction that completes
 
     def record_event(self, org_id: uuid.UUID, event_name: str, step_index: int) -> None:
         with self.db.tenant(org_id) as conn:
@@ -47,11 +49,28 @@ class OnboardingStore:
                 " business_name = coalesce(%s, business_name),"
                 " category = coalesce(%s, category)"
                 " where id = %s"
-                " returning onboarding_completed_at, business_name, category",
+                " returning onboarding_completed_at, business_name, category,"
+                # now() is this transaction's start: equal only if completed just now.
+                " onboarding_completed_at = now() as just_completed",
                 (business_name, category, org_id),
             ).fetchone()
+            if row is not None and self._just_completed(row):
+                self.outbox.record_event(
+                    conn,
+                    org_id,
+                    ONBOARDING_COMPLETED,
+                    {
+                        "completed_at": row["onboarding_completed_at"].isoformat(),
+                        "business_name": row["business_name"],
+                        "category": row["category"],
+                    },
+                )
         if row is None:
             return None
         return CompletionRecord(
             row["onboarding_completed_at"], row["business_name"], row["category"]
         )
+
+    def _just_completed(self, row: dict) -> bool:
+        """Whether this call completed onboarding (not a repeat): only then is it an event."""
+        return row["just_completed"]

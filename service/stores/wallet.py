@@ -11,6 +11,7 @@ import psycopg
 from psycopg import errors
 
 from service.core.db import Database
+from service.stores.webhooks import WALLET_TOPPED_UP, WebhookStore
 
 
 @dataclass(frozen=True)
@@ -48,6 +49,7 @@ class TopUp:
 class ProviderEvent:
     id: str
     type: str
+    created: datetime | None = None  # the provider's own creation time of the event
 
 
 @dataclass(frozen=True)
@@ -70,8 +72,9 @@ _TOP_UP_COLUMNS = "id, amount_pence, status, provider_idempotency_key, payment_i
 
 
 class WalletStore:
-    def __init__(self, db: Database) -> None:
+    def __init__(self, db: Database, outbox: WebhookStore) -> None:
         self.db = db
+        self.outbox = outbox  # merchants' webhooks, emitted in the transaction that credits
 
     # -- balance and ledger --------------------------------------------------------------
 
@@ -183,16 +186,22 @@ class WalletStore:
 
     # -- top-ups -------------------------------------------------------------------------
 
-    def new_top_up(self, org_id: uuid.UUID, amount: int) -> TopUp:
-        """A top-up waiting for its payment; its id makes the provider's idempotency key."""
-        top_up_id = uuid.uuid4()
+    def new_top_up(
+        self, org_id: uuid.UUID, amount: int, top_up_id: uuid.UUID | None = None
+    ) -> TopUp | None:
+        """A top-up waiting for its payment; its id makes the provider's idempotency key.
+
+        None when a top-up with the given id already exists (nothing changes).
+        """
+        top_up_id = top_up_id or uuid.uuid4()
         with self.db.tenant(org_id) as conn:
             row = conn.execute(
                 "insert into top_ups (id, org_id, amount_pence, provider_idempotency_key)"
-                f" values (%s, %s, %s, %s) returning {_TOP_UP_COLUMNS}",
+                " values (%s, %s, %s, %s) on conflict do nothing"
+                f" returning {_TOP_UP_COLUMNS}",
                 (top_up_id, org_id, amount, f"top-up-{top_up_id}"),
             ).fetchone()
-        return _top_up(row)
+        return _top_up(row) if row else None
 
     def top_up_sent(self, org_id: uuid.UUID, top_up_id: uuid.UUID, intent_id: str) -> TopUp:
         with self.db.tenant(org_id) as conn:
@@ -238,23 +247,47 @@ class WalletStore:
                 return "duplicate"
             if paid_amount is None:
                 row = conn.execute(
-                    "update top_ups set status = 'failed' where id = %s"
-                    " and status in ('creating', 'awaiting_payment') returning id",
-                    (top_up_id,),
+                    "update top_ups set status = 'failed', failed_by_event_at ="
+                    " greatest(failed_by_event_at, %s) where id = %s"
+                    " and status in ('creating', 'awaiting_payment', 'failed') returning id",
+                    (event.created, top_up_id),
                 ).fetchone()
                 return "failed" if row else "ignored"
             row = conn.execute(
                 "update top_ups set status = 'succeeded', credited_at = now()"
-                " where id = %s and status in ('creating', 'awaiting_payment')"
-                " and amount_pence = %s returning amount_pence",
-                (top_up_id, paid_amount),
+                f" where id = %(id)s and {self._still_payable()}"
+                " and amount_pence = %(paid)s returning amount_pence",
+                {"id": top_up_id, "succeeded_at": event.created, "paid": paid_amount},
             ).fetchone()
             if row is None:
                 return "ignored"
-            self.credit(
+            balance = self.credit(
                 conn, org_id, "top_up", paid_amount, "Wallet top-up by card", f"top_up:{top_up_id}"
             )
+            self.outbox.record_event(
+                conn,
+                org_id,
+                WALLET_TOPPED_UP,
+                {
+                    "top_up_id": str(top_up_id),
+                    "amount_pence": paid_amount,
+                    "balance_pence": balance,
+                },
+            )
         return "credited"
+
+    @staticmethod
+    def _still_payable() -> str:
+        """SQL: the top-up may still be paid by a success event created at %(succeeded_at)s.
+
+        Waiting for payment, or failed only by events no newer than the success: the customer
+        can try another card on the same payment, and the provider's success is its last word
+        (a tie goes to it). A success older than the latest failure changes nothing.
+        """
+        return (
+            "(status in ('creating', 'awaiting_payment') or (status = 'failed'"
+            " and failed_by_event_at <= %(succeeded_at)s))"
+        )
 
     # -- provider events -----------------------------------------------------------------
 

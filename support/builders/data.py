@@ -42,8 +42,9 @@ class Builders:
         user = self.faker.user_name().replace(".", "")[:20]
         return f"{user}.{self.seed:08x}.{self._made}@{self.faker.safe_domain_name()}"
 
-    def password(self) -> str:
-        value = self.faker.password(length=16, special_chars=False)
+    def password(self, length: int = 16) -> str:
+        """Random letters and digits: hard to guess at 15 characters or more."""
+        value = self.faker.password(length=length, special_chars=False)
         SECRETS.add(value)
         return value
 
@@ -60,12 +61,27 @@ class Builders:
         usable = self.merchant()
         problems = {
             "an email address that is not an address": {"email": "not-an-email-address"},
+            "an email address with a zero-width space": {"email": f"shop\u200b{usable.email}"},
+            "an email address with a bell character": {"email": f"shop\x07{usable.email}"},
+            "an email address with markup": {"email": f"<b>shop</b>{usable.email}"},
             "a password that is too short": {"password": "short"},
+            "a password of 14 characters": {"password": self.password(length=14)},
+            "a password of fifteen identical letters": {"password": "a" * 15},
+            "a commonly used password": {"password": "1qaz2wsx3edc4rfv"},
+            "a password of keyboard patterns": {"password": "qwertyuiopasdfgh"},
             "no password": {"password": None},
         }
+        if problem == "a password of exactly 15 characters":
+            return usable.but(password=self.password(length=15))
         if problem not in problems:
             raise KeyError(f"No sign-up problem called {problem!r}; known: {', '.join(problems)}.")
         return usable.but(**problems[problem])
+
+    def accented_email(self, separate_accent: bool = False) -> str:
+        """A unique address with an accented letter, written as one character or as a letter
+        followed by a separate accent mark (two spellings people's keyboards produce)."""
+        accented = "e\u0301" if separate_accent else "\u00e9"
+        return f"caf{accented}.{self._unique_email()}"
 
     def team_member(self) -> AccountDetails:
         return AccountDetails(email=self._unique_email(), password=self.password())

@@ -30,9 +30,25 @@ class Refusal(Enum):
     NOT_ENOUGH_CREDIT = _Reason(
         402, "insufficient_funds", "refused because the wallet holds too little credit"
     )
+    PAYMENT_DECLINED = _Reason(402, "payment_declined", "refused because the card was declined")
+    OUT_OF_STOCK = _Reason(409, "out_of_stock", "refused because too little is in stock")
+    IDEMPOTENCY_CONFLICT = _Reason(
+        409,
+        "idempotency_conflict",
+        "refused because its idempotency key was used for another request",
+    )
+    ORDER_NOT_PAID = _Reason(409, "order_not_paid", "refused because the order is not paid")
+    REFUND_TOO_LARGE = _Reason(
+        409, "refund_exceeds_order", "refused because it is more than is left to refund"
+    )
     NOT_ALLOWED = _Reason(403, "forbidden", "refused because the role does not allow it")
     NOT_FOUND = _Reason(404, "not_found", "reported as not found")
     ALREADY_EXISTS = _Reason(409, "conflict", "refused because it already exists")
+    KEY_REUSED = _Reason(
+        409, "idempotency_key_reused", "refused because its key was used for another request"
+    )
+    TOO_LARGE = _Reason(413, "request_too_large", "refused as too large")
+    TOO_MANY_ATTEMPTS = _Reason(429, "too_many_attempts", "refused after too many attempts")
     SERVER_APOLOGY = _Reason(500, "internal_error", "answered with an apology for a fault")
     PROVIDER_FAILED = _Reason(502, "provider_error", "answered that the outside provider failed")
     PROVIDER_UNAVAILABLE = _Reason(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import threading
 import time
+from collections.abc import Callable
 from typing import Any
 
 import httpx
@@ -18,8 +19,12 @@ class ApiClient(ShownAs):
 
     """Talks to the target over HTTP; drivers build on it, steps never call it directly."""
 
-    def __init__(self, base_url: str, timeout: float = 15.0) -> None:
-        self._http = httpx.Client(base_url=base_url, timeout=timeout)
+    def __init__(
+        self, base_url: str, timeout: float = 15.0, local_address: str | None = None
+    ) -> None:
+        """`local_address` sends from another address of this machine (another client)."""
+        transport = httpx.HTTPTransport(local_address=local_address) if local_address else None
+        self._http = httpx.Client(base_url=base_url, timeout=timeout, transport=transport)
 
     def close(self) -> None:
         self._http.close()
@@ -52,18 +57,28 @@ class ApiClient(ShownAs):
         return response
 
     def request_together(
-        self, method: str, path: str, count: int, *, token: str | None = None, bodies=None
+        self,
+        method: str,
+        path: str,
+        count: int,
+        *,
+        token: str | None = None,
+        bodies=None,
+        headers: dict[str, str] | None = None,
+        headers_each: list[dict[str, str]] | None = None,
     ) -> list[httpx.Response]:
-        """`count` identical requests (or one per body) released at the same instant from
-        separate threads; each exchange is attached afterwards, in the order they were sent."""
-        all_headers = {}
+        """`count` identical requests (or one per body), with the same headers and each its own
+        extra ones, released at the same instant from separate threads; each exchange is
+        attached afterwards, in the order they were sent."""
+        all_headers = dict(headers or {})
         if token is not None:
             SECRETS.add(token)
             all_headers["Authorization"] = f"Bearer {token}"
         payloads = list(bodies) if bodies is not None else [None] * count
+        extra = list(headers_each) if headers_each is not None else [{}] * len(payloads)
         requests = [
-            self._http.build_request(method, path, json=body, headers=all_headers)
-            for body in payloads
+            self._http.build_request(method, path, json=body, headers={**all_headers, **more})
+            for body, more in zip(payloads, extra, strict=True)
         ]
         gate = threading.Barrier(len(requests))
         outcomes: list[tuple[httpx.Response | None, float, str | None]] = [(None, 0.0, None)] * len(
@@ -93,6 +108,49 @@ class ApiClient(ShownAs):
                 f"{len(failed)} of the requests sent at once got no answer: {failed[0]}"
             )
         return [response for response, _, _ in outcomes]
+
+    def request_later(
+        self,
+        method: str,
+        path: str,
+        *,
+        token: str | None = None,
+        json: Any = None,
+        headers: dict[str, str] | None = None,
+    ) -> Callable[[float], httpx.Response]:
+        """Sends the request now from another thread, for a scenario that looks at the target
+        while the request is under way. The returned function waits (at most the given seconds)
+        for the answer and attaches the exchange in the caller's thread, where the report's
+        current step is."""
+        all_headers = dict(headers or {})
+        if token is not None:
+            SECRETS.add(token)
+            all_headers["Authorization"] = f"Bearer {token}"
+        request = self._http.build_request(method, path, json=json, headers=all_headers)
+        started = time.perf_counter()
+        outcome: list[httpx.Response | str] = []
+
+        def send() -> None:
+            try:
+                outcome.append(self._http.send(request))
+            except httpx.HTTPError as error:
+                outcome.append(f"{type(error).__name__}: {error}")
+
+        thread = threading.Thread(target=send, daemon=True)
+        thread.start()
+
+        def answer(within: float) -> httpx.Response:
+            thread.join(within)
+            if not outcome:
+                raise AssertionError(f"The platform did not answer within {within:g} seconds.")
+            found = outcome[0]
+            if isinstance(found, str):
+                self._record(request, None, started, error=found)
+                raise AssertionError(f"The request got no answer: {found}")
+            self._record(request, found, started)
+            return found
+
+        return answer
 
     def _record(
         self,

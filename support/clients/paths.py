@@ -25,3 +25,34 @@ WALLET_CHARGES = "/api/wallet/charges"
 WALLET_TOP_UPS = "/api/wallet/top-ups"
 
 PAYMENT_EVENTS = "/api/webhooks/payments"
+
+PRODUCTS = "/api/products"
+ORDERS = "/api/orders"
+ORDER_SETTINGS = "/api/orders/settings"
+
+
+def product_restock(sku: str) -> str:
+    return f"{PRODUCTS}/{sku}/restock"
+
+
+def order_refunds(order_id: str) -> str:
+    return f"{ORDERS}/{order_id}/refunds"
+
+
+WEBHOOK_SUBSCRIPTIONS = "/api/webhooks/subscriptions"
+
+
+def webhook_subscription(subscription_id: str) -> str:
+    return f"{WEBHOOK_SUBSCRIPTIONS}/{subscription_id}"
+
+
+def webhook_deliveries(subscription_id: str) -> str:
+    return f"{WEBHOOK_SUBSCRIPTIONS}/{subscription_id}/deliveries"
+
+
+OPERATOR_WEBHOOK_DELIVERY_RUN = "/api/operator/webhook-deliveries/run"
+ABANDONMENT_RUNS = "/api/operator/abandonment/runs"
+
+
+def abandonment_run(run_id: int) -> str:
+    return f"{ABANDONMENT_RUNS}/{run_id}"

@@ -29,10 +29,21 @@ class Account:
 class AccountsDriver(ShownAs):
     shown_as = "accounts driver"
 
-    def __init__(self, api: ApiClient, on_new_organisation: Callable[[str], None]) -> None:
+    def __init__(
+        self,
+        api: ApiClient,
+        on_new_organisation: Callable[[str], None],
+        on_failed_sign_in: Callable[[str], None] = lambda email: None,
+    ) -> None:
         self._api = api
         # Called for every organisation the platform creates, so that the run can remove it.
         self._on_new_organisation = on_new_organisation
+        # Called for every refused sign-in, so that the run can forget the platform's count.
+        self._on_failed_sign_in = on_failed_sign_in
+
+    def through(self, api: ApiClient) -> AccountsDriver:
+        """The same driver, talking to the platform through another client."""
+        return AccountsDriver(api, self._on_new_organisation, self._on_failed_sign_in)
 
     def try_sign_up(self, details: AccountDetails | dict) -> httpx.Response:
         fields = (
@@ -64,7 +75,12 @@ class AccountsDriver(ShownAs):
         return owner
 
     def try_sign_in(self, email: str, password: str) -> httpx.Response:
-        return self._api.request("POST", paths.LOG_IN, json={"email": email, "password": password})
+        response = self._api.request(
+            "POST", paths.LOG_IN, json={"email": email, "password": password}
+        )
+        if response.status_code != 200:
+            self._on_failed_sign_in(email)
+        return response
 
     def sign_in(self, account: Account) -> str:
         account.token = self.sign_in_as(account.email, account.password)

@@ -19,7 +19,13 @@ from support.clients.api import ApiClient
 from support.drivers.accounts import Account
 from support.drivers.base import insist
 from support.providers.payments import PaymentProviderFake
-from support.providers.signing import SignedEvent, payment_intent_event, sign
+from support.providers.signing import (
+    SignedEvent,
+    payment_intent_event,
+    sign,
+    sign_with_provider_library,
+    signature_header,
+)
 from support.report.shown import ShownAs
 
 
@@ -58,9 +64,12 @@ class PaymentEventsDriver(ShownAs):
         timestamp: int | None = None,
     ) -> SignedEvent:
         """Signed as the provider signs (with the platform's secret, now) unless overridden."""
-        if not (secret or self._secret):
+        return sign(event, secret or self._known_secret(), timestamp=timestamp)
+
+    def _known_secret(self) -> str:
+        if not self._secret:
             raise AssertionError("This target's webhook signing secret is not known to the suite.")
-        return sign(event, secret or self._secret, timestamp=timestamp)
+        return self._secret
 
     @staticmethod
     def tampered(delivery: SignedEvent, **intent_changes: Any) -> SignedEvent:
@@ -81,14 +90,26 @@ class PaymentEventsDriver(ShownAs):
             return self.try_deliver(self.signed(event), with_signature=False)
         if flaw == "signed with the wrong secret":
             delivery = self.signed(event, secret="whsec_not_the_platforms_secret_0123456789")
-        elif match := re.fullmatch(r"signed (\d+) minutes ago", flaw):
-            delivery = self.signed(event, timestamp=int(time.time()) - int(match[1]) * 60)
+        elif match := re.fullmatch(r"signed (\d+) minutes (ago|ahead)", flaw):
+            shift = int(match[1]) * 60 * (-1 if match[2] == "ago" else 1)
+            delivery = self.signed(event, timestamp=int(time.time()) + shift)
+        elif flaw == "with a malformed signature":
+            delivery = SignedEvent(event, self.signed(event).payload, "t=yesterday,v1=;;")
         elif flaw == "whose content was changed after signing":
             amount = event["data"]["object"]["amount_received"]
             delivery = self.tampered(self.signed(event), amount_received=amount * 2)
         else:
             raise KeyError(f"No event flaw called {flaw!r}.")
         return self.try_deliver(delivery)
+
+    def signed_by_provider_library(self, event: dict[str, Any]) -> SignedEvent:
+        return sign_with_provider_library(event, self._known_secret())
+
+    def unreadable(self) -> SignedEvent:
+        """Properly signed, but not an event at all: not even readable."""
+        payload = b"{this is not readable"
+        header = signature_header(payload, self._known_secret(), int(time.time()))
+        return SignedEvent({"id": f"evt_{uuid.uuid4().hex[:24]}", "type": "?"}, payload, header)
 
     def try_deliver(self, delivery: SignedEvent, with_signature: bool = True) -> httpx.Response:
         self._on_delivery(delivery.event["id"])
@@ -102,6 +123,11 @@ class PaymentEventsDriver(ShownAs):
 
     def deliver(self, delivery: SignedEvent) -> None:
         insist(self.try_deliver(delivery), 200, f"acknowledge the {delivery.event['type']} event")
+
+
+def keyed(key: str | bytes | None) -> dict[str, str | bytes] | None:
+    """The header a client sends so that repeating the request moves money once."""
+    return {"Idempotency-Key": key} if key is not None else None
 
 
 def succeeded(intent: dict[str, Any]) -> dict[str, Any]:
@@ -168,41 +194,84 @@ class WalletDriver(ShownAs):
 
     # -- spending ------------------------------------------------------------------------
 
-    def try_spend(self, account: Account, amount: Any, description: str) -> httpx.Response:
+    def try_spend(
+        self, account: Account, amount: Any, description: str, key: str | bytes | None = None
+    ) -> httpx.Response:
         body = {"amount_pence": amount, "description": description}
-        return self._api.request("POST", paths.WALLET_CHARGES, token=account.token, json=body)
+        return self._api.request(
+            "POST", paths.WALLET_CHARGES, token=account.token, json=body, headers=keyed(key)
+        )
 
     def spend(self, account: Account, amount: int, description: str) -> int:
         answer = insist(self.try_spend(account, amount, description), 201, f"take {amount}p")
         return answer["balance_pence"]
 
+    def spend_keyed(
+        self, account: Account, amount: int, key: str, written_another_way: bool = False
+    ) -> httpx.Response:
+        """A charge with the client's idempotency key; `written_another_way` sends the same
+        values in another order and spacing, as another client library would."""
+        if not written_another_way:
+            response = self.try_spend(account, amount, "Call minutes", key)
+        else:
+            content = f'{{ "description" : "Call minutes",  "amount_pence" : {amount} }}'
+            headers = {"Content-Type": "application/json", **keyed(key)}
+            response = self._api.request(
+                "POST", paths.WALLET_CHARGES, token=account.token, content=content, headers=headers
+            )
+        insist(response, 201, f"take {amount}p with the key {key!r}")
+        return response
+
     def spend_at_once(
-        self, account: Account, amounts: list[int], description: str
+        self, account: Account, amounts: list[int], description: str, key: str | bytes | None = None
     ) -> list[httpx.Response]:
         bodies = [{"amount_pence": amount, "description": description} for amount in amounts]
         return self._api.request_together(
-            "POST", paths.WALLET_CHARGES, len(bodies), token=account.token, bodies=bodies
+            "POST",
+            paths.WALLET_CHARGES,
+            len(bodies),
+            token=account.token,
+            bodies=bodies,
+            headers=keyed(key),
         )
 
     # -- top-ups -------------------------------------------------------------------------
 
-    def try_top_up(self, account: Account, amount: Any) -> httpx.Response:
+    def try_top_up(
+        self, account: Account, amount: Any, key: str | bytes | None = None
+    ) -> httpx.Response:
         body = {"amount_pence": amount}
-        return self._api.request("POST", paths.WALLET_TOP_UPS, token=account.token, json=body)
+        return self._api.request(
+            "POST", paths.WALLET_TOP_UPS, token=account.token, json=body, headers=keyed(key)
+        )
 
-    def top_up(self, account: Account, amount: int) -> TopUp:
-        answer = insist(self.try_top_up(account, amount), 201, f"start a top-up of {amount}p")
+    def top_up(self, account: Account, amount: int, key: str | bytes | None = None) -> TopUp:
+        answer = insist(self.try_top_up(account, amount, key), 201, f"start a top-up of {amount}p")
         return TopUp(
             answer["id"], answer["amount_pence"], self._payments().intent_for(answer["id"])
         )
 
-    def payment_succeeded(self, top_up: TopUp) -> SignedEvent:
-        event = payment_intent_event("payment_intent.succeeded", succeeded(top_up.intent))
+    def payment_succeeded(self, top_up: TopUp, created: int | None = None) -> SignedEvent:
+        intent = succeeded(top_up.intent)
+        event = payment_intent_event("payment_intent.succeeded", intent, created=created)
         return self.events.signed(event)
 
-    def payment_failed(self, top_up: TopUp) -> SignedEvent:
-        event = payment_intent_event("payment_intent.payment_failed", failed(top_up.intent))
+    def payment_failed(self, top_up: TopUp, created: int | None = None) -> SignedEvent:
+        intent = failed(top_up.intent)
+        event = payment_intent_event("payment_intent.payment_failed", intent, created=created)
         return self.events.signed(event)
+
+    def deliver_outcomes(self, top_up: TopUp, arrivals: str) -> None:
+        """Delivers the provider's outcomes in the order written, each created at its own time,
+        e.g. "failed at 10:00, succeeded at 10:01" (times of an hour ago, on one clock)."""
+        hour_ago = int(time.time()) - 3600
+        for arrival in arrivals.split(", "):
+            match = re.fullmatch(r"(succeeded|failed) at (\d\d):(\d\d)", arrival)
+            if match is None:
+                raise KeyError(f"No provider outcome written as {arrival!r}.")
+            created = hour_ago + (int(match[2]) - 10) * 3600 + int(match[3]) * 60
+            outcome = self.payment_succeeded if match[1] == "succeeded" else self.payment_failed
+            self.events.deliver(outcome(top_up, created))
 
     def fund(self, account: Account, amount: int) -> TopUp:
         """The real path: the merchant tops up, the provider takes the card payment and tells
@@ -225,10 +294,17 @@ class WalletDriver(ShownAs):
     def _numbers_api(self) -> ApiClient:
         return self._numbers_service or self._api
 
-    def try_provision_number(self, account: Account) -> httpx.Response:
+    def try_provision_number(
+        self, account: Account, key: str | bytes | None = None
+    ) -> httpx.Response:
         return self._numbers_api().request(
-            "POST", paths.ONBOARDING_PROVISION_NUMBER, token=account.token
+            "POST", paths.ONBOARDING_PROVISION_NUMBER, token=account.token, headers=keyed(key)
         )
+
+    def provision_number_keyed(self, account: Account, key: str) -> httpx.Response:
+        response = self.try_provision_number(account, key)
+        insist(response, 200, f"provide a phone number with the key {key!r}")
+        return response
 
     def provision_number(self, account: Account) -> str:
         answer = insist(self.try_provision_number(account), 200, "provide a phone number")

@@ -12,7 +12,7 @@ from support.target.run import Deployment, LiveTarget
 
 
 @pytest.fixture
-def deployments(target: LiveTarget, cleanup: Cleanup) -> Callable[[Deployment], ApiClient]:
+def second_deployment(target: LiveTarget, cleanup: Cleanup) -> Callable[[Deployment], ApiClient]:
     """A client of a second deployment, deployed the way the scenario asks."""
     if not target.in_process:
         pytest.skip("a second deployment can be started only beside an in-process service")

@@ -18,6 +18,7 @@ from support.checks.leaks import LeakContext
 from support.clients.api import ApiClient
 from support.clients.cache import Cache
 from support.clients.database import Database
+from support.clients.sign_in_records import forget_sign_in_failures
 from support.drivers.accounts import AccountsDriver
 from support.drivers.faults import StoreFaults
 from support.drivers.onboarding import OnboardingDriver
@@ -29,6 +30,7 @@ from support.providers.payments import PaymentProviderFake
 from support.providers.telephony import TelephonyProviderFake
 from support.report.redaction import SECRETS
 from support.report.results_folder import leaked_secrets, write_environment
+from support.report.titles import outline_example, scenario_title
 from support.scenario.cast import Cast
 from support.scenario.mistakes import Mistakes
 from support.target import config as target_config
@@ -174,6 +176,12 @@ def pytest_bdd_apply_tag(tag: str, function):
 @pytest.hookimpl(trylast=True)
 def pytest_bdd_before_scenario(request: pytest.FixtureRequest, feature, scenario) -> None:
     allure.dynamic.parameter("faker seed", request.getfixturevalue("build").seed, excluded=True)
+    example = outline_example(request.node)
+    if example:
+        # allure-pytest-bdd names every row of an outline after the scenario alone, so the
+        # report's tree showed six rows of one name; the row's values tell them apart (as they
+        # do in pytest's ids).
+        allure.dynamic.title(scenario_title(scenario.name, example))
     if request.getfixturevalue("target").in_process:
         # Every scenario runs with the outside providers faked strictly, so that any call
         # nobody planned (in any scenario) fails it.
@@ -226,7 +234,8 @@ def run_state(pytestconfig: pytest.Config) -> RunState:
 
 
 @pytest.fixture(scope="session")
-def target(run_state: RunState) -> Iterator[LiveTarget]:
+def live_target(run_state: RunState) -> Iterator[LiveTarget]:
+    """What this test process started (or reaches), once: servers, the in-process service."""
     try:
         live = open_target(run_state)
     except HarnessError as error:
@@ -236,8 +245,8 @@ def target(run_state: RunState) -> Iterator[LiveTarget]:
 
 
 @pytest.fixture(scope="session")
-def database(target: LiveTarget) -> Iterator[Database]:
-    db = Database(target.database_url)
+def database(live_target: LiveTarget) -> Iterator[Database]:
+    db = Database(live_target.database_url)
     yield db
     db.close()
 
@@ -281,7 +290,7 @@ def leaks(schema_names: frozenset[str]) -> LeakContext:
 
 
 @pytest.fixture
-def accounts(api: ApiClient, database: Database, cleanup: Cleanup) -> AccountsDriver:
+def accounts(api: ApiClient, database: Database, cache: Cache, cleanup: Cleanup) -> AccountsDriver:
     def remove_when_done(organisation_id: str) -> None:
         cleanup.add(
             f"remove merchant {organisation_id}",
@@ -290,7 +299,10 @@ def accounts(api: ApiClient, database: Database, cleanup: Cleanup) -> AccountsDr
             ),
         )
 
-    return AccountsDriver(api, on_new_organisation=remove_when_done)
+    def forget_failures(email: str) -> None:
+        cleanup.add("forget the failed sign-ins", lambda: forget_sign_in_failures(cache, email))
+
+    return AccountsDriver(api, remove_when_done, forget_failures)
 
 
 @pytest.fixture
@@ -336,8 +348,8 @@ def token_secret(run_state: RunState) -> str:
 
 
 @pytest.fixture(scope="session")
-def cache(target: LiveTarget) -> Iterator[Cache]:
-    redis_client = Cache(target.redis_url)
+def cache(live_target: LiveTarget) -> Iterator[Cache]:
+    redis_client = Cache(live_target.redis_url)
     yield redis_client
     redis_client.close()
 

@@ -15,6 +15,9 @@ PLAIN_TAGS = {
     "critical": "critical",
     "read_only": "read_only",
     "provider_fakes": "needs_provider_fakes",
+    # Waits on real time (a pretended delay of an outside provider): left out of the throughput
+    # figures of `make bench`, and out of a quick run with -m "not slow".
+    "slow": "slow",
 }
 
 

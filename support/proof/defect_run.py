@@ -3,22 +3,24 @@
 For every defect in catalogue/defects.toml, the scenarios of the requirements it names run
 against the reference service with that defect switched on. A defect counts as caught when at
 least one of them fails on an assertion (a product-language expectation), not on a crash.
+The defects are shared out among a few pytest processes (one per core), each of which runs
+many defects, one in-process service per defect (support/proof/defect_plugin.py).
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import subprocess
 import sys
 import tempfile
 import time
-import xml.etree.ElementTree as ET
-from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass
 from pathlib import Path
 
 from support.proof.catalogues import ROOT, DefectExpectation, defect_expectations
+from support.proof.sub_runs import pytest_command
 from support.target.embedded import EmbeddedServers, start_embedded
 from support.target.inprocess import service_defects
 
@@ -37,45 +39,38 @@ class Verdict:
         return bool(self.caught_by) and self.problem is None
 
 
-def run_one(expectation: DefectExpectation, summary: str, servers: EmbeddedServers) -> Verdict:
-    with tempfile.TemporaryDirectory(prefix="mps-defect-") as folder:
-        junit = Path(folder, "junit.xml")
-        command = [
-            sys.executable,
-            "-m",
-            "pytest",
-            "steps",
-            "-q",
-            "-p",
-            "no:randomly",
-            "-p",
-            "no:xdist",
-            f"--defects={expectation.name}",
-            f"--junitxml={junit}",
-            *(f"--requirement={req}" for req in expectation.caught_by),
-        ]
-        # Every run shares the runner's database and Redis (each scenario has its own
-        # merchant), and starts its own in-process service with the one defect on.
-        env = {
-            **{k: v for k, v in os.environ.items() if k not in {"BASE_URL", "SERVICE_DEFECTS"}},
-            "DATABASE_URL": servers.database_url,
-            "REDIS_URL": servers.redis_url,
-        }
-        done = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True)
-        if not junit.exists():
-            tail = (done.stdout + done.stderr).strip().splitlines()[-3:]
-            return Verdict(expectation.name, summary, [], [], 0, " / ".join(tail))
-        caught, broken, ran = [], [], 0
-        for case in ET.parse(junit).iter("testcase"):
-            ran += 1
-            failure = case.find("failure")
-            error = case.find("error")
-            if failure is not None and failure.get("message", "").startswith("AssertionError"):
-                caught.append(case.get("name"))
-            elif failure is not None or error is not None:
-                broken.append(case.get("name"))
-        problem = None if ran else "no scenario ran"
-        return Verdict(expectation.name, summary, caught, broken, ran, problem)
+def run_chunk(
+    names: list[str],
+    expectations: dict[str, DefectExpectation],
+    servers: EmbeddedServers,
+    folder: Path,
+    index: int,
+) -> subprocess.Popen:
+    """Start one pytest process that runs the scenarios of all these defects, defect by
+    defect (support/proof/defect_plugin.py); its verdicts arrive as lines in a file."""
+    plan = folder / f"plan-{index}.json"
+    plan.write_text(json.dumps({name: expectations[name].caught_by for name in names}))
+    command = pytest_command(
+        "steps",
+        "-q",
+        "-p",
+        "no:randomly",
+        "-p",
+        "no:xdist",
+        "-p",
+        "support.proof.defect_plugin",
+        f"--defect-plan={plan}",
+        f"--defect-verdicts={folder / f'verdicts-{index}.jsonl'}",
+    )
+    # Every process shares the runner's database and Redis (each scenario has its own
+    # merchant), and starts an in-process service per defect.
+    env = {
+        **{k: v for k, v in os.environ.items() if k not in {"BASE_URL", "SERVICE_DEFECTS"}},
+        "DATABASE_URL": servers.database_url,
+        "REDIS_URL": servers.redis_url,
+    }
+    log = (folder / f"log-{index}.txt").open("w")
+    return subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -141,19 +136,55 @@ def run_all(
     servers: EmbeddedServers,
     jobs: int,
 ) -> list[Verdict]:
-    verdicts: list[Verdict] = []
-    with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
-        futures = [pool.submit(run_one, expectations[n], declared[n], servers) for n in names]
-        for done, future in enumerate(as_completed(futures), 1):
-            verdict = future.result()
-            verdicts.append(verdict)
-            state = (
-                f"caught by {len(verdict.caught_by)} of {verdict.ran} scenarios"
-                if verdict.caught
-                else f"NOT CAUGHT ({verdict.problem or f'{verdict.ran} scenarios passed'})"
-            )
-            print(f"  [{done}/{len(names)}] {verdict.defect}: {state}", flush=True)
-    return verdicts
+    """The defects dealt round-robin to `jobs` pytest processes (a few process starts, however
+    long the catalogue grows); each verdict is printed as soon as its process reports it."""
+    chunks = [names[i :: max(1, jobs)] for i in range(max(1, jobs))]
+    chunks = [chunk for chunk in chunks if chunk]
+    verdicts: dict[str, Verdict] = {}
+    with tempfile.TemporaryDirectory(prefix="mps-defects-") as temporary:
+        folder = Path(temporary)
+        processes = [
+            run_chunk(chunk, expectations, servers, folder, i) for i, chunk in enumerate(chunks)
+        ]
+        read = [0] * len(chunks)
+        while True:
+            running = [process.poll() is None for process in processes]
+            for i in range(len(chunks)):
+                file = folder / f"verdicts-{i}.jsonl"
+                lines = file.read_text().splitlines() if file.exists() else []
+                for line in lines[read[i] :]:
+                    found = json.loads(line)
+                    verdict = Verdict(
+                        found["defect"],
+                        declared[found["defect"]],
+                        found["caught_by"],
+                        found["broken"],
+                        found["ran"],
+                        None if found["ran"] else "no scenario ran",
+                    )
+                    verdicts[verdict.defect] = verdict
+                    _progress(verdict, len(verdicts), len(names))
+                read[i] = len(lines)
+            if not any(running):
+                break
+            time.sleep(0.2)
+        for i, chunk in enumerate(chunks):
+            tail = (folder / f"log-{i}.txt").read_text().strip().splitlines()[-3:]
+            for name in chunk:
+                if name not in verdicts:
+                    problem = " / ".join(tail) or "the test process ended without a verdict"
+                    verdicts[name] = Verdict(name, declared[name], [], [], 0, problem)
+                    _progress(verdicts[name], len(verdicts), len(names))
+    return list(verdicts.values())
+
+
+def _progress(verdict: Verdict, done: int, total: int) -> None:
+    state = (
+        f"caught by {len(verdict.caught_by)} of {verdict.ran} scenarios"
+        if verdict.caught
+        else f"NOT CAUGHT ({verdict.problem or f'{verdict.ran} scenarios passed'})"
+    )
+    print(f"  [{done}/{total}] {verdict.defect}: {state}", flush=True)
 
 
 def table(verdicts: list[Verdict]) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import threading
 import time
 import uuid
 from typing import Any
@@ -14,6 +15,10 @@ from support.providers.fakes import ProviderCall, ProviderFakes, form_of
 
 API = "https://api.stripe.com"
 PAYMENT_INTENTS = f"{API}/v1/payment_intents"
+REFUNDS = f"{API}/v1/refunds"
+# How long a held payment waits for the scenario to answer it before the fake gives up (so that a
+# scenario failing half-way never leaves the service's request waiting for ever).
+HOLD_LIMIT_SECONDS = 15.0
 
 
 def payment_intent(amount: int, currency: str, metadata: dict[str, str], status: str) -> dict:
@@ -46,6 +51,26 @@ DECLINED = {
     }
 }
 DOWN = {"error": {"type": "api_error", "message": "An unknown error occurred"}}
+REFUND_REFUSED = {
+    "error": {
+        "type": "invalid_request_error",
+        "code": "charge_disputed",
+        "message": "This charge is disputed, so it cannot be refunded.",
+    }
+}
+
+
+def refund_object(amount: int, intent_id: str, metadata: dict[str, str]) -> dict:
+    return {
+        "id": f"re_{uuid.uuid4().hex[:24]}",
+        "object": "refund",
+        "amount": amount,
+        "currency": "gbp",
+        "payment_intent": intent_id,
+        "status": "succeeded",
+        "created": int(time.time()),
+        "metadata": metadata,
+    }
 
 
 class PaymentProviderFake:
@@ -61,6 +86,9 @@ class PaymentProviderFake:
         self._status = "requires_payment_method"
         self._by_key: dict[str, dict[str, Any]] = {}
         self.created: list[dict[str, Any]] = []
+        self._asked = threading.Event()
+        self._answer_now = threading.Event()
+        self._refund_plan: str | None = None
 
     def __repr__(self) -> str:
         return "<payment provider fake>"
@@ -88,11 +116,55 @@ class PaymentProviderFake:
     def is_down(self) -> None:
         self._planned("down")
 
+    def holds_payments(self) -> None:
+        """Takes its time: a payment waits, unanswered, until `answer_held` says how it ends
+        (so that a scenario can look at the platform while a payment is under way)."""
+        self._answer_now.clear()
+        self._planned("hold")
+
+    def await_payment_request(self, within: float = 10.0) -> None:
+        if not self._asked.wait(within):
+            raise AssertionError(
+                f"Expected the platform to ask the payment provider for a payment within "
+                f"{within:g} seconds, but it did not."
+            )
+
+    def answer_held(self, outcome: str) -> None:
+        """Ends the held payment: "accept" (paid) or "decline"."""
+        self._plan = outcome
+        self._answer_now.set()
+
+    def accepts_refunds(self) -> None:
+        self._refund_planned("accept")
+
+    def refuses_refunds(self) -> None:
+        self._refund_planned("refuse")
+
+    def _refund_planned(self, plan: str) -> None:
+        if self._refund_plan is None:
+            self._fakes.mock.add_callback(
+                responses.POST, REFUNDS, callback=self._refund_answer, content_type=None
+            )
+        self._refund_plan = plan
+
+    def _refund_answer(self, request: requests.PreparedRequest) -> tuple[int, dict, str]:
+        headers = {"Request-Id": f"req_{uuid.uuid4().hex[:14]}", "Content-Type": "application/json"}
+        if self._refund_plan == "refuse":
+            return 400, headers, json.dumps(REFUND_REFUSED)
+        form = form_of(request)
+        refund = refund_object(
+            int(form.get("amount", 0)), form.get("payment_intent", ""), _metadata(form)
+        )
+        return 200, headers, json.dumps(refund)
+
     def times_out(self) -> None:
         self._planned("time out")
 
     def _answer(self, request: requests.PreparedRequest) -> tuple[int, dict, str]:
         headers = {"Request-Id": f"req_{uuid.uuid4().hex[:14]}", "Content-Type": "application/json"}
+        self._asked.set()
+        if self._plan == "hold" and not self._answer_now.wait(HOLD_LIMIT_SECONDS):
+            return 500, headers, json.dumps(DOWN)
         if self._plan == "decline":
             return 402, headers, json.dumps(DECLINED)
         if self._plan == "down":
@@ -103,8 +175,11 @@ class PaymentProviderFake:
         key = request.headers.get("Idempotency-Key")
         intent = self._by_key.get(key) if key else None
         if intent is None:
+            # An intent confirmed at creation (an order's) is paid at once; others wait for
+            # the customer's browser, with the status the scenario planned.
+            status = "succeeded" if form.get("confirm") == "true" else self._status
             intent = payment_intent(
-                int(form.get("amount", 0)), form.get("currency", ""), _metadata(form), self._status
+                int(form.get("amount", 0)), form.get("currency", ""), _metadata(form), status
             )
             self.created.append(intent)
             if key:
@@ -157,3 +232,8 @@ class PaymentProviderFake:
                 f"Expected the payment request to carry the top-up's idempotency key "
                 f"{idempotency_key!r}, but it carried {sent_key!r}."
             )
+
+    def refund_requests(self) -> list[ProviderCall]:
+        return [
+            c for c in self._fakes.attach("Calls to the payment provider", API) if c.url == REFUNDS
+        ]

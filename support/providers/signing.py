@@ -10,6 +10,8 @@ import uuid
 from dataclasses import dataclass
 from typing import Any
 
+import stripe
+
 from support.report.redaction import SECRETS
 
 TOLERANCE_SECONDS = 300  # the provider's own default: older signatures are refused
@@ -68,3 +70,12 @@ def sign(
     stamp = timestamp if timestamp is not None else int(time.time())
     header = signature if signature is not None else signature_header(payload, secret, stamp)
     return SignedEvent(event, payload, header)
+
+
+def sign_with_provider_library(event: dict[str, Any], secret: str) -> SignedEvent:
+    """Signed by the payment provider's own library (its test-header helper), over the event
+    formatted as the provider sends it (indented), not as the suite formats it."""
+    SECRETS.add(secret)
+    payload = json.dumps(event, indent=2)
+    header = stripe.WebhookSignature.generate_signature_header(payload, secret)
+    return SignedEvent(event, payload.encode(), header)

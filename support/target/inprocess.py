@@ -31,6 +31,10 @@ class RunningService:
 
 
 TEST_PASSWORD_HASH_COST = 10
+# Merchants' endpoints in scenarios live under this reserved name, which the suite's own
+# deployment (and no other) accepts without resolving: they are faked in this process.
+TEST_WEBHOOKS_DOMAIN = "webhooks.test"
+TEST_SIGN_IN_FAILURES_PER_ADDRESS = 100_000
 
 
 def service_defects() -> dict[str, str]:
@@ -49,9 +53,11 @@ def start_service(
     providers: ProviderCredentials | None = None,
     start_timeout: float = 30.0,
     expect_healthy: bool = True,
+    **settings_changes: object,
 ) -> RunningService:
     """Start the service and wait until its health check answers (healthy, unless a deployment
-    with a part out of reach is asked for: then any answer of the health check will do)."""
+    with a part out of reach is asked for: then any answer of the health check will do);
+    `settings_changes` deploy it otherwise (another role, say)."""
     import uvicorn
 
     from service.app import create_app
@@ -66,39 +72,73 @@ def start_service(
             # The suite's own deployment hashes passwords cheaply: every scenario signs
             # merchants up and in. A real deployment keeps the service's default cost.
             password_hash_cost=TEST_PASSWORD_HASH_COST,
-            **(providers.as_settings() if providers else {}),
+            **{
+                # Scenarios run the webhook delivery worker and the abandonment job themselves,
+                # with the "now" they choose and only for their own merchants; a schedule would
+                # post and nudge behind their backs. (The operator token comes with the
+                # credentials.)
+                "webhook_worker_interval_seconds": 0,
+                "webhooks_test_domain": TEST_WEBHOOKS_DOMAIN,
+                "abandonment_schedule": False,
+                "deployment": "test",
+                # Every scenario signs in from 127.0.0.1, many at once: the per-address count
+                # of failed sign-ins must never refuse one scenario for another's mistakes.
+                "sign_in_failures_per_address": TEST_SIGN_IN_FAILURES_PER_ADDRESS,
+                **(providers.as_settings() if providers else {}),
+                **settings_changes,
+            },
         )
         app = create_app(settings)
     except ConfigurationError as error:
         raise HarnessError(f"The reference service refused its settings: {error}") from error
 
+    config = uvicorn.Config(app, log_level="warning", lifespan="on", access_log=False)
+    server = uvicorn.Server(config)
+    startup_errors = _capture_startup_errors()
+    deadline = time.monotonic() + start_timeout
+    try:
+        base_url, thread = serve_in_thread(server, listening_socket(), deadline)
+    except HarnessError as error:
+        reason = startup_errors.first() or str(error)
+        raise HarnessError(f"The reference service did not start: {reason.rstrip('.')}.") from None
+    finally:
+        logging.getLogger("uvicorn.error").removeHandler(startup_errors)
+    _await_health(base_url, deadline, expect_healthy)
+    return RunningService(base_url, server, thread)
+
+
+def listening_socket() -> socket.socket:
+    """A socket bound to a free local port, for uvicorn to accept the suite's requests on."""
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     # Accepted connections inherit TCP_NODELAY from the listening socket. uvicorn sets it on the
     # sockets it binds itself, but not on one handed to it; without it, Nagle's algorithm holds
     # the response's second small write until the client's delayed acknowledgement arrives, and
-    # every request waits about 40 ms for nothing.
+    # every request waits about 40 ms for nothing (tests/harness/test_inprocess_latency.py).
     sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
     sock.bind(("127.0.0.1", 0))
-    port = sock.getsockname()[1]
-    config = uvicorn.Config(app, log_level="warning", lifespan="on", access_log=False)
-    server = uvicorn.Server(config)
-    startup_errors = _capture_startup_errors()
+    return sock
+
+
+def serve_in_thread(server, sock: socket.socket, deadline: float) -> tuple[str, threading.Thread]:
+    """Run a `uvicorn.Server` on `sock` in a daemon thread; its base URL once it has started."""
     thread = threading.Thread(
-        target=server.run, kwargs={"sockets": [sock]}, name="reference-service", daemon=True
+        target=_serve, args=(server, sock), name="reference-service", daemon=True
     )
     thread.start()
-    base_url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + start_timeout
     while not server.started:
         if not thread.is_alive() or time.monotonic() > deadline:
             server.should_exit = True
-            reason = startup_errors.first() or "it did not report that it had started"
-            raise HarnessError(f"The reference service did not start: {reason.rstrip('.')}.")
+            raise HarnessError("it did not report that it had started")
         time.sleep(0.02)
-    logging.getLogger("uvicorn.error").removeHandler(startup_errors)
-    _await_health(base_url, deadline, expect_healthy)
-    return RunningService(base_url, server, thread)
+    return f"http://127.0.0.1:{sock.getsockname()[1]}", thread
+
+
+def _serve(server, sock: socket.socket) -> None:
+    try:
+        server.run(sockets=[sock])
+    except SystemExit:  # uvicorn's way of saying the start failed; the reason is in its log
+        sock.close()
 
 
 def _await_health(base_url: str, deadline: float, expect_healthy: bool) -> None:

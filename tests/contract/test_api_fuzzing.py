@@ -36,14 +36,14 @@ CONFIG = Path(__file__).resolve().parents[2] / "schemathesis.toml"
 
 
 @pytest.fixture(scope="module")
-def api_document(target: LiveTarget):
+def api_document(live_target: LiveTarget):
     import schemathesis
     from schemathesis.config import SchemathesisConfig
 
-    if not target.in_process:
+    if not live_target.in_process:
         pytest.skip("fuzzing needs the service in-process, where its providers are faked")
     return schemathesis.openapi.from_url(
-        f"{target.base_url}/openapi.json", config=SchemathesisConfig.from_path(CONFIG)
+        f"{live_target.base_url}/openapi.json", config=SchemathesisConfig.from_path(CONFIG)
     )
 
 

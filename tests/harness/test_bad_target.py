@@ -3,20 +3,20 @@
 import os
 import re
 import subprocess
-import sys
 import time
 
 import pytest
 
 from support.plugin.tags import UnknownTag, apply_tag
 from support.proof.catalogues import ROOT
+from support.proof.sub_runs import pytest_command
 
 
 def run_suite(*args: str, **env: str) -> tuple[subprocess.CompletedProcess, float]:
     clean = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "REDIS_URL"}}
     started = time.monotonic()
     done = subprocess.run(
-        [sys.executable, "-m", "pytest", "steps", "-q", "-p", "no:randomly", *args],
+        pytest_command("steps", "-q", "-p", "no:randomly", *args),
         cwd=ROOT,
         env={**clean, **env},
         capture_output=True,

@@ -1,6 +1,7 @@
 """The payment provider fake answers the official SDK as the provider would, and is strict."""
 
 import re
+import threading
 
 import pytest
 import requests
@@ -103,3 +104,45 @@ def test_provider_credentials_never_show_their_secrets():
         credentials.telephony_auth_token,
     ):
         assert secret not in shown and secret in SECRETS.values()
+
+
+def test_an_intent_confirmed_at_creation_is_paid_and_a_top_up_intent_still_waits(fakes):
+    PaymentProviderFake(fakes).accepts_payment_intents()
+    order = client().v1.payment_intents.create(
+        params={"amount": 2500, "currency": "gbp", "confirm": True, "payment_method": "pm_x"}
+    )
+    top_up = client().v1.payment_intents.create(params={"amount": 2500, "currency": "gbp"})
+    assert (order.status, order.amount_received) == ("succeeded", 2500)
+    assert top_up.status == "requires_payment_method"
+
+
+def test_a_held_payment_waits_until_the_scenario_answers_it(fakes):
+    provider = PaymentProviderFake(fakes)
+    provider.holds_payments()
+    answers: list = []
+    paying = threading.Thread(
+        target=lambda: answers.append(
+            client().v1.payment_intents.create(
+                params={"amount": 100, "currency": "gbp", "confirm": True}
+            )
+        )
+    )
+    paying.start()
+    provider.await_payment_request(within=5)
+    assert not answers
+    provider.answer_held("accept")
+    paying.join(5)
+    assert answers[0].status == "succeeded"
+
+
+def test_refunds_are_made_or_refused_as_planned(fakes):
+    provider = PaymentProviderFake(fakes)
+    provider.accepts_refunds()
+    refund = client().v1.refunds.create(
+        params={"payment_intent": "pi_1", "amount": 1250}, options={"idempotency_key": "r1"}
+    )
+    assert (refund.amount, refund.payment_intent, refund.status) == (1250, "pi_1", "succeeded")
+    provider.refuses_refunds()
+    with pytest.raises(stripe.InvalidRequestError):
+        client().v1.refunds.create(params={"payment_intent": "pi_1", "amount": 1})
+    assert [c.form["amount"] for c in provider.refund_requests()] == ["1250", "1"]

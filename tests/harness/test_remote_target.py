@@ -2,11 +2,11 @@
 
 import os
 import subprocess
-import sys
 
 import pytest
 
 from support.proof.catalogues import ROOT
+from support.proof.sub_runs import pytest_command
 from support.target.embedded import start_embedded
 from support.target.inprocess import start_service
 
@@ -33,7 +33,7 @@ def deployment():
 def run_against(deployment, *args: str, **extra: str) -> subprocess.CompletedProcess:
     keep = {k: v for k, v in os.environ.items() if k not in {"JWT_SECRET", "TARGET_SAFE_FOR_TESTS"}}
     return subprocess.run(
-        [sys.executable, "-m", "pytest", "steps", "-q", "-p", "no:randomly", "-rs", *args],
+        pytest_command("steps", "-q", "-p", "no:randomly", "-rs", *args),
         cwd=ROOT,
         env={**keep, **deployment, **extra},
         capture_output=True,

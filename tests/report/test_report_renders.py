@@ -7,17 +7,20 @@ file:// in headless Chromium and reads it the way a person would.
 
 from __future__ import annotations
 
+import base64
 import importlib.util
 import json
 import os
+import re
 import shutil
 import subprocess
-import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
+
+from support.proof.sub_runs import pytest_command
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = Path("/usr/bin/chromium")
@@ -82,7 +85,7 @@ def report(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list[dict]]:
     environment = {
         k: v for k, v in os.environ.items() if k not in NOT_INHERITED and "XDIST" not in k
     }
-    suite = [sys.executable, "-m", "pytest", "steps", "-q", "-p", "no:randomly"]
+    suite = pytest_command("steps", "-q", "-p", "no:randomly")
     run = subprocess.run(
         [*suite, "-k", SELECTION, f"--alluredir={results}"],
         cwd=ROOT,
@@ -99,9 +102,17 @@ def report(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list[dict]]:
             f"(exit {run.returncode}); expected 2 for -k {SELECTION!r}.\n"
             f"{_tail(run.stdout + run.stderr)}"
         )
+    index = _generate(results, output)
+    return index, scenario_results
+
+
+def _generate(results: Path, output: Path) -> Path:
+    """Build the report with the project's allurerc.mjs; its history file is kept next to the
+    results (never the project's own .run/ history)."""
     build = subprocess.run(
         ["npx", "--no-install", "allure", "generate", str(results), "-o", str(output)],
         cwd=ROOT,
+        env={**os.environ, "ALLURE_HISTORY_PATH": str(results.parent / "history.jsonl")},
         capture_output=True,
         text=True,
         timeout=120,
@@ -112,7 +123,28 @@ def report(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list[dict]]:
             f"`allure generate` did not build {index} (exit {build.returncode}).\n"
             f"{_tail(build.stdout + build.stderr)}"
         )
-    return index, scenario_results
+    return index
+
+
+def _embedded_files(index: Path) -> dict[str, bytes]:
+    """The data files a single-file Allure 3 report carries inside its index.html."""
+    found = re.findall(r'd\("([^"]+)","([A-Za-z0-9+/=]*)"\)', index.read_text())
+    return {name: base64.b64decode(data) for name, data in found}
+
+
+def test_a_second_report_remembers_the_first(report: tuple[Path, list[dict]]) -> None:
+    """allurerc.mjs keeps Allure 3's history file, so the next report shows a trend of two runs
+    and each scenario's earlier result."""
+    first, _ = report
+    results = first.parent.parent / "allure-results"
+    second = _embedded_files(_generate(results, first.parent.parent / "second-report"))
+    charts = json.loads(second["widgets/charts.json"])["general"].values()
+    trend = next(chart["data"] for chart in charts if chart["type"] == "statusDynamics")
+    assert len(trend) == 2, f"the trend shows {len(trend)} runs: {trend}"
+    scenarios = [json.loads(v) for k, v in second.items() if k.startswith("data/test-results/")]
+    assert scenarios and all(len(s["history"]) == 1 for s in scenarios), [
+        (s["name"], len(s["history"])) for s in scenarios
+    ]
 
 
 @pytest.fixture

@@ -38,6 +38,6 @@ def test_a_deployment_hashes_at_the_production_cost_unless_told_otherwise() -> N
     settings = Settings.from_env(
         {"DATABASE_URL": "postgresql://x/y", "REDIS_URL": "redis://x", "JWT_SECRET": "s" * 32}
     )
-    assert settings.password_hash_cost == 14
+    assert settings.password_hash_cost == 17  # OWASP's guidance for scrypt
     scheme, n, *_ = build_platform(settings).passwords.hash("a password").split("$")
-    assert (scheme, n) == ("scrypt", str(2**14))
+    assert (scheme, n) == ("scrypt", str(2**17))

@@ -20,7 +20,8 @@ def one_sentence(message: str) -> bool:
 def test_defaults_from_a_minimal_environment() -> None:
     settings = Settings.from_env(GOOD)
     assert settings.app_db_role == "merchant_app"
-    assert settings.app_db_password == "merchant_app"
+    assert settings.app_db_password == ""  # required outside test deployments: no default
+    assert settings.deployment == "production"
     assert settings.token_ttl_seconds == 900
     assert settings.defects == ()
     assert settings.db_connect_timeout == 10.0
@@ -66,9 +67,13 @@ def test_every_variable_is_read() -> None:
         ({"JWT_SECRET": ""}, "at least 32 characters"),
         ({"TOKEN_TTL_SECONDS": "soon"}, "TOKEN_TTL_SECONDS must be a whole number"),
         ({"TOKEN_TTL_SECONDS": "0"}, "more than zero"),
+        ({"TOKEN_TTL_SECONDS": "3601"}, "at most 3600"),
         ({"APP_DATABASE_ROLE": "Robert'); drop"}, "APP_DATABASE_ROLE must be"),
         ({"DATABASE_CONNECT_TIMEOUT": "-1"}, "DATABASE_CONNECT_TIMEOUT"),
         ({"TELEPHONY_API_URL": "http://telephony.example"}, "TELEPHONY_API_URL must start"),
+        ({"DEPLOYMENT": "staging"}, "DEPLOYMENT must be one of"),
+        ({"SIGN_IN_FAILURES_PER_ADDRESS": "many"}, "SIGN_IN_FAILURES_PER_ADDRESS must be a whole"),
+        ({"SIGN_IN_FAILURES_PER_ADDRESS": "0"}, "SIGN_IN_FAILURES_PER_ADDRESS must be at least 1"),
     ],
 )
 def test_bad_configuration_is_refused_in_one_sentence(changes: dict, mentions: str) -> None:
@@ -93,3 +98,17 @@ def test_the_secret_never_appears_in_a_refusal() -> None:
     with pytest.raises(ConfigurationError) as refused:
         Settings.from_env({**GOOD, "JWT_SECRET": "hunter2"})
     assert "hunter2" not in str(refused.value)
+
+
+def test_a_test_deployment_has_a_default_application_role_password() -> None:
+    assert Settings.from_env({**GOOD, "DEPLOYMENT": "test"}).app_db_password == "merchant_app"
+
+
+def test_only_a_test_deployment_serves_the_interactive_api_pages() -> None:
+    from service.app import create_app
+
+    live = create_app(Settings.from_env(GOOD))
+    test = create_app(Settings.from_env({**GOOD, "DEPLOYMENT": "test"}))
+    assert (live.docs_url, live.redoc_url) == (None, None)
+    assert (test.docs_url, test.redoc_url) == ("/docs", "/redoc")
+    assert live.openapi_url == test.openapi_url == "/openapi.json"

@@ -42,10 +42,18 @@ CASES = [
     (EventBody, {"event_name": "step_viewed", "step_index": "2"}, "step"),
     (EventBody, {"event_name": "step_viewed"}, "The step is required."),
     (EventBody, {"step_index": 1}, "The event name is required."),
-    (SignUpBody, {"email": "nope", "password": "long enough pw"}, "email address"),
+    (SignUpBody, {"email": "nope", "password": "violet tractor 27 lantern"}, "email address"),
     (SignUpBody, {"email": "a@b.cd", "password": "short"}, "password"),
-    (SignUpBody, {"email": "a@b.cd", "password": "long enough pw", "business_name": 7}, "business"),
-    (NewMemberBody, {"email": "a@b.cd", "password": "long enough pw", "role": "owner"}, "role"),
+    (
+        SignUpBody,
+        {"email": "a@b.cd", "password": "violet tractor 27 lantern", "business_name": 7},
+        "business",
+    ),
+    (
+        NewMemberBody,
+        {"email": "a@b.cd", "password": "violet tractor 27 lantern", "role": "owner"},
+        "role",
+    ),
     (CompletionBody, {"category": ["x"]}, "category"),
 ]
 

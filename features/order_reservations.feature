@@ -1,0 +1,49 @@
+@epic:Orders @story:Stock_reservations @provider_fakes
+Feature: Stock held for an order while its card is paid
+  While a customer's card is being charged, the order's units are held for it: still in the
+  merchant's stock, but no longer available to anyone else. A paid order then takes them from
+  the stock; a declined one gives them back at once. A hold lasts fifteen minutes unless the
+  merchant chooses a shorter time, and a hold that runs out gives its units back by itself.
+
+  Background:
+    Given a merchant has signed up
+    And the merchant sells "LAMP-7" at 4500 pence with 4 in stock
+    And the payment provider takes its time to answer
+
+  @req:ORD-2 @req:ORD-1 @critical @severity:blocker
+  Scenario: Held while the card is charged, then sold once it is paid
+    When a customer orders 3 of "LAMP-7" and the payment is under way
+    Then the order holds 3 of "LAMP-7" for close to 900 seconds
+    And the stock of "LAMP-7" is 4
+    And 1 of "LAMP-7" is available
+    When the payment provider confirms the card payment
+    Then the order is paid
+    And the stock of "LAMP-7" is 1
+    And the order holds no reservations
+    And 1 of "LAMP-7" is available
+
+  @req:ORD-2 @req:ORD-3 @severity:critical
+  Scenario: Held while the card is charged, then given back when it is declined
+    When a customer orders 3 of "LAMP-7" and the payment is under way
+    Then the order holds 3 of "LAMP-7" for close to 900 seconds
+    And 1 of "LAMP-7" is available
+    When the payment provider declines the card
+    Then the order is refused because the card was declined
+    And the order holds no reservations
+    And the stock of "LAMP-7" is 4
+    And 4 of "LAMP-7" are available
+
+  @req:ORD-5 @slow @severity:critical
+  Scenario: A hold that runs out gives its units back by itself
+    Given the merchant holds stock for orders for 2 seconds
+    When a customer orders 3 of "LAMP-7" and the payment is under way
+    Then the order holds 3 of "LAMP-7" for close to 2 seconds
+    When the hold has a moment left
+    Then the order holds 3 of "LAMP-7" for close to 2 seconds
+    And 1 of "LAMP-7" is available
+    When the hold has just run out
+    Then the order holds no reservations
+    And 4 of "LAMP-7" are available
+    And the stock of "LAMP-7" is 4
+    When the payment provider declines the card
+    Then the order is refused because the card was declined

@@ -1,0 +1,167 @@
+@epic:Orders @story:Placing_orders @provider_fakes
+Feature: Customers' orders, paid by card, with the stock reserved first
+  Merchants sell products from their stock through their shop on the platform. A customer's
+  order first reserves its units, so that no one else can buy them while the card is paid; then
+  the card is charged for exactly the order's total. Only a paid order takes units from the
+  stock; an order that cannot be filled or paid gives its units back at once and charges
+  nothing. A shop that sends the same order twice (a double click, a retry after a timeout) gets
+  the same order back and the customer is charged once.
+
+  Background:
+    Given a merchant has signed up
+    And the merchant sells "MUG-01" at 1250 pence with 5 in stock
+
+  @req:ORD-1 @smoke @critical @severity:blocker
+  Scenario: A customer's order is paid and its units leave the stock
+    Given the merchant's card payments go through
+    When a customer orders 2 of "MUG-01"
+    Then the order is paid
+    And the payment provider was asked to charge exactly 2500 pence for the order, once, with its idempotency key
+    And the stock of "MUG-01" is 3
+    And 3 of "MUG-01" are available
+    And the order holds no reservations
+    And the order's idempotency key is remembered
+
+  @req:ORD-1 @severity:critical
+  Scenario: An order of several products is paid in one payment
+    Given the merchant sells "TEA-02" at 399 pence with 10 in stock
+    And the merchant's card payments go through
+    When a customer orders 2 of "MUG-01" and 3 of "TEA-02"
+    Then the order is paid
+    And the payment provider was asked to charge exactly 3697 pence for the order, once, with its idempotency key
+    And the stock of "MUG-01" is 3
+    And the stock of "TEA-02" is 7
+    And the order holds no reservations
+
+  @req:ORD-1 @req:ORD-4 @severity:critical
+  Scenario: The last units in stock can be bought, and no more
+    Given the merchant's card payments go through
+    When a customer orders 5 of "MUG-01"
+    Then the order is paid
+    And the stock of "MUG-01" is 0
+    When another customer tries to order 1 of "MUG-01"
+    Then the order is refused as out of stock
+    And the stock of "MUG-01" is 0
+
+  @req:ORD-4 @severity:critical
+  Scenario: An order for more than the stock is refused and nothing is charged
+    When a customer tries to order 6 of "MUG-01"
+    Then the order is refused as out of stock
+    And the payment provider was not asked for any payment
+    And the order is recorded as failed
+    And the order holds no reservations
+    And the stock of "MUG-01" is 5
+    And 5 of "MUG-01" are available
+
+  @req:ORD-4 @severity:critical
+  Scenario: One unavailable item fails the whole order and releases the others' reservations
+    Given the merchant sells "TEA-02" at 399 pence with 1 in stock
+    When a customer tries to order 2 of "MUG-01" and 2 of "TEA-02"
+    Then the order is refused as out of stock
+    And the payment provider was not asked for any payment
+    And the order holds no reservations
+    And 5 of "MUG-01" are available
+    And 1 of "TEA-02" is available
+
+  @req:ORD-3 @severity:critical
+  Scenario: A declined card fails the order and gives its units back at once
+    Given the customer's card is declined
+    When a customer tries to order 2 of "MUG-01"
+    Then the order is refused because the card was declined
+    And the order is recorded as failed
+    And the order holds no reservations
+    And the stock of "MUG-01" is 5
+    And 5 of "MUG-01" are available
+
+  @req:ORD-3 @severity:critical
+  Scenario Outline: An order the payment provider cannot take fails and gives its units back
+    Given the payment provider <trouble>
+    When a customer tries to order 2 of "MUG-01"
+    Then the order is refused because card payments are not available
+    And the order is recorded as failed
+    And the order holds no reservations
+    And the stock of "MUG-01" is 5
+    And 5 of "MUG-01" are available
+
+    Examples:
+      | trouble         |
+      | is down         |
+      | does not answer |
+
+  @req:ORD-6 @critical @severity:blocker
+  Scenario: The same order sent twice is one order and one charge
+    Given the merchant's card payments go through
+    When a customer orders 2 of "MUG-01"
+    And the shop sends the same order again
+    Then the same paid order is returned
+    And the payment provider was asked to charge a card 1 time
+    And the merchant has 1 paid order
+    And the stock of "MUG-01" is 3
+
+  @req:ORD-6 @severity:normal
+  Scenario: The same basket with its lines in another order is the same order
+    Given the merchant sells "TEA-02" at 399 pence with 10 in stock
+    And the merchant's card payments go through
+    When a customer orders 2 of "MUG-01" and 3 of "TEA-02"
+    And the shop sends the same key with 3 of "TEA-02" and 2 of "MUG-01"
+    Then the same paid order is returned
+    And the payment provider was asked to charge a card 1 time
+    And the stock of "TEA-02" is 7
+
+  @req:ORD-6 @severity:critical
+  Scenario: A failed order sent again is the same failed order, and the card is not charged again
+    Given the customer's card is declined
+    When a customer tries to order 2 of "MUG-01"
+    And the shop sends the same order again
+    Then the order is refused because the card was declined
+    And the payment provider was asked to charge a card 1 time
+    And the merchant has 1 failed order
+    And the stock of "MUG-01" is 5
+
+  @req:ORD-6 @severity:critical
+  Scenario: The same key with a different basket is refused
+    Given the merchant's card payments go through
+    When a customer orders 2 of "MUG-01"
+    And the shop sends the same key with 3 of "MUG-01"
+    Then the order is refused as a repeat with a different basket
+    And the payment provider was asked to charge a card 1 time
+    And the merchant has 1 paid order
+    And the stock of "MUG-01" is 3
+
+  @req:ORD-6 @severity:normal
+  Scenario: Another merchant's shop may use the same key for its own order
+    Given the merchant's card payments go through
+    And another merchant has signed up
+    And the other merchant sells "MUG-01" at 999 pence with 2 in stock
+    When a customer orders 2 of "MUG-01"
+    And the other merchant's shop sends an order with the same key for 1 of "MUG-01"
+    Then the other merchant's order is paid
+    And the payment provider was asked to charge a card 2 times
+    And the merchant has 1 paid order
+    And the stock of "MUG-01" is 3
+
+  @req:ACC-6 @severity:normal
+  Scenario: A view-only team member cannot place an order
+    Given the merchant has a team member with view-only access
+    When the team member tries to order 1 of "MUG-01"
+    Then the order request is refused because the role does not allow it
+    And the merchant has no orders
+    And the stock of "MUG-01" is 5
+
+  @req:ORD-9 @severity:normal
+  Scenario Outline: An order the shop cannot send is refused and changes nothing
+    Given the merchant's card payments go through
+    When the shop sends an order <flaw>
+    Then the order request is <refusal>
+    And the payment provider was not asked for any payment
+    And the merchant has no orders
+    And the stock of "MUG-01" is 5
+
+    Examples:
+      | flaw                                      | refusal                              |
+      | without an idempotency key                | refused as invalid                   |
+      | for 0 of a product                        | refused as invalid                   |
+      | naming a product twice                    | refused as invalid                   |
+      | with no items                             | refused as invalid                   |
+      | without a card                            | refused as invalid                   |
+      | for a product the merchant does not sell  | refused because it is not found      |

@@ -1,0 +1,85 @@
+@epic:Orders @story:Refunds @provider_fakes
+Feature: Refunding a paid order, whole or in part
+  A merchant can give a customer's money back for a whole order or for some of its units. The
+  payment provider refunds exactly that amount of the order's payment, the units go back into
+  stock, and the order keeps count of what was refunded, so that nothing is ever refunded twice.
+  A refund that cannot be made changes nothing at all.
+
+  Background:
+    Given a merchant has signed up
+    And the merchant sells "MUG-01" at 1250 pence with 5 in stock
+    And the merchant sells "TEA-02" at 399 pence with 10 in stock
+    And the merchant's card payments go through
+    And a customer has paid for 2 of "MUG-01" and 3 of "TEA-02"
+
+  @req:REF-1 @smoke @critical @severity:blocker
+  Scenario: A whole order is refunded
+    Given the payment provider accepts refunds
+    When the merchant refunds the whole order
+    Then the refund is of 3697 pence
+    And the payment provider was asked to refund 3697 pence of the order's payment
+    And the order is refunded, with 2 of "MUG-01" and 3 of "TEA-02" refunded
+    And the stock of "MUG-01" is 5
+    And the stock of "TEA-02" is 10
+
+  @req:REF-2 @severity:critical
+  Scenario: Some of an order's units are refunded
+    Given the payment provider accepts refunds
+    When the merchant refunds 1 of "MUG-01"
+    Then the refund is of 1250 pence
+    And the payment provider was asked to refund 1250 pence of the order's payment
+    And the order is still paid, with 1 of "MUG-01" refunded
+    And the stock of "MUG-01" is 4
+    And the stock of "TEA-02" is 7
+
+  @req:REF-2 @req:REF-3 @severity:critical
+  Scenario: Two partial refunds can add up to the whole order, exactly
+    Given the payment provider accepts refunds
+    When the merchant refunds 1 of "MUG-01"
+    And the merchant refunds 1 of "MUG-01" and 3 of "TEA-02"
+    Then the payment provider was asked to refund 1250 and 2447 pence of the order's payment
+    And the order is refunded, with 2 of "MUG-01" and 3 of "TEA-02" refunded
+    And the order has 2 refunds totalling 3697 pence
+    And the stock of "MUG-01" is 5
+    And the stock of "TEA-02" is 10
+
+  @req:REF-3 @severity:critical
+  Scenario: One unit more than is left to refund is refused
+    Given the payment provider accepts refunds
+    And the merchant has refunded 1 of "MUG-01"
+    When the merchant tries to refund 2 of "MUG-01"
+    Then the refund is refused as more than is left
+    And the payment provider was asked to refund 1250 pence of the order's payment
+    And the order is still paid, with 1 of "MUG-01" refunded
+    And the order has 1 refund totalling 1250 pence
+    And the stock of "MUG-01" is 4
+
+  @req:REF-3 @severity:critical
+  Scenario: An order that was never paid cannot be refunded
+    Given the payment provider accepts refunds
+    And a customer's card was declined for 1 of "MUG-01"
+    When the merchant tries to refund the declined order
+    Then the refund is refused because the order is not paid
+    And the payment provider was not asked for a refund
+    And the declined order has 0 refunds totalling 0 pence
+    And the stock of "MUG-01" is 3
+
+  @req:REF-4 @severity:critical
+  Scenario: Another merchant cannot refund the merchant's order
+    Given another merchant has signed up
+    And the payment provider accepts refunds
+    When the other merchant tries to refund the merchant's order
+    Then the refund is reported as not found
+    And the payment provider was not asked for a refund
+    And the order is still paid, with nothing refunded
+    And the stock of "MUG-01" is 3
+
+  @req:REF-5 @severity:critical
+  Scenario: A refund the payment provider refuses changes nothing
+    Given the payment provider refuses refunds
+    When the merchant tries to refund the whole order
+    Then the merchant is told the refund could not be made
+    And the order is still paid, with nothing refunded
+    And the order has 0 refunds totalling 0 pence
+    And the stock of "MUG-01" is 3
+    And the stock of "TEA-02" is 7

@@ -1,0 +1,97 @@
+@epic:Billing @story:Repeated_requests @provider_fakes
+Feature: A request sent again moves money once
+  A merchant's app that loses its connection cannot tell whether its request arrived, so it
+  sends it again. Every request that moves money can carry the app's own key for it, as the
+  payment providers' own services allow: the same request with the same key gets the first
+  answer again and moves money once, a key already used for another request is refused, and
+  each merchant's keys are its own.
+
+  Background:
+    Given a merchant has signed up
+
+  @req:MON-2 @critical @severity:blocker
+  Scenario: A charge sent twice with the same key is taken once
+    Given the merchant's wallet has been topped up with 5000 credits
+    When the merchant spends 1500 credits with the key "order-1001"
+    And the merchant sends the same charge of 1500 credits again with the key "order-1001"
+    Then the second answer repeats the first
+    And the merchant's wallet holds 3500 credits
+    And the ledger shows one new charge of 1500 credits
+
+  @req:MON-2 @severity:critical
+  Scenario: The same charge written another way is still the same charge
+    Given the merchant's wallet has been topped up with 5000 credits
+    When the merchant spends 1500 credits with the key "order-1001"
+    And the merchant sends the same charge of 1500 credits written another way with the key "order-1001"
+    Then the second answer repeats the first
+    And the merchant's wallet holds 3500 credits
+
+  @req:MON-2 @critical @severity:critical
+  Scenario: A key used for one charge is refused for another
+    Given the merchant's wallet has been topped up with 5000 credits
+    When the merchant spends 1500 credits with the key "order-1001"
+    And the merchant tries to spend 2000 credits with the key "order-1001"
+    Then the request is refused because its key was used for another request
+    And the merchant's wallet holds 3500 credits
+    And the ledger shows one new charge of 1500 credits
+
+  @req:MON-2 @severity:critical
+  Scenario: A charge sent twice at the same moment with the same key is taken once
+    Given the merchant's wallet has been topped up with 5000 credits
+    When the merchant spends 1500 credits twice at the same moment with the key "order-1001"
+    Then the merchant's wallet holds 3500 credits
+    And the ledger shows one new charge of 1500 credits
+
+  @req:MON-2 @severity:critical
+  Scenario: Charges without a key are each taken
+    Given the merchant's wallet has been topped up with 5000 credits
+    When the merchant spends 1500 credits on "Call minutes"
+    And the merchant spends 1500 credits on "Call minutes"
+    Then the merchant's wallet holds 2000 credits
+
+  @req:MON-2 @severity:critical
+  Scenario: Each merchant's keys are its own
+    Given the merchant's wallet has been topped up with 5000 credits
+    And another merchant has signed up
+    And the other merchant's wallet has been topped up with 5000 credits
+    When the merchant spends 1500 credits with the key "order-1001"
+    And the other merchant spends 1000 credits with the key "order-1001"
+    Then the merchant's wallet holds 3500 credits
+    And the other merchant's wallet holds 4000 credits
+
+  @req:MON-2 @critical @severity:blocker
+  Scenario: A top-up sent twice with the same key asks for one card payment
+    Given the merchant's card payments go through
+    When the merchant tops up 2000 credits with the key "top-up-7"
+    And the merchant sends the same top-up of 2000 credits again with the key "top-up-7"
+    Then the second answer names the same top-up
+    And the payment provider was asked for exactly 2000 pence, once, with the top-up's idempotency key
+
+  @req:MON-2 @severity:critical
+  Scenario: A request for the phone number sent twice with the same key is answered alike and charged once
+    Given the merchant's wallet has been topped up with 5000 credits
+    And the telephony provider sells numbers
+    When the merchant asks for a dedicated phone number with the key "number-1"
+    And the merchant asks for a dedicated phone number again with the key "number-1"
+    Then the second answer repeats the first
+    And the telephony provider was asked for 1 number
+    And the merchant's wallet holds 4000 credits
+
+  @req:MON-2 @severity:normal
+  Scenario Outline: A key the platform cannot keep is refused and nothing is charged
+    Given the merchant's wallet has been topped up with 5000 credits
+    When the merchant tries to spend 1500 credits with <key>
+    Then the request is refused as invalid
+    And the merchant's wallet holds 5000 credits
+
+    Examples:
+      | key                              |
+      | a key of 256 characters          |
+      | an empty key                     |
+      | a key with a letter outside ASCII |
+
+  @req:MON-2 @severity:normal
+  Scenario: A key of 255 characters is kept
+    Given the merchant's wallet has been topped up with 5000 credits
+    When the merchant tries to spend 1500 credits with a key of 255 characters
+    Then the merchant's wallet holds 3500 credits

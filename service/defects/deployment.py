@@ -1,0 +1,41 @@
+"""Defects of how the platform checks its own deployment before it starts."""
+
+from __future__ import annotations
+
+from service.core.db import Database
+from service.core.deployment import DeploymentPolicy
+from service.defects.base import Defect
+
+
+class DefectsAllowedAnywhere(DeploymentPolicy):
+    def _defects_allowed(self) -> bool:
+        return True
+
+
+class DatabasePasswordNotRequired(DeploymentPolicy):
+    def _password_required(self) -> bool:
+        return False
+
+
+class OwnerRightsUnchecked(Database):
+    def _refuse_unbound(self, tables: list[str]) -> None:
+        return None
+
+
+DEFECTS: dict[str, Defect] = {
+    "defects_allowed_anywhere": Defect(
+        "Deliberate defects can be switched on in a deployment that is not a test deployment.",
+        "deployment",
+        DefectsAllowedAnywhere,
+    ),
+    "database_password_not_required": Defect(
+        "A live deployment starts without its application role's password.",
+        "deployment",
+        DatabasePasswordNotRequired,
+    ),
+    "owner_rights_unchecked": Defect(
+        "The service starts even when its database role has the tables' owner's rights.",
+        "db",
+        OwnerRightsUnchecked,
+    ),
+}

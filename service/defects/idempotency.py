@@ -1,0 +1,54 @@
+"""Defects of idempotency keys on money-moving requests."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable
+from typing import Any
+
+from service.defects.base import Defect
+from service.domain.idempotency import Answer, IdempotentRequests
+from service.stores.idempotency import KeptRequest
+
+
+class IdempotencyKeysIgnored(IdempotentRequests):
+    def run(
+        self,
+        org_id: uuid.UUID,
+        key: str | None,
+        operation: str,
+        request: Any,
+        work: Callable[[], Answer],
+    ) -> Answer:
+        return work()
+
+
+class ReusedKeyReplaysFirstAnswer(IdempotentRequests):
+    @staticmethod
+    def _replay(kept: KeptRequest, mark: str) -> Answer:
+        return IdempotentRequests._replay(kept, kept.fingerprint)
+
+
+class AnyKeyAccepted(IdempotentRequests):
+    def check_key(self, key: str) -> None:
+        return None
+
+
+DEFECTS: dict[str, Defect] = {
+    "idempotency_keys_ignored": Defect(
+        "A request sent again with the same idempotency key is done again (money moves twice).",
+        "idempotency",
+        IdempotencyKeysIgnored,
+    ),
+    "reused_key_replays_first_answer": Defect(
+        "A key used for one request, sent with another, gets the first answer instead of a "
+        "refusal.",
+        "idempotency",
+        ReusedKeyReplaysFirstAnswer,
+    ),
+    "any_idempotency_key_accepted": Defect(
+        "Idempotency keys of any length or characters are accepted.",
+        "idempotency",
+        AnyKeyAccepted,
+    ),
+}

@@ -1,0 +1,54 @@
+"""Defects of how email addresses and free text are checked."""
+
+from __future__ import annotations
+
+import re
+
+from service.defects.base import Defect
+from service.domain.rules import InputRules
+
+_LOOKS_LIKE_AN_ADDRESS = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s.]+$")
+
+
+class EmailNotNormalised(InputRules):
+    """The platform's check before email-validator: a pattern, no Unicode normalisation."""
+
+    def email(self, value: str) -> str:
+        email = value.strip().lower()
+        if not _LOOKS_LIKE_AN_ADDRESS.match(email):
+            raise ValueError("not an email address")
+        return email
+
+
+class HiddenCharactersKept(InputRules):
+    def plain_text(self, value: str) -> str:
+        return value
+
+
+class WeakPasswordsAccepted(InputRules):
+    """The platform's rule before NIST's guidance: ten characters of anything."""
+
+    def password(self, value: str) -> str:
+        if len(value) < 10:
+            raise ValueError("The password must be at least 10 characters long.")
+        return value
+
+
+DEFECTS: dict[str, Defect] = {
+    "email_not_normalised": Defect(
+        "Email addresses are only pattern-checked: hidden characters pass and look-alike "
+        "spellings become two accounts.",
+        "rules",
+        EmailNotNormalised,
+    ),
+    "hidden_characters_kept": Defect(
+        "Free text keeps control and formatting characters (line breaks, escapes, overrides).",
+        "rules",
+        HiddenCharactersKept,
+    ),
+    "weak_passwords_accepted": Defect(
+        "Any password of ten characters is accepted, however common or easy to guess.",
+        "rules",
+        WeakPasswordsAccepted,
+    ),
+}

@@ -1,0 +1,210 @@
+"""Products and orders: stock reserved first (in Redis, with a time-to-live), then paid by card."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import re
+import uuid
+from dataclasses import dataclass
+
+from service.core.errors import ApiError, not_found
+from service.domain.rules import IDEMPOTENCY_KEY_PATTERN
+from service.providers import ProviderNotConfigured, ProviderRefused, ProviderUnavailable
+from service.providers.payments import PaymentProvider
+from service.stores.order_keys import OrderKeys
+from service.stores.orders import Order, OrderStore, Product, SkuTaken
+from service.stores.reservations import ReservationStore
+
+log = logging.getLogger("service.domain.orders")
+
+RESERVATION_TTL_SECONDS = 900
+Basket = list[tuple[str, int]]  # (SKU, quantity) per line
+_KEY = re.compile(IDEMPOTENCY_KEY_PATTERN)
+
+_FAILURES = {
+    "out_of_stock": (409, "Not enough of an item is in stock, so nothing was charged."),
+    "payment_declined": (402, "The card was declined, so the order was not placed."),
+    "provider_unavailable": (
+        503,
+        "We could not reach our payment provider, so nothing was charged. Please try again.",
+    ),
+}
+
+
+def failure_of(order: Order) -> ApiError:
+    """The refusal a failed order answers with, the first time and every time after."""
+    code = order.failure or "payment_declined"
+    status, message = _FAILURES[code]
+    return ApiError(status, code, message)
+
+
+def basket_digest(basket: Basket) -> str:
+    """The same basket, however its lines are ordered, has the same digest."""
+    canonical = json.dumps(sorted(basket), separators=(",", ":"))
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+@dataclass(frozen=True)
+class Stocked:
+    product: Product
+    available: int
+
+
+class Orders:
+    def __init__(
+        self,
+        store: OrderStore,
+        reservations: ReservationStore,
+        keys: OrderKeys,
+        payments: PaymentProvider,
+    ) -> None:
+        self.store = store
+        self.reservations = reservations
+        self.keys = keys
+        self.payments = payments
+
+    # -- products ------------------------------------------------------------------------
+
+    def add_product(self, org_id: uuid.UUID, product: Product) -> Product:
+        try:
+            return self.store.add_product(org_id, product)
+        except SkuTaken:
+            raise ApiError(409, "conflict", "You already have a product with that SKU.") from None
+
+    def restock(self, org_id: uuid.UUID, sku: str, quantity: int) -> Product:
+        product = self.store.restock(org_id, sku, quantity)
+        if product is None:
+            raise not_found("We could not find a product with that SKU.")
+        return product
+
+    def products(self, org_id: uuid.UUID) -> list[Stocked]:
+        """Each product with what is still available: its stock less live reservations."""
+        return [
+            Stocked(p, p.stock - self.reservations.held(org_id, p.sku))
+            for p in self.store.products(org_id)
+        ]
+
+    def set_reservation_ttl(self, org_id: uuid.UUID, seconds: int) -> None:
+        self.store.set_reservation_ttl(org_id, seconds)
+
+    def order(self, org_id: uuid.UUID, order_id: uuid.UUID) -> Order:
+        order = self.store.order(org_id, order_id)
+        if order is None:
+            raise not_found("We could not find that order.")
+        return order
+
+    def order_by_key(self, org_id: uuid.UUID, key: str) -> Order:
+        order = self.store.order_by_key(org_id, key)
+        if order is None:
+            raise not_found("We could not find an order with that key.")
+        return order
+
+    # -- placing an order ----------------------------------------------------------------
+
+    def place(
+        self, org_id: uuid.UUID, key: str | None, basket: Basket, payment_method: str
+    ) -> Order:
+        """The order for this key: made now (reserved, then paid), or the one made before.
+        A failed order raises its refusal."""
+        key = self._usable_key(key)
+        digest = basket_digest(basket)
+        existing = self._existing_order(org_id, key)
+        if existing is not None:
+            return self._replay(existing, digest)
+        lines = self._priced(org_id, basket)
+        order = self.store.new_order(org_id, key, digest, lines)
+        if order is None:  # the same key, placed a moment ago by a request racing this one
+            return self._replay(self.store.order_by_key(org_id, key), digest)
+        self.keys.remember(org_id, key, order.id, digest)
+        unavailable = self._reserve_all(org_id, order, self._reservation_ttl(org_id))
+        if unavailable is not None:
+            raise failure_of(self.store.order_failed(org_id, order.id, "out_of_stock"))
+        return self._pay(org_id, order, key, payment_method)
+
+    def _usable_key(self, key: str | None) -> str:
+        """Without its key an order could be placed twice, so none is taken without one."""
+        if key is None or not _KEY.match(key):
+            raise ApiError(
+                400,
+                "invalid_request",
+                "Every order needs an Idempotency-Key header of 1 to 200 visible characters.",
+            )
+        return key
+
+    def _existing_order(self, org_id: uuid.UUID, key: str) -> Order | None:
+        """Redis answers first; the order row keeps the key when Redis has forgotten it."""
+        remembered = self.keys.recall(org_id, key)
+        if remembered is not None:
+            return self.store.order(org_id, remembered.order_id)
+        return self.store.order_by_key(org_id, key)
+
+    def _replay(self, order: Order | None, digest: str) -> Order:
+        if order is None or order.basket_digest != digest:
+            raise ApiError(
+                409,
+                "idempotency_conflict",
+                "This idempotency key was already used for a different basket.",
+            )
+        if order.status == "failed":
+            raise failure_of(order)
+        if order.status == "reserving":
+            raise ApiError(
+                409, "order_in_progress", "This order is still being placed; ask again shortly."
+            )
+        return order
+
+    def _priced(self, org_id: uuid.UUID, basket: Basket) -> list[tuple[Product, int]]:
+        found = {p.sku: p for p in self.store.products(org_id, [sku for sku, _ in basket])}
+        unknown = [sku for sku, _ in basket if sku not in found]
+        if unknown:
+            raise not_found(f"We could not find a product with the SKU {unknown[0]}.")
+        return [(found[sku], quantity) for sku, quantity in basket]
+
+    def _reservation_ttl(self, org_id: uuid.UUID) -> int:
+        return self.store.reservation_ttl(org_id) or RESERVATION_TTL_SECONDS
+
+    def _reserve_all(self, org_id: uuid.UUID, order: Order, ttl: int) -> str | None:
+        """Reserves every item; if one cannot be, releases those taken and names it."""
+        taken: list[str] = []
+        for item in order.items:
+            if not self._reserve_item(org_id, order.id, item.sku, item.quantity, ttl):
+                self.reservations.release(org_id, order.id, taken)
+                return item.sku
+            taken.append(item.sku)
+        return None
+
+    def _reserve_item(
+        self, org_id: uuid.UUID, order_id: uuid.UUID, sku: str, quantity: int, ttl: int
+    ) -> bool:
+        with self.store.stock_held(org_id, sku) as stock:
+            return self.reservations.reserve(org_id, order_id, sku, quantity, stock or 0, ttl)
+
+    def _pay(self, org_id: uuid.UUID, order: Order, key: str, payment_method: str) -> Order:
+        metadata = {"order_id": str(order.id), "org_id": str(org_id)}
+        try:
+            intent = self.payments.charge(
+                order.total_pence, f"order-{org_id}-{key}", metadata, payment_method
+            )
+        except ProviderRefused:
+            raise failure_of(self._fail(org_id, order, "payment_declined")) from None
+        except (ProviderUnavailable, ProviderNotConfigured):
+            raise failure_of(self._fail(org_id, order, "provider_unavailable")) from None
+        if intent.status != "succeeded":
+            raise failure_of(self._fail(org_id, order, "payment_declined", intent.id))
+        # Stock first, then the reservations: no moment shows units neither reserved nor sold.
+        paid = self.store.order_paid(org_id, order, intent.id)
+        self.reservations.release(org_id, order.id, [item.sku for item in order.items])
+        return paid
+
+    def _fail(
+        self, org_id: uuid.UUID, order: Order, failure: str, intent_id: str | None = None
+    ) -> Order:
+        failed = self.store.order_failed(org_id, order.id, failure, intent_id)
+        self._release_unpaid(org_id, order)
+        return failed
+
+    def _release_unpaid(self, org_id: uuid.UUID, order: Order) -> None:
+        """An order that will not be paid gives its units back at once, not when they expire."""
+        self.reservations.release(org_id, order.id, [item.sku for item in order.items])

@@ -1,0 +1,178 @@
+"""Steps for checkout abandonment: payment views, the nudge job run at a given time, and
+what the merchants were sent and credited."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from pytest_bdd import given, parsers, then, when
+
+from support.checks import abandonment as checks
+from support.checks import wallet as wallet_checks
+from support.checks.outcomes import Refusal, expect_refused
+from support.providers.fakes import plan_trouble
+
+WHO = r"(?P<who>the merchant|the other merchant)"
+# On-demand runs asked for at a time that is not a moment, as an operator might mistype it.
+NOT_A_MOMENT = {
+    "a time without a time zone": "2026-03-01T10:00:00",
+    "a time that is not a date": "tomorrow morning",
+}
+
+
+def _someone(request: pytest.FixtureRequest, who: str):
+    return request.getfixturevalue("merchant" if who == "the merchant" else "other_merchant")
+
+
+def _numbers(emails: str) -> list[int]:
+    """ "no email", "email 3", "emails 1 and 2", "emails 1, 2 and 3" as email numbers."""
+    return [int(n) for n in re.findall(r"\d", emails)]
+
+
+# ---------------------------------------------------------------- Given
+
+
+@given("the email provider accepts every message")
+@given("the email provider accepts every message again")
+def email_accepts(email_provider):
+    email_provider.accepts()
+
+
+@given(parsers.re(r"the email provider (?P<trouble>is down|does not answer)"))
+def email_trouble(email_provider, trouble):
+    plan_trouble(email_provider, trouble)
+
+
+@given(parsers.re(rf"the email provider refuses messages to {WHO}"))
+def email_refuses(email_provider, request, who):
+    email_provider.refuses_messages_to(_someone(request, who).email)
+
+
+@given(parsers.re(rf"{WHO} viewed the payment step(?: again)?"))
+def viewed_payment_step(abandonment, request, who):
+    abandonment.view_payment_step(_someone(request, who))
+
+
+@given(parsers.re(rf"{WHO} paid"))
+def paid(abandonment, request, who):
+    abandonment.pay(_someone(request, who))
+
+
+# ---------------------------------------------------------------- When (and Given: earlier runs)
+
+
+@given(
+    parsers.re(rf"the nudge job has run (?P<wait>.+?) after {WHO} viewed the payment step"),
+    target_fixture="run",
+)
+@when(
+    parsers.re(rf"the nudge job runs (?:again )?(?P<wait>.+?) after {WHO} viewed the payment step"),
+    target_fixture="run",
+)
+def job_runs(abandonment, request, wait, who):
+    return abandonment.run(abandonment.time_after_view(_someone(request, who), wait))
+
+
+@when(
+    parsers.re(rf"the nudge job runs (?P<wait>.+?) after {WHO} first viewed the payment step"),
+    target_fixture="run",
+)
+def job_runs_after_first_view(abandonment, request, wait, who):
+    return abandonment.run(abandonment.time_after_view(_someone(request, who), wait, first=True))
+
+
+@when(
+    parsers.re(
+        r"two nudge job runs start at the same moment (?P<wait>.+?) after the merchant "
+        r"viewed the payment step"
+    ),
+    target_fixture="runs",
+)
+def runs_together(abandonment, merchant, wait):
+    return abandonment.run_together(abandonment.time_after_view(merchant, wait), 2)
+
+
+@when(
+    parsers.parse(
+        "the merchant tries to run the nudge job {wait} after it viewed the payment step"
+    ),
+    target_fixture="outcome",
+)
+def merchant_tries_to_run(abandonment, merchant, wait):
+    return abandonment.try_run(abandonment.time_after_view(merchant, wait), token=merchant.token)
+
+
+@when(parsers.parse("the operator asks for a nudge job run at {moment}"), target_fixture="outcome")
+def operator_asks_at(abandonment, moment):
+    return abandonment.try_run(NOT_A_MOMENT[moment])
+
+
+# ---------------------------------------------------------------- Then
+
+
+@then(parsers.re(rf"{WHO} has been sent (?P<emails>no email|emails? [\d, and]+)"))
+def has_been_sent(email_provider, request, who, emails):
+    checks.expect_sent(email_provider, _someone(request, who), _numbers(emails))
+
+
+@then(parsers.re(rf"{WHO}'s wallet holds (?P<credits>\d+) bonus credits"))
+def wallet_holds_bonus(wallet, database, request, who, credits):
+    wallet_checks.expect_wallet_holds(wallet, database, _someone(request, who), int(credits))
+
+
+@then("the ledger shows one bonus of 1000 credits")
+def ledger_shows_bonus(wallet, database, merchant):
+    wallet_checks.expect_ledger_shows(wallet, database, merchant, "bonus", 1000)
+
+
+@then("the platform records the bonus as applied with the last-chance email")
+def bonus_marked(database, merchant):
+    checks.expect_bonus_marked_once(database, merchant.organisation_id)
+
+
+@then(parsers.re(rf"the platform records (?P<records>.+) for {WHO}"))
+def records(database, request, records, who):
+    expected = {int(n): status for n, status in re.findall(r"email (\d) (sent|failed)", records)}
+    checks.expect_records(database, _someone(request, who).organisation_id, expected)
+
+
+@then(
+    parsers.parse(
+        "the run reports {processed:d} processed, {sent:d} sent, {skipped:d} skipped "
+        "and {failed:d} failed"
+    )
+)
+def run_reports(run, processed, sent, skipped, failed):
+    checks.expect_counts(run, processed=processed, sent=sent, skipped=skipped, failed=failed)
+
+
+@then(parsers.parse("between them the two runs report {sent:d} sent and {skipped:d} skipped"))
+def runs_report_between_them(runs, sent, skipped):
+    checks.expect_counts_between(runs, sent=sent, skipped=skipped)
+
+
+@then(parsers.parse("the run records {count:d} errors"))
+@then(parsers.parse("the run records {count:d} error"))
+def run_errors(run, count):
+    checks.expect_errors_name(run, count)
+
+
+@then("the operator reads back the same record of the run, with its start and its end")
+def operator_reads_run(abandonment, run):
+    checks.expect_recorded_run(abandonment.run_record(run["id"]), run)
+
+
+@then("the emails to both merchants went to the email provider in one call")
+def one_call(email_provider, merchant, other_merchant):
+    checks.expect_one_call(email_provider, [merchant, other_merchant])
+
+
+@then("the run is refused because the caller is not an operator")
+def refused_not_operator(outcome, leaks):
+    expect_refused(outcome, Refusal.NOT_SIGNED_IN, leaks)
+
+
+@then("the run is refused as invalid")
+def refused_invalid(outcome, leaks):
+    expect_refused(outcome, Refusal.INVALID, leaks)

@@ -1,0 +1,155 @@
+"""Steps for money safety: the order of the payment provider's messages, repeated requests."""
+
+from __future__ import annotations
+
+from pytest_bdd import given, parsers, then, when
+
+from support.checks import repeats
+from support.checks import wallet as wallet_checks
+from support.checks.outcomes import Refusal, expect_refused
+from support.drivers.wallet import TopUp
+
+
+@when(parsers.parse("the payment provider's messages arrive in this order: {arrivals}"))
+def messages_arrive_in_order(wallet, top_up, arrivals):
+    wallet.deliver_outcomes(top_up, arrivals)
+
+
+# How a product owner names a key the platform cannot keep, and what the app would send.
+UNUSABLE_KEYS = {
+    "a key of 256 characters": "k" * 256,
+    "a key of 255 characters": "k" * 255,
+    "an empty key": "",
+    "a key with a letter outside ASCII": "clé-1".encode(),
+}
+
+
+@given(parsers.parse("the other merchant's wallet has been topped up with {credits:d} credits"))
+def other_topped_up(wallet, other_merchant, credits):
+    wallet.fund(other_merchant, credits)
+
+
+@when(
+    parsers.parse('the merchant spends {credits:d} credits with the key "{key}"'),
+    target_fixture="first_answer",
+)
+def spends_with_key(wallet, merchant, credits, key):
+    return wallet.spend_keyed(merchant, credits, key)
+
+
+@when(
+    parsers.parse(
+        'the merchant sends the same charge of {credits:d} credits again with the key "{key}"'
+    ),
+    target_fixture="second_answer",
+)
+def same_charge_again(wallet, merchant, credits, key):
+    return wallet.spend_keyed(merchant, credits, key)
+
+
+@when(
+    parsers.parse(
+        "the merchant sends the same charge of {credits:d} credits written another way "
+        'with the key "{key}"'
+    ),
+    target_fixture="second_answer",
+)
+def same_charge_written_another_way(wallet, merchant, credits, key):
+    return wallet.spend_keyed(merchant, credits, key, written_another_way=True)
+
+
+@when(
+    parsers.parse('the merchant tries to spend {credits:d} credits with the key "{key}"'),
+    target_fixture="outcome",
+)
+def tries_to_spend_with_key(wallet, merchant, credits, key):
+    return wallet.try_spend(merchant, credits, "Call minutes", key)
+
+
+@when(
+    parsers.re(r"the merchant tries to spend (?P<credits>\d+) credits with (?P<key>an? .+)"),
+    target_fixture="outcome",
+)
+def tries_to_spend_with_unusable_key(wallet, merchant, credits, key):
+    return wallet.try_spend(merchant, int(credits), "Call minutes", UNUSABLE_KEYS[key])
+
+
+@when(
+    parsers.parse(
+        'the merchant spends {credits:d} credits twice at the same moment with the key "{key}"'
+    ),
+    target_fixture="outcomes",
+)
+def spends_twice_at_once_with_key(wallet, merchant, credits, key):
+    return wallet.spend_at_once(merchant, [credits, credits], "Call minutes", key)
+
+
+@when(parsers.parse('the other merchant spends {credits:d} credits with the key "{key}"'))
+def other_spends_with_key(wallet, other_merchant, credits, key):
+    wallet.spend_keyed(other_merchant, credits, key)
+
+
+@when(
+    parsers.parse('the merchant tops up {credits:d} credits with the key "{key}"'),
+    target_fixture="top_up",
+)
+def tops_up_with_key(wallet, merchant, credits, key) -> TopUp:
+    return wallet.top_up(merchant, credits, key)
+
+
+@when(
+    parsers.parse(
+        'the merchant sends the same top-up of {credits:d} credits again with the key "{key}"'
+    ),
+    target_fixture="second_answer",
+)
+def same_top_up_again(wallet, merchant, credits, key):
+    return wallet.try_top_up(merchant, credits, key)
+
+
+@when(
+    parsers.parse('the merchant asks for a dedicated phone number with the key "{key}"'),
+    target_fixture="first_answer",
+)
+def asks_for_number_with_key(wallet, merchant, key):
+    return wallet.provision_number_keyed(merchant, key)
+
+
+@when(
+    parsers.parse('the merchant asks for a dedicated phone number again with the key "{key}"'),
+    target_fixture="second_answer",
+)
+def asks_for_number_again_with_key(wallet, merchant, key):
+    return wallet.provision_number_keyed(merchant, key)
+
+
+@then("the second answer repeats the first")
+def second_repeats_first(first_answer, second_answer):
+    repeats.expect_answer_repeated(first_answer, second_answer)
+
+
+@then("the second answer names the same top-up")
+def second_names_same_top_up(top_up, second_answer):
+    repeats.expect_same_top_up(top_up, second_answer)
+
+
+@then("the request is refused because its key was used for another request")
+def refused_key_reused(outcome, leaks):
+    expect_refused(outcome, Refusal.KEY_REUSED, leaks)
+
+
+@then("the request is refused as invalid")
+def request_refused_invalid(outcome, leaks):
+    expect_refused(outcome, Refusal.INVALID, leaks)
+
+
+@then(parsers.parse("the other merchant's wallet holds {credits:d} credits"))
+def other_wallet_holds(wallet, database, other_merchant, credits):
+    wallet_checks.expect_wallet_holds(wallet, database, other_merchant, credits)
+
+
+@then(parsers.parse("the ledger shows one new charge of {credits:d} credits"))
+def one_new_charge(database, merchant, ledger_mark, credits):
+    wallet_checks.expect_new_entries(
+        database, merchant.organisation_id, ledger_mark["entries"], [("charge", -credits)]
+    )

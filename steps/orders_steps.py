@@ -1,0 +1,274 @@
+"""Steps for products, customers' orders, their stock reservations and races for the last unit."""
+
+from __future__ import annotations
+
+from pytest_bdd import given, parsers, then, when
+
+from support.checks import orders as checks
+from support.checks.outcomes import Refusal, expect_refused
+from support.drivers.orders import Placed, basket
+
+# ---------------------------------------------------------------- Given
+
+
+@given(parsers.parse('the merchant sells "{sku}" at {price:d} pence with {stock:d} in stock'))
+def merchant_sells(orders, merchant, sku, price, stock):
+    orders.add_product(merchant, sku, price, stock)
+
+
+@given(parsers.parse('the other merchant sells "{sku}" at {price:d} pence with {stock:d} in stock'))
+def other_merchant_sells(orders, other_merchant, sku, price, stock):
+    orders.add_product(other_merchant, sku, price, stock)
+
+
+@given("the customer's card is declined")
+def card_declined(payment_provider):
+    payment_provider.declines_the_card()
+
+
+@given("the payment provider takes its time to answer")
+def provider_takes_its_time(payment_provider):
+    payment_provider.holds_payments()
+
+
+@given(parsers.parse("the merchant holds stock for orders for {seconds:d} seconds"))
+def holds_stock_for(orders, merchant, seconds):
+    orders.set_reservation_window(merchant, seconds)
+
+
+@given(parsers.parse("a customer has paid for {items}"), target_fixture="placed")
+def customer_has_paid(orders, merchant, items) -> Placed:
+    return orders.place(merchant, basket(items))
+
+
+@given(parsers.parse("a customer's card was declined for {items}"), target_fixture="declined")
+def card_was_declined(orders, payment_provider, merchant, items) -> Placed:
+    payment_provider.declines_the_card()
+    return orders.place_refused(merchant, basket(items))
+
+
+# ---------------------------------------------------------------- When
+
+
+@when(parsers.parse('the merchant adds "{sku}" at {price:d} pence with {stock:d} in stock'))
+def merchant_adds(orders, merchant, sku, price, stock):
+    orders.add_product(merchant, sku, price, stock)
+
+
+@when(parsers.parse('the other merchant adds "{sku}" at {price:d} pence with {stock:d} in stock'))
+def other_merchant_adds(orders, other_merchant, sku, price, stock):
+    orders.add_product(other_merchant, sku, price, stock)
+
+
+@when(
+    parsers.parse('the merchant tries to add "{sku}" at {price:d} pence with {stock:d} in stock'),
+    target_fixture="outcome",
+)
+def merchant_tries_to_add(orders, merchant, sku, price, stock):
+    return orders.try_add_product(merchant, sku, price, stock)
+
+
+@when(parsers.parse('the merchant restocks {quantity:d} of "{sku}"'))
+def merchant_restocks(orders, merchant, quantity, sku):
+    orders.restock(merchant, sku, quantity)
+
+
+BASKET = r'(?P<items>\d+ of "[^"]+"(?: and \d+ of "[^"]+")*)'
+
+
+@when(parsers.re(rf"a customer orders {BASKET}"), target_fixture="placed")
+def customer_orders(orders, merchant, items) -> Placed:
+    return orders.place(merchant, basket(items))
+
+
+@when(parsers.re(r"(?:a|another) customer tries to order (?P<items>.+)"), target_fixture="placed")
+def customer_tries_to_order(orders, merchant, items) -> Placed:
+    return orders.try_place(merchant, basket(items))
+
+
+@when(parsers.re(rf"the team member tries to order {BASKET}"), target_fixture="outcome")
+def member_tries_to_order(orders, team_member, items):
+    return orders.try_place(team_member, basket(items)).latest
+
+
+@when(
+    parsers.parse("a customer orders {items} and the payment is under way"),
+    target_fixture="placed",
+)
+def customer_orders_under_way(orders, payment_provider, merchant, items) -> Placed:
+    placed = orders.place_under_way(merchant, basket(items))
+    payment_provider.await_payment_request()
+    return placed
+
+
+@when("the payment provider confirms the card payment", target_fixture="placed")
+def provider_confirms_payment(orders, payment_provider, placed) -> Placed:
+    payment_provider.answer_held("accept")
+    return orders.answer_of(placed)
+
+
+@when("the payment provider declines the card", target_fixture="placed")
+def provider_declines(orders, payment_provider, placed) -> Placed:
+    payment_provider.answer_held("decline")
+    return orders.answer_of(placed)
+
+
+@when("the hold has a moment left")
+def hold_nearly_over(cache, database, merchant, placed):
+    checks.wait_for_reservation_end(cache, database, merchant.organisation_id, placed.request, -500)
+
+
+@when("the hold has just run out")
+def hold_run_out(cache, database, merchant, placed):
+    checks.wait_for_reservation_end(cache, database, merchant.organisation_id, placed.request, 100)
+
+
+@when(parsers.parse("the shop sends an order {flaw}"), target_fixture="outcome")
+def shop_sends_flawed(orders, merchant, flaw):
+    return orders.try_send_flawed(merchant, flaw)
+
+
+@when(
+    parsers.re(rf"the other merchant's shop sends an order with the same key for {BASKET}"),
+    target_fixture="other_placed",
+)
+def other_shop_same_key(orders, other_merchant, placed, items) -> Placed:
+    return orders.send_again(other_merchant, Placed(placed.request), basket(items))
+
+
+@when("the shop sends the same order again", target_fixture="placed")
+def same_order_again(orders, merchant, placed) -> Placed:
+    return orders.send_again(merchant, placed)
+
+
+@when(parsers.parse("the shop sends the same key with {items}"), target_fixture="placed")
+def same_key_other_basket(orders, merchant, placed, items) -> Placed:
+    return orders.send_again(merchant, placed, basket(items))
+
+
+@when(
+    parsers.parse('{count:d} customers order {quantity:d} of "{sku}" at the same moment'),
+    target_fixture="outcomes",
+)
+def customers_race(orders, merchant, count, quantity, sku):
+    return orders.place_at_once(merchant, [(sku, quantity)], count)
+
+
+# ---------------------------------------------------------------- Then
+
+
+@then(parsers.parse('the merchant sells "{sku}" at {price:d} pence with {stock:d} in stock'))
+def merchant_product_is(orders, database, merchant, sku, price, stock):
+    checks.expect_product(orders, database, merchant, sku, price, stock)
+
+
+@then(parsers.parse('the other merchant sells "{sku}" at {price:d} pence with {stock:d} in stock'))
+def other_product_is(orders, database, other_merchant, sku, price, stock):
+    checks.expect_product(orders, database, other_merchant, sku, price, stock)
+
+
+@then("the product is refused because it already exists")
+def product_exists(outcome, leaks):
+    expect_refused(outcome, Refusal.ALREADY_EXISTS, leaks)
+
+
+@then("the other merchant's order is paid")
+def other_order_paid(database, other_merchant, other_placed):
+    checks.expect_paid(other_placed.latest, database, other_merchant)
+
+
+@then("the order is paid")
+def order_is_paid(database, merchant, placed):
+    checks.expect_paid(placed.latest, database, merchant)
+
+
+@then(
+    parsers.re(
+        r"the order is refused (?:as )?(?P<reason>out of stock|because the card was declined"
+        r"|a repeat with a different basket|because card payments are not available)"
+    )
+)
+def order_refused(placed, leaks, reason):
+    checks.expect_refused_as(placed.latest, reason, leaks)
+
+
+@then(
+    parsers.parse(
+        "the payment provider was asked to charge exactly {pence:d} pence for the order, once, "
+        "with its idempotency key"
+    )
+)
+def charged_once(payment_provider, placed, pence):
+    checks.expect_charged_once(payment_provider, pence, placed)
+
+
+@then(parsers.re(r"the payment provider was asked to charge a card (?P<count>\d+) times?"))
+def card_charges(payment_provider, count):
+    checks.expect_card_charges(payment_provider, int(count))
+
+
+@then(parsers.re(r'the stock of "(?P<sku>[^"]+)" is (?P<units>\d+)'))
+def stock_is(database, merchant, sku, units):
+    checks.expect_stock(database, merchant.organisation_id, sku, int(units))
+
+
+@then(parsers.re(r'(?P<units>\d+) of "(?P<sku>[^"]+)" (?:is|are) available'))
+def available(orders, merchant, units, sku):
+    checks.expect_available(orders, merchant, sku, int(units))
+
+
+@then("the order holds no reservations")
+def no_reservations(cache, database, merchant, placed):
+    checks.expect_no_reservations(cache, database, merchant.organisation_id, placed.request)
+
+
+@then(parsers.parse('the order holds {quantity:d} of "{sku}" for close to {seconds:d} seconds'))
+def holds_reservation(cache, database, merchant, placed, quantity, sku, seconds):
+    checks.expect_reserved(
+        cache, database, merchant.organisation_id, placed.request, {sku: quantity}, seconds
+    )
+
+
+@then(parsers.re(r"the order is recorded as (?P<status>paid|failed)"))
+def order_recorded(database, merchant, placed, status):
+    checks.expect_order_recorded(database, merchant.organisation_id, placed.request, status)
+
+
+@then("the order's idempotency key is remembered")
+def key_remembered(cache, database, merchant, placed):
+    checks.expect_key_remembered(cache, database, merchant.organisation_id, placed.request)
+
+
+@then("the same paid order is returned")
+def same_order(placed):
+    checks.expect_same_order(placed)
+
+
+@then("the order request is refused as invalid")
+def order_request_invalid(outcome, leaks):
+    expect_refused(outcome, Refusal.INVALID, leaks)
+
+
+@then("the order request is refused because it is not found")
+def order_request_not_found(outcome, leaks):
+    expect_refused(outcome, Refusal.NOT_FOUND, leaks)
+
+
+@then("the order request is refused because the role does not allow it")
+def order_request_forbidden(outcome, leaks):
+    expect_refused(outcome, Refusal.NOT_ALLOWED, leaks)
+
+
+@then("the merchant has no orders")
+def merchant_has_no_orders(database, merchant):
+    checks.expect_only_orders(database, merchant.organisation_id, [])
+
+
+@then(parsers.re(r"the merchant has (?P<count>\d+) (?P<status>paid|failed) orders?"))
+def merchant_has_orders(database, merchant, count, status):
+    checks.expect_only_orders(database, merchant.organisation_id, [status] * int(count))
+
+
+@then("exactly one order is paid and the others are refused as out of stock")
+def one_paid(outcomes, database, merchant):
+    checks.expect_one_paid_rest_out_of_stock(outcomes, database, merchant)

@@ -1,0 +1,306 @@
+"""Reads products, orders, reservations and idempotency keys from the database, Redis and the
+platform's answers, and says in product language what differs from what was expected."""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+import httpx
+
+from support.checks.leaks import LeakContext
+from support.checks.outcomes import Refusal, expect_refused
+from support.clients.cache import Cache
+from support.clients.database import Database
+from support.drivers.accounts import Account
+from support.drivers.base import describe, insist
+from support.drivers.orders import OrderRequest, OrdersDriver, Placed
+from support.providers.fakes import ProviderCall
+from support.providers.payments import PaymentProviderFake
+from support.report.evidence import attach_json
+
+# The platform's keys in Redis (its contract): one reservation per order and SKU, and the
+# order an idempotency key made, all under the merchant's prefix.
+MERCHANT_KEYS = "orders:{org}:*"
+RESERVATIONS = "orders:{org}:reservation:{order}:*"
+IDEMPOTENCY = "orders:{org}:idempotency:{key}"
+DEFAULT_WINDOW_SECONDS = 900
+# How far below its full life a reservation may be when read: the time from reserving to reading.
+READ_SLACK_MS = 10_000
+
+
+def order_row(database: Database, organisation_id: str, key: str) -> dict[str, Any] | None:
+    rows = database.read(
+        "the order made with this key",
+        "select id, status, failure, total_pence, payment_intent_id, idempotency_key"
+        " from orders where org_id = %s and idempotency_key = %s",
+        (organisation_id, key),
+    )
+    return rows[0] if rows else None
+
+
+def order_items(database: Database, order_id: str) -> dict[str, dict[str, Any]]:
+    rows = database.read(
+        "the order's items",
+        "select sku, quantity, unit_price_pence, refunded_quantity from order_items"
+        " where order_id = %s order by sku",
+        (order_id,),
+    )
+    return {row["sku"]: row for row in rows}
+
+
+def _recorded(database: Database, organisation_id: str, key: str) -> dict[str, Any]:
+    row = order_row(database, organisation_id, key)
+    if row is None:
+        raise AssertionError(
+            "Expected the platform to have recorded the customer's order, but it holds no order "
+            "made with its key."
+        )
+    return row
+
+
+def stock(database: Database, organisation_id: str, sku: str) -> int | None:
+    rows = database.read(
+        f"the stock of {sku}",
+        "select sku, price_pence, stock from products where org_id = %s and sku = %s",
+        (organisation_id, sku),
+    )
+    return rows[0]["stock"] if rows else None
+
+
+def expect_stock(database: Database, organisation_id: str, sku: str, units: int) -> None:
+    found = stock(database, organisation_id, sku)
+    if found != units:
+        raise AssertionError(
+            f"Expected {units} of {sku} in stock, but the merchant's records hold {found}."
+        )
+
+
+def expect_available(orders: OrdersDriver, account: Account, sku: str, units: int) -> None:
+    product = orders.products(account).get(sku)
+    shown = product["available"] if product else None
+    if shown != units:
+        raise AssertionError(
+            f"Expected {units} of {sku} to be shown as available, but {shown} are."
+        )
+
+
+def expect_product(
+    orders: OrdersDriver, database: Database, account: Account, sku: str, price: int, units: int
+) -> None:
+    shown = orders.products(account).get(sku)
+    if shown is None or (shown["price_pence"], shown["stock"]) != (price, units):
+        raise AssertionError(
+            f"Expected the merchant's product {sku} at {price} pence with {units} in stock, but "
+            f"the merchant is shown {shown}."
+        )
+    expect_stock(database, account.organisation_id, sku, units)
+
+
+def expect_paid(answer: httpx.Response, database: Database, account: Account) -> None:
+    """The platform answered with the paid order, and recorded it as paid."""
+    order = insist(answer, 201, "take the customer's order")
+    if order.get("status") != "paid":
+        raise AssertionError(f"Expected the order to be paid, but it is {order.get('status')}.")
+    rows = database.read(
+        "the order",
+        "select id, status, failure, total_pence, payment_intent_id from orders"
+        " where org_id = %s and id = %s",
+        (account.organisation_id, order["id"]),
+    )
+    found = rows[0]["status"] if rows else "not recorded"
+    if found != "paid":
+        raise AssertionError(f"Expected the order to be recorded as paid, but it is {found}.")
+
+
+def expect_order_recorded(
+    database: Database, organisation_id: str, request: OrderRequest, status: str
+) -> None:
+    row = _recorded(database, organisation_id, request.key)
+    if row["status"] != status:
+        raise AssertionError(
+            f"Expected the order to be recorded as {status}, but it is {row['status']}."
+        )
+
+
+def expect_only_orders(database: Database, organisation_id: str, statuses: list[str]) -> None:
+    """The merchant's orders, whatever their keys, are exactly these (by status)."""
+    rows = database.read(
+        "the merchant's orders",
+        "select id, idempotency_key, status, total_pence from orders where org_id = %s",
+        (organisation_id,),
+    )
+    found = sorted(row["status"] for row in rows)
+    if found != sorted(statuses):
+        raise AssertionError(
+            f"Expected the merchant to have {len(statuses)} order(s) ({', '.join(statuses)}), "
+            f"but it has {len(found)} ({', '.join(found) or 'none'})."
+        )
+
+
+def reservations(
+    cache: Cache, database: Database, organisation_id: str, request: OrderRequest
+) -> list[dict[str, Any]]:
+    order = _recorded(database, organisation_id, request.key)
+    pattern = RESERVATIONS.format(org=organisation_id, order=order["id"])
+    return cache.read_matching("the order's reservations", pattern)
+
+
+def expect_reserved(
+    cache: Cache,
+    database: Database,
+    organisation_id: str,
+    request: OrderRequest,
+    held: dict[str, int],
+    window_seconds: int,
+) -> None:
+    """The order holds exactly these units per SKU, each for close to the whole window."""
+    found = reservations(cache, database, organisation_id, request)
+    by_sku = {entry["key"].rsplit(":", 1)[1]: entry for entry in found}
+    quantities = {sku: int(entry["value"]) for sku, entry in by_sku.items()}
+    if quantities != held:
+        raise AssertionError(
+            f"Expected the order to hold reservations of {_units(held)}, but it holds "
+            f"{_units(quantities) or 'none'}."
+        )
+    longest = window_seconds * 1000
+    shortest = max(1, longest - READ_SLACK_MS) if window_seconds >= 60 else 1
+    for sku, entry in by_sku.items():
+        if not shortest <= entry["ttl_ms"] <= longest:
+            life = "no end" if entry["ttl_ms"] < 0 else f"{entry['ttl_ms'] / 1000:.1f} seconds"
+            raise AssertionError(
+                f"Expected the reservation of {sku} to end within {window_seconds} seconds "
+                f"(close to {window_seconds}), but it has {life} left."
+            )
+
+
+def expect_no_reservations(
+    cache: Cache, database: Database, organisation_id: str, request: OrderRequest
+) -> None:
+    found = reservations(cache, database, organisation_id, request)
+    if found:
+        held = {entry["key"].rsplit(":", 1)[1]: int(entry["value"]) for entry in found}
+        raise AssertionError(
+            f"Expected the order to hold no reservations, but it still holds {_units(held)}."
+        )
+
+
+def wait_for_reservation_end(
+    cache: Cache,
+    database: Database,
+    organisation_id: str,
+    request: OrderRequest,
+    offset_ms: int,
+) -> None:
+    """Waits until `offset_ms` from the end of the order's reservations (negative: before it;
+    positive: after it), measured on Redis's own clock. The one real wait in the suite: it proves
+    that Redis itself ends a reservation, which no fake clock can."""
+    found = reservations(cache, database, organisation_id, request)
+    if not found:
+        raise AssertionError("Expected the order to hold a reservation, but it holds none.")
+    left = max(entry["ttl_ms"] for entry in found)
+    time.sleep(max(0.0, (left + offset_ms) / 1000))
+    attach_json("Waited on Redis's clock", {"reservation_ms_left": left, "offset_ms": offset_ms})
+
+
+def expect_key_remembered(
+    cache: Cache, database: Database, organisation_id: str, request: OrderRequest
+) -> None:
+    """The key is on the order row and in Redis, naming that order."""
+    order = _recorded(database, organisation_id, request.key)
+    kept = cache.read(
+        "the order's idempotency key", IDEMPOTENCY.format(org=organisation_id, key=request.key)
+    )
+    if kept["value"] is None or str(order["id"]) not in kept["value"]:
+        raise AssertionError(
+            f"Expected the platform to remember the order's idempotency key with the order, but "
+            f"it remembers {kept['value'] or 'nothing'}."
+        )
+
+
+def expect_refused_as(outcome: httpx.Response, reason: str, leaks: LeakContext) -> None:
+    expect_refused(outcome, ORDER_REFUSALS[reason], leaks)
+
+
+ORDER_REFUSALS = {
+    "out of stock": Refusal.OUT_OF_STOCK,
+    "because the card was declined": Refusal.PAYMENT_DECLINED,
+    "a repeat with a different basket": Refusal.IDEMPOTENCY_CONFLICT,
+    "because card payments are not available": Refusal.PROVIDER_UNAVAILABLE,
+}
+
+
+def expect_same_order(placed: Placed) -> None:
+    """Every time the request was sent, the platform answered with the same order."""
+    first = insist(placed.answers[0], 201, "take the customer's order")
+    second = insist(placed.latest, 201, "answer the repeated order request with the same order")
+    if (second["id"], second["status"]) != (first["id"], first["status"]):
+        raise AssertionError(
+            f"Expected the repeated request to return the same {first['status']} order, but it "
+            f"returned another ({second['status']})."
+        )
+
+
+def expect_one_paid_rest_out_of_stock(
+    outcomes: list[httpx.Response], database: Database, account: Account
+) -> None:
+    paid = [r for r in outcomes if r.status_code == 201]
+    refused = [r for r in outcomes if r.status_code != 201]
+    if len(paid) != 1:
+        raise AssertionError(
+            f"Expected exactly one of {len(outcomes)} racing orders to be paid, but "
+            f"{len(paid)} were: {'; '.join(describe(r) for r in outcomes)}."
+        )
+    wrong = [describe(r) for r in refused if r.status_code != Refusal.OUT_OF_STOCK.value.status]
+    if wrong:
+        raise AssertionError(
+            f"Expected the other orders to be refused as out of stock, but got {wrong}."
+        )
+    expect_paid(paid[0], database, account)
+
+
+def order_payments(payment_provider: PaymentProviderFake) -> list[ProviderCall]:
+    return [c for c in payment_provider.intent_requests() if c.form.get("confirm") == "true"]
+
+
+def expect_charged_once(payment_provider: PaymentProviderFake, pence: int, placed: Placed) -> None:
+    """One payment, confirmed at once, of exactly `pence` pence, naming the order, with a key
+    made from the shop's idempotency key."""
+    order_id = insist(placed.latest, 201, "take the customer's order")["id"]
+    request = placed.request
+    calls = order_payments(payment_provider)
+    if len(calls) != 1:
+        raise AssertionError(
+            f"Expected the payment provider to be asked to charge the card once, but it was "
+            f"asked {len(calls)} times."
+        )
+    form = calls[0].form
+    if (form.get("amount"), form.get("currency")) != (str(pence), "gbp"):
+        raise AssertionError(
+            f"Expected the card to be charged exactly {pence} pence, but the payment provider "
+            f"was asked for {form.get('amount')} {form.get('currency')}."
+        )
+    if form.get("metadata[order_id]") != order_id:
+        raise AssertionError(
+            f"Expected the payment to name the order {order_id}, but it names "
+            f"{form.get('metadata[order_id]')!r}."
+        )
+    sent = calls[0].headers.get("Idempotency-Key") or ""
+    if request.key not in sent:
+        raise AssertionError(
+            f"Expected the payment to carry the order's idempotency key {request.key!r}, but it "
+            f"carried {sent!r}."
+        )
+
+
+def expect_card_charges(payment_provider: PaymentProviderFake, count: int) -> None:
+    calls = order_payments(payment_provider)
+    if len(calls) != count:
+        raise AssertionError(
+            f"Expected the payment provider to be asked to charge a card {count} time(s), but "
+            f"it was asked {len(calls)} time(s)."
+        )
+
+
+def _units(held: dict[str, int]) -> str:
+    return ", ".join(f"{quantity} of {sku}" for sku, quantity in sorted(held.items()))

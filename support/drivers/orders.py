@@ -1,0 +1,208 @@
+"""Orders driver: products and their stock, the merchant's order settings, and orders placed by
+the merchant's shop (each request with its idempotency key), one at a time, at once, or left
+under way while the scenario looks at the platform."""
+
+from __future__ import annotations
+
+import re
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+import httpx
+
+from support.clients import paths
+from support.clients.api import ApiClient
+from support.drivers.accounts import Account
+from support.drivers.base import insist
+from support.report.shown import ShownAs
+
+# The payment provider's test card, as its browser library hands it to the shop.
+TEST_CARD = "pm_card_visa"
+# How long a scenario waits for an order left under way to be answered.
+ANSWER_WITHIN_SECONDS = 20.0
+_LINE = re.compile(r'(\d+) of "([^"]+)"')
+
+
+@dataclass(frozen=True)
+class OrderRequest:
+    """What the shop sends: a basket (SKU, quantity per line) and its idempotency key."""
+
+    key: str
+    items: tuple[tuple[str, int], ...]
+
+    def body(self) -> dict[str, Any]:
+        lines = [{"sku": sku, "quantity": quantity} for sku, quantity in self.items]
+        return {"items": lines, "payment_method": TEST_CARD}
+
+    def with_items(self, items: list[tuple[str, int]]) -> OrderRequest:
+        """The same key with another basket."""
+        return replace(self, items=tuple(items))
+
+
+@dataclass(frozen=True)
+class Placed:
+    """An order request the shop sent, and what the platform answered each time it was sent
+    (nothing yet while it is under way: `pending` then waits for the answer)."""
+
+    request: OrderRequest
+    answers: tuple[httpx.Response, ...] = ()
+    pending: Callable[[], httpx.Response] | None = field(default=None, repr=False)
+
+    def __repr__(self) -> str:
+        return f"<order request {self.request.key}>"
+
+    @property
+    def latest(self) -> httpx.Response:
+        if not self.answers:
+            raise AssertionError("The order request has not been answered yet.")
+        return self.answers[-1]
+
+    def answered(self, response: httpx.Response) -> Placed:
+        return Placed(self.request, (*self.answers, response))
+
+
+def basket(text: str) -> list[tuple[str, int]]:
+    """`2 of "MUG-01" and 3 of "TEA-02"`, as a product owner writes it, as (SKU, quantity)."""
+    lines = [(sku, int(quantity)) for quantity, sku in _LINE.findall(text)]
+    if not lines:
+        raise KeyError(f'No basket in {text!r}; write it as: 2 of "MUG-01" and 1 of "TEA-02".')
+    return lines
+
+
+# Order requests the shop should never send: (body, whether it carries an idempotency key).
+FLAWED_ORDERS: dict[str, tuple[dict[str, Any], bool]] = {
+    "without an idempotency key": (OrderRequest("", (("MUG-01", 1),)).body(), False),
+    "for 0 of a product": (OrderRequest("", (("MUG-01", 0),)).body(), True),
+    "naming a product twice": (OrderRequest("", (("MUG-01", 1), ("MUG-01", 1))).body(), True),
+    "with no items": (OrderRequest("", ()).body(), True),
+    "without a card": ({"items": [{"sku": "MUG-01", "quantity": 1}]}, True),
+    "for a product the merchant does not sell": (OrderRequest("", (("NOPE-9", 1),)).body(), True),
+}
+
+
+class OrdersDriver(ShownAs):
+    shown_as = "orders driver"
+
+    def __init__(self, api: ApiClient, on_merchant: Callable[[str], None]) -> None:
+        self._api = api
+        # Told of every merchant that orders, so that the run can remove its keys afterwards.
+        self._on_merchant = on_merchant
+
+    # -- products ------------------------------------------------------------------------
+
+    def try_add_product(
+        self, account: Account, sku: str, price: Any, stock: Any, name: str | None = None
+    ) -> httpx.Response:
+        body = {"sku": sku, "name": name or f"Product {sku}", "price_pence": price, "stock": stock}
+        return self._api.request("POST", paths.PRODUCTS, token=account.token, json=body)
+
+    def add_product(self, account: Account, sku: str, price: int, stock: int) -> dict[str, Any]:
+        response = self.try_add_product(account, sku, price, stock)
+        return insist(response, 201, f"add the product {sku}")
+
+    def try_restock(self, account: Account, sku: str, quantity: Any) -> httpx.Response:
+        return self._api.request(
+            "POST", paths.product_restock(sku), token=account.token, json={"quantity": quantity}
+        )
+
+    def restock(self, account: Account, sku: str, quantity: int) -> dict[str, Any]:
+        return insist(self.try_restock(account, sku, quantity), 200, f"restock {sku}")
+
+    def products(self, account: Account) -> dict[str, dict[str, Any]]:
+        response = self._api.request("GET", paths.PRODUCTS, token=account.token)
+        listed = insist(response, 200, "list the merchant's products")["products"]
+        return {product["sku"]: product for product in listed}
+
+    def set_reservation_window(self, account: Account, seconds: int) -> None:
+        body = {"reservation_ttl_seconds": seconds}
+        response = self._api.request("PUT", paths.ORDER_SETTINGS, token=account.token, json=body)
+        insist(response, 200, f"hold stock for orders for {seconds} seconds")
+
+    # -- orders --------------------------------------------------------------------------
+
+    def _send(self, account: Account, request: OrderRequest) -> httpx.Response:
+        self._on_merchant(account.organisation_id)
+        return self._api.request(
+            "POST",
+            paths.ORDERS,
+            token=account.token,
+            json=request.body(),
+            headers={"Idempotency-Key": request.key},
+        )
+
+    def try_place(self, account: Account, items: list[tuple[str, int]]) -> Placed:
+        """A new order request (with a fresh idempotency key), sent once."""
+        request = OrderRequest(f"order-{uuid.uuid4()}", tuple(items))
+        return Placed(request).answered(self._send(account, request))
+
+    def place(self, account: Account, items: list[tuple[str, int]]) -> Placed:
+        placed = self.try_place(account, items)
+        insist(placed.latest, 201, "take the customer's order")
+        return placed
+
+    def place_refused(self, account: Account, items: list[tuple[str, int]]) -> Placed:
+        """An order the platform is expected to refuse (the scenario planned why)."""
+        placed = self.try_place(account, items)
+        if placed.latest.status_code < 400:
+            raise AssertionError("Expected the platform to refuse the order, but it took it.")
+        return placed
+
+    def send_again(self, account: Account, placed: Placed, items=None) -> Placed:
+        """The same request sent again (with the same key), or the same key with `items`."""
+        request = placed.request if items is None else placed.request.with_items(items)
+        return placed.answered(self._send(account, request))
+
+    def try_send_flawed(self, account: Account, flaw: str) -> httpx.Response:
+        """An order request with one of the flaws a product owner names (see FLAWED_ORDERS)."""
+        if flaw not in FLAWED_ORDERS:
+            raise KeyError(f"No order flaw {flaw!r}; known: {', '.join(FLAWED_ORDERS)}.")
+        body, with_key = FLAWED_ORDERS[flaw]
+        headers = {"Idempotency-Key": f"order-{uuid.uuid4()}"} if with_key else {}
+        self._on_merchant(account.organisation_id)
+        return self._api.request(
+            "POST", paths.ORDERS, token=account.token, json=body, headers=headers
+        )
+
+    def place_under_way(self, account: Account, items: list[tuple[str, int]]) -> Placed:
+        """Sends the order and returns while the platform is still handling it."""
+        self._on_merchant(account.organisation_id)
+        request = OrderRequest(f"order-{uuid.uuid4()}", tuple(items))
+        answer = self._api.request_later(
+            "POST",
+            paths.ORDERS,
+            token=account.token,
+            json=request.body(),
+            headers={"Idempotency-Key": request.key},
+        )
+        return Placed(request, pending=lambda: answer(ANSWER_WITHIN_SECONDS))
+
+    @staticmethod
+    def answer_of(placed: Placed) -> Placed:
+        """Waits for the platform's answer to an order under way."""
+        if placed.pending is None:
+            raise AssertionError("No order is under way in this scenario.")
+        return placed.answered(placed.pending())
+
+    def place_at_once(
+        self, account: Account, items: list[tuple[str, int]], count: int
+    ) -> list[httpx.Response]:
+        """`count` customers' orders (each with its own key) released at the same instant."""
+        self._on_merchant(account.organisation_id)
+        requests = [OrderRequest(f"order-{uuid.uuid4()}", tuple(items)) for _ in range(count)]
+        return self._api.request_together(
+            "POST",
+            paths.ORDERS,
+            count,
+            token=account.token,
+            bodies=[request.body() for request in requests],
+            headers_each=[{"Idempotency-Key": request.key} for request in requests],
+        )
+
+    def try_order_by_key(self, account: Account, key: str) -> httpx.Response:
+        params = {"idempotency_key": key}
+        return self._api.request("GET", paths.ORDERS, token=account.token, params=params)
+
+    def order_by_key(self, account: Account, key: str) -> dict[str, Any]:
+        return insist(self.try_order_by_key(account, key), 200, "find the order by its key")

@@ -1,0 +1,207 @@
+"""`make bench`: how fast the suite runs on this machine, as medians of a few runs per figure.
+
+Runs the scenarios (leaving out @slow ones, which wait on real time) serial, with `-n 2` and
+`-n auto`, with `-n 2` writing Allure results, one scenario from a cold start, and the defect
+run; each a few times (bounded by --repeats). Prints progress as it goes, then a table of
+medians, throughput and ratios against the targets of the suite's speed issue, the machine's
+core count and load, and how a serial run's time divides (support/proof/bench_plugin.py).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import resource
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from support.proof.catalogues import ROOT
+from support.proof.sub_runs import pytest_command
+
+FAST = ("steps", "-q", "-p", "no:randomly", "-m", "not slow")
+COLD_SCENARIO = "completing_onboarding_records_the_business"
+# The bench measures the embedded platform, whatever this shell points the suite at.
+NOT_INHERITED = {"BASE_URL", "DATABASE_URL", "REDIS_URL", "SERVICE_DEFECTS", "PYTEST_ADDOPTS"}
+
+
+@dataclass
+class Figure:
+    name: str
+    command: list[str]
+    repeats: int
+    seconds: list[float] = field(default_factory=list)
+    cpu: list[float] = field(default_factory=list)  # user + system time of the run's processes
+    scenarios: int = 0
+
+    @property
+    def median(self) -> float:
+        return statistics.median(self.seconds)
+
+
+def figures(repeats: int, work: Path) -> list[Figure]:
+    results = work / "allure-results"
+    defect_repeats = min(repeats, 2)  # the longest figure: two runs give its median
+    return [
+        Figure("serial", pytest_command(*FAST, "-p", "support.proof.bench_plugin"), repeats),
+        Figure("-n 2", pytest_command(*FAST, "-n", "2"), repeats),
+        Figure("-n auto", pytest_command(*FAST, "-n", "auto"), repeats),
+        Figure(
+            "-n 2 --alluredir",
+            pytest_command(*FAST, "-n", "2", f"--alluredir={results}", "--clean-alluredir"),
+            repeats,
+        ),
+        Figure("one scenario, cold", pytest_command(*FAST, "-k", COLD_SCENARIO), repeats),
+        Figure("make defects", [sys.executable, "-m", "support.proof.defect_run"], defect_repeats),
+    ]
+
+
+def run(figure: Figure, split_file: Path) -> tuple[float, float, str]:
+    command = list(figure.command)
+    if "support.proof.bench_plugin" in command:
+        command.append(f"--bench-out={split_file}")
+    env = {k: v for k, v in os.environ.items() if k not in NOT_INHERITED}
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    started = time.perf_counter()
+    done = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True)
+    took = time.perf_counter() - started
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime)
+    output = done.stdout + done.stderr
+    if done.returncode != 0:
+        tail = "\n".join(output.strip().splitlines()[-15:])
+        raise SystemExit(f"`{' '.join(command[2:])}` failed (exit {done.returncode}):\n{tail}")
+    return took, cpu, output
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeats", type=int, default=3, help="runs per figure (default 3)")
+    parser.add_argument("--only", action="append", default=[], help="only this figure")
+    args = parser.parse_args(argv)
+    with tempfile.TemporaryDirectory(prefix="mps-bench-") as temporary:
+        work = Path(temporary)
+        chosen = [
+            f for f in figures(max(1, args.repeats), work) if not args.only or f.name in args.only
+        ]
+        total = sum(f.repeats for f in chosen)
+        load_before = os.getloadavg()
+        print(f"Benchmark: {len(chosen)} figures, {total} runs, {os.cpu_count()} cores", flush=True)
+        splits: list[dict[str, float]] = []
+        done = 0
+        for figure in chosen:
+            for attempt in range(1, figure.repeats + 1):
+                done += 1
+                print(
+                    f"  [{done}/{total}] {figure.name}, run {attempt} of {figure.repeats}…",
+                    end="",
+                    flush=True,
+                )
+                split_file = work / f"split-{done}.json"
+                took, cpu, output = run(figure, split_file)
+                figure.seconds.append(took)
+                figure.cpu.append(cpu)
+                figure.scenarios = _scenarios(output)
+                if split_file.exists():
+                    splits.append({**json.loads(split_file.read_text()), "wall": took})
+                print(f" {took:.1f} s ({cpu:.1f} s of CPU)", flush=True)
+        print()
+        print(table(chosen, os.cpu_count() or 1, load_before, os.getloadavg()))
+        if splits:
+            print()
+            print(time_split(splits))
+    return 0
+
+
+def _scenarios(output: str) -> int:
+    found = re.search(r"(\d+) passed", output)
+    caught = re.search(r"All (\d+) defects caught", output)
+    return int(found.group(1)) if found else int(caught.group(1)) if caught else 0
+
+
+def table(chosen: list[Figure], cores: int, load_before, load_after) -> str:
+    by = {f.name: f for f in chosen}
+    rows = [("figure", "median", "runs", "CPU", "scenarios", "per second", "target")]
+    targets = {
+        "serial": "≥ 9 per second",
+        "-n 2": "≥ 15 per second",
+        "one scenario, cold": "≤ 2.5 s",
+        "make defects": "≤ 26.5 s (half of 53 s)",
+    }
+    for f in chosen:
+        counts_scenarios = f.scenarios > 1 and f.name != "make defects"
+        rate = f"{f.scenarios / f.median:.1f}" if counts_scenarios else ""
+        runs = ", ".join(f"{s:.1f}" for s in f.seconds)
+        cpu = f"{statistics.median(f.cpu):.1f} s"
+        target = targets.get(f.name, "")
+        rows.append((f.name, f"{f.median:.1f} s", runs, cpu, str(f.scenarios), rate, target))
+    lines = _columns(rows)
+    ratios = []
+    if "serial" in by and "-n 2" in by:
+        speedup = by["serial"].median / by["-n 2"].median
+        ratios.append(f"speed-up of -n 2 over serial: {speedup:.2f}× (target ≥ 1.7)")
+    if "serial" in by and "-n auto" in by:
+        speedup = by["serial"].median / by["-n auto"].median
+        ratios.append(f"speed-up of -n auto over serial: {speedup:.2f}×")
+    if "-n 2" in by and "-n 2 --alluredir" in by:
+        slower = by["-n 2 --alluredir"].median / by["-n 2"].median
+        ratios.append(f"-n 2 with --alluredir takes {slower:.2f}× as long (target ≤ 1.10)")
+    if "make defects" in by and by["make defects"].scenarios:
+        f = by["make defects"]
+        ratios.append(
+            f"make defects: {f.median / f.scenarios:.2f} s per defect; speed-up over the 53 s "
+            f"before: {53 / f.median:.1f}× (target ≥ 2)"
+        )
+    footer = [
+        f"{cores} cores; load average {load_before[0]:.1f} before, {load_after[0]:.1f} after "
+        "(other work on the machine makes every figure slower).",
+        "CPU: user and system time of the suite's own processes (median; not the embedded "
+        "servers), which other work on the machine changes far less than the wall-clock time.",
+    ]
+    return "\n".join([*lines, "", *ratios, *([""] if ratios else []), *footer])
+
+
+def time_split(splits: list[dict[str, float]]) -> str:
+    """How a serial run's time divides (medians over the serial runs)."""
+
+    def median(key) -> float:
+        return statistics.median(key(s) for s in splits)
+
+    wall = median(lambda s: s["wall"])
+    parts = [
+        ("waiting for the service's answers", median(lambda s: s["service"])),
+        (
+            "the suite's own work (checks, evidence, cleanup)",
+            median(lambda s: s["tests"] - s["service"] - s["start"] - s["stop"]),
+        ),
+        (
+            "starting and stopping the embedded servers and service",
+            median(lambda s: s["start"] + s["stop"]),
+        ),
+        (
+            "pytest's own start (interpreter, imports, collection)",
+            median(lambda s: s["wall"] - s["tests"]),
+        ),
+    ]
+    rows = [("where a serial run's time goes", "seconds", "share")]
+    rows += [(name, f"{secs:.1f}", f"{100 * secs / wall:.0f}%") for name, secs in parts]
+    rows.append(("whole run", f"{wall:.1f}", "100%"))
+    return "\n".join(_columns(rows))
+
+
+def _columns(rows: list[tuple[str, ...]]) -> list[str]:
+    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
+    return [
+        "  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip()
+        for row in rows
+    ]
+
+
+if __name__ == "__main__":
+    sys.exit(main())

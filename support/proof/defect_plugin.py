@@ -1,0 +1,104 @@
+"""`make defects` inside one pytest process: many defects, each against its own scenarios.
+
+Loaded with `-p support.proof.defect_plugin --defect-plan=PLAN --defect-verdicts=OUT` by
+support/proof/defect_run.py. PLAN (JSON) maps each defect to the requirements whose scenarios
+must catch it. Every such scenario runs once per defect, with `defects_switched_on`
+parametrised, so the process starts one in-process service per defect instead of one pytest
+process per defect. The scenarios run defect by defect; when a defect's last scenario ends, its
+verdict is appended to OUT as one JSON line (which the runner shows as progress). A scenario
+catches a defect only when it fails on an expectation (an AssertionError), not when it crashes.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from support.report.titles import outline_example, scenario_title
+
+DEFECT = "defects_switched_on"
+OUTCOMES = pytest.StashKey[dict[str, dict]]()
+TITLE = pytest.StashKey[str]()
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    group = parser.getgroup("defect run")
+    group.addoption("--defect-plan", help="JSON: defect name -> requirement ids that catch it")
+    group.addoption("--defect-verdicts", help="append one JSON line per defect's verdict here")
+
+
+def _plan(config: pytest.Config) -> dict[str, list[str]]:
+    return json.loads(Path(config.getoption("--defect-plan")).read_text())
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.stash[OUTCOMES] = {
+        name: {"defect": name, "caught_by": [], "broken": [], "ran": 0} for name in _plan(config)
+    }
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    if "_pytest_bdd_example" not in metafunc.fixturenames:
+        return
+    proves = {m.args[0] for m in metafunc.definition.iter_markers("requirement")}
+    defects = [name for name, reqs in _plan(metafunc.config).items() if proves & set(reqs)]
+    if defects:
+        metafunc.parametrize(DEFECT, [(name,) for name in defects], ids=defects)
+
+
+def _defect(item: pytest.Item) -> str | None:
+    callspec = getattr(item, "callspec", None)
+    chosen = callspec.params.get(DEFECT) if callspec else None
+    return chosen[0] if chosen else None
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    order = list(_plan(config))
+    keep = [item for item in items if _defect(item) is not None]
+    config.hook.pytest_deselected(items=[item for item in items if _defect(item) is None])
+    # Defect by defect, so that each defect's service starts once and stops before the next.
+    items[:] = sorted(keep, key=lambda item: order.index(_defect(item)))
+
+
+def pytest_bdd_before_scenario(request: pytest.FixtureRequest, feature, scenario) -> None:
+    request.node.stash[TITLE] = scenario_title(scenario.name, outline_example(request.node))
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo) -> Iterator:
+    report = yield
+    defect = _defect(item)
+    if defect is None or not report.failed:
+        return report
+    outcome = item.config.stash[OUTCOMES][defect]
+    name = item.stash.get(TITLE, item.name)
+    failed_on_expectation = call.when == "call" and call.excinfo.errisinstance(AssertionError)
+    outcome["caught_by" if failed_on_expectation else "broken"].append(name)
+    return report
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_protocol(item: pytest.Item, nextitem: pytest.Item | None) -> Iterator:
+    result = yield
+    defect = _defect(item)
+    if defect is not None:
+        outcomes = item.config.stash[OUTCOMES]
+        outcomes[defect]["ran"] += 1
+        if nextitem is None or _defect(nextitem) != defect:
+            _write(item.config, outcomes.pop(defect))
+    return result
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    # Defects whose scenarios never ran (none prove their requirements, or the run stopped).
+    for outcome in session.config.stash[OUTCOMES].values():
+        _write(session.config, outcome)
+    session.config.stash[OUTCOMES] = {}
+
+
+def _write(config: pytest.Config, outcome: dict) -> None:
+    with Path(config.getoption("--defect-verdicts")).open("a") as verdicts:
+        verdicts.write(json.dumps(outcome) + "\n")

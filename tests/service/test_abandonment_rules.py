@@ -1,0 +1,59 @@
+"""The nudge job's rules on their own: which email is due when, no backfill, kept errors."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from service.domain.abandonment import ERRORS_KEPT, Abandonment, _kept
+from service.stores.abandonment import Candidate
+
+VIEWED = datetime(2026, 3, 1, 9, 0, tzinfo=UTC)
+
+
+@pytest.fixture
+def job() -> Abandonment:
+    return Abandonment(store=None, email=None, batch_size=500)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    ("waited", "due"),
+    [
+        (timedelta(minutes=59, seconds=59), None),
+        (timedelta(hours=1), 1),
+        (timedelta(hours=23, minutes=59, seconds=59), 1),
+        (timedelta(hours=24), 2),
+        (timedelta(hours=47, minutes=59, seconds=59), 2),
+        (timedelta(hours=48), 3),
+        (timedelta(days=30), 3),
+        (timedelta(hours=-1), None),
+    ],
+)
+def test_the_latest_email_due_decides(job: Abandonment, waited: timedelta, due: int | None):
+    assert job.due_email(VIEWED, VIEWED + waited) == due
+
+
+def candidate(taken: set[int], paid: bool = False, completed: bool = False) -> Candidate:
+    return Candidate(uuid.uuid4(), VIEWED, "owner@example.com", paid, completed, frozenset(taken))
+
+
+def test_only_the_email_due_is_sent_never_the_earlier_ones(job: Abandonment) -> None:
+    assert job.emails_to_send(candidate(set()), 3) == [3]
+    assert job.emails_to_send(candidate({1}), 3) == [3]
+    assert job.emails_to_send(candidate({3}), 3) == []
+
+
+def test_merchants_who_paid_or_finished_are_not_candidates(job: Abandonment) -> None:
+    assert job.is_candidate(candidate(set()))
+    assert not job.is_candidate(candidate(set(), paid=True))
+    assert not job.is_candidate(candidate(set(), completed=True))
+
+
+def test_a_run_keeps_its_first_errors_and_counts_the_rest() -> None:
+    few = [f"error {n}" for n in range(ERRORS_KEPT)]
+    assert _kept(few) == few
+    many = [f"error {n}" for n in range(ERRORS_KEPT + 5)]
+    assert _kept(many)[:-1] == many[:ERRORS_KEPT]
+    assert _kept(many)[-1] == "… and 5 more errors."
