@@ -10,6 +10,7 @@ REPORT := allure-report
 
 .PHONY: help setup report features test lint format defects external clean bench durations shard merged-report soak-races bench-abandonment
 .PHONY: help setup report features test lint format defects external clean mutation
+.PHONY: help setup report features test lint format defects external clean fuzz soak load
 .PHONY: help setup report features test lint format defects external clean bench durations shard merged-report
 .PHONY: help setup report features test lint format defects external clean soak-races
 .PHONY: help setup report features test lint format defects external clean bench-abandonment
@@ -22,6 +23,9 @@ help:
 	@echo "make mutation  mutation score of the service's domain code (cosmic-ray; long: see README)"
 	@echo "make external  run every scenario against DATABASE_URL and REDIS_URL (running servers)"
 	@echo "make lint      ruff check and format check"
+	@echo "make load      LOAD_USERS merchants (50) for LOAD_SECONDS (60) through the money paths"
+	@echo "make soak      the whole suite SOAK_RUNS times (20), random order, -n 2; residue checked"
+	@echo "make fuzz      Schemathesis at length against the OpenAPI document (FUZZ_EXAMPLES=100)"
 	@echo "make bench     time the suite (serial, -n 2, -n auto, Allure, cold start, defects): medians"
 	@echo "make durations refresh .test_durations (how long each scenario takes, for pytest-split)"
 	@echo "make shard SHARD=k SHARDS=n   run the k-th of n equal shards of the scenarios"
@@ -101,6 +105,20 @@ merged-report: node_modules/.installed
 
 clean:
 	rm -rf $(RESULTS) $(REPORT) .pytest_cache .ruff_cache
+
+# The same harness test `make test` runs with a few examples per operation, at length.
+FUZZ_EXAMPLES ?= 100
+fuzz: setup
+	FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) $(PYTEST) tests/contract -p no:randomly -s
+
+SOAK_RUNS ?= 20
+soak: setup
+	$(PY) -m support.proof.suite_soak --runs $(SOAK_RUNS)
+
+LOAD_USERS ?= 50
+LOAD_SECONDS ?= 60
+load: setup
+	$(PY) -m support.proof.load.run --users $(LOAD_USERS) --seconds $(LOAD_SECONDS)
 
 # Not part of `make test`: the races for the last unit, many times over, counted.
 SOAK_TIMES ?= 50

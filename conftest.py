@@ -2,6 +2,8 @@
 
 pytest_plugins = [
     "support.plugin.hooks",
+    "support.plugin.deployment_fixtures",
+    "support.plugin.target_watch",
     "support.plugin.target_fixtures",
     "steps.accounts_steps",
     "steps.onboarding_steps",

@@ -99,6 +99,7 @@ Feature: Spending credits, the ledger and its summary
       | a page of 0 entries  |
       | a page of 101 entries |
       | a negative start     |
+      | a start past a billion entries |
 
   @req:WAL-4 @severity:critical
   Scenario: The summary agrees with the balance

@@ -21,6 +21,7 @@ from service.api import (
     webhooks,
 )
 from service.api.body_limit import BodyLimitMiddleware
+from service.api.contract import install_contract
 from service.api.errors import install_error_handlers
 from service.core.db import StartupError, wait_for_database
 from service.core.migrate import migrate
@@ -127,4 +128,5 @@ def create_app(settings: Settings) -> FastAPI:
         abandonment,
     ):
         app.include_router(module.router)
+    install_contract(app)
     return app

@@ -9,9 +9,9 @@ from pytest_bdd import given, parsers, then, when
 
 from support.checks import wallet as checks
 from support.checks.outcomes import Refusal, expect_accepted, expect_refused
-from support.clients.api import ApiClient
 from support.drivers.wallet import TopUp
 from support.providers.fakes import plan_trouble
+from support.target.run import Deployment
 
 # How a product owner writes a top-up amount, and what the merchant's app would send.
 TOP_UP_AMOUNTS = {
@@ -23,6 +23,7 @@ LEDGER_REQUESTS = {
     "a page of 0 entries": (0, 0),
     "a page of 101 entries": (101, 0),
     "a negative start": (10, -1),
+    "a start past a billion entries": (10, 1_000_000_001),
     "the furthest start": (10, 10_000_000),
     "a start one past the furthest": (10, 10_000_001),
     "a start past the largest number the database holds": (10, 2**63),
@@ -128,10 +129,8 @@ def has_phone_number(wallet, telephony_provider, merchant) -> str:
 
 
 @given("the platform has been deployed without the telephony provider's credentials")
-def deployed_without_credentials(wallet, target, cleanup):
-    service = ApiClient(target.without_telephony_credentials())
-    cleanup.add("close the client of the second deployment", service.close)
-    wallet.buy_numbers_through(service)
+def deployed_without_credentials(wallet, second_deployment):
+    wallet.buy_numbers_through(second_deployment(Deployment.WITHOUT_TELEPHONY))
 
 
 # ---------------------------------------------------------------- When

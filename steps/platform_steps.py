@@ -7,10 +7,26 @@ import re
 from pytest_bdd import given, parsers, then, when
 
 from support.checks.outcomes import expect_plain_refusal
-from support.checks.platform import expect_cache_asked, expect_part_up, pings_now
+from support.checks.platform import expect_cache_asked, expect_part, expect_serving, pings_now
+from support.drivers.platform import PlatformDriver
 from support.scenario.mistakes import MISTAKES
+from support.target.run import Deployment
 
 PARTS = {"database": "database", "cache": "redis"}
+OUTAGES = {
+    "database is cut off": Deployment.DATABASE_OUT_OF_REACH,
+    "cache is out of reach": Deployment.REDIS_OUT_OF_REACH,
+}
+
+
+@given(
+    parsers.re(
+        r"a deployment of the platform whose (?P<outage>database is cut off|cache is out of reach)"
+    ),
+    target_fixture="platform",
+)
+def deployment_with_outage(second_deployment, outage):
+    return PlatformDriver(second_deployment(OUTAGES[outage]))
 
 
 @given("the questions the cache answers are counted", target_fixture="pings_before")
@@ -23,9 +39,14 @@ def checks_health(platform):
     return platform.try_health()
 
 
-@then(parsers.parse("the platform reports its {part} as up"))
-def part_is_up(health, part):
-    expect_part_up(health, PARTS[part])
+@then(parsers.re(r"the platform reports its (?P<part>database|cache) as (?P<state>up|down)"))
+def part_state(health, part, state):
+    expect_part(health, PARTS[part], state)
+
+
+@then(parsers.re(r"the platform says it (?P<answer>can|cannot) serve merchants right now"))
+def serving(health, answer):
+    expect_serving(health, answer == "can")
 
 
 @then("the platform asked its cache for the answer")

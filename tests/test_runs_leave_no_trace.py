@@ -3,11 +3,10 @@
 import os
 import subprocess
 
-import psycopg
 import pytest
-import redis
 
 from support.proof.catalogues import ROOT
+from support.proof.footprint import footprint
 from support.proof.sub_runs import pytest_command
 from support.target.embedded import start_embedded
 
@@ -17,28 +16,6 @@ def servers():
     embedded = start_embedded()
     yield embedded
     embedded.stop()
-
-
-def footprint(database_url: str, redis_url: str) -> dict:
-    """Rows in every table, the suite's fault objects, and every Redis key."""
-    with psycopg.connect(database_url, autocommit=True) as connection:
-        tables = [
-            row[0]
-            for row in connection.execute(
-                "select tablename from pg_tables where schemaname = 'public' order by 1"
-            )
-        ]
-        counts = {
-            table: connection.execute(f'select count(*) from "{table}"').fetchone()[0]
-            for table in tables
-        }
-        faults = connection.execute(
-            "select count(*) from pg_proc where proname like 'suite\\_fault\\_%'"
-        ).fetchone()[0]
-    cache = redis.Redis.from_url(redis_url)
-    keys = sorted(key.decode() for key in cache.scan_iter())
-    cache.close()
-    return {"rows": counts, "fault objects": faults, "redis keys": keys}
 
 
 def run_features(servers, *args: str) -> None:

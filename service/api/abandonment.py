@@ -12,7 +12,9 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 from starlette.concurrency import run_in_threadpool
 
+from service.api.contract import refusals
 from service.api.deps import PlatformDep
+from service.api.responses import AbandonmentRunAnswer
 from service.core.errors import not_found
 
 router = APIRouter(prefix="/api/operator/abandonment", tags=["operators"])
@@ -55,14 +57,26 @@ def _shown(record: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-@router.post("/runs", status_code=201, dependencies=[Operator], summary="Run the job now")
+@router.post(
+    "/runs",
+    status_code=201,
+    dependencies=[Operator],
+    summary="Run the job now",
+    response_model=AbandonmentRunAnswer,
+)
 async def run(body: RunBody, platform: PlatformDep) -> dict[str, Any]:
     now = body.now or datetime.now(UTC)
     record = await run_in_threadpool(platform.abandonment.run, now, body.organisation_ids)
     return _shown(record)
 
 
-@router.get("/runs/{run_id}", dependencies=[Operator], summary="What a run of the job did")
+@router.get(
+    "/runs/{run_id}",
+    dependencies=[Operator],
+    summary="What a run of the job did",
+    response_model=AbandonmentRunAnswer,
+    responses=refusals(404),
+)
 def run_record(
     run_id: Annotated[int, Path(ge=1, le=2**63 - 1)], platform: PlatformDep
 ) -> dict[str, Any]:

@@ -6,7 +6,9 @@ from typing import Any
 
 from fastapi import APIRouter, Request
 
+from service.api.contract import refusals
 from service.api.deps import PlatformDep, PrincipalDep
+from service.api.responses import ProfileAnswer, SignedUpAnswer, TokenAnswer
 from service.api.schemas import LogInBody, SignUpBody
 from service.core.errors import ApiError
 from service.domain.rules import normalise_email
@@ -14,7 +16,13 @@ from service.domain.rules import normalise_email
 router = APIRouter(prefix="/api", tags=["accounts"])
 
 
-@router.post("/auth/signup", status_code=201, summary="Sign a merchant up")
+@router.post(
+    "/auth/signup",
+    status_code=201,
+    summary="Sign a merchant up",
+    response_model=SignedUpAnswer,
+    responses=refusals(409),
+)
 def sign_up(body: SignUpBody, platform: PlatformDep) -> dict[str, Any]:
     result = platform.accounts.sign_up(body.email, body.password, body.business_name)
     return {
@@ -23,7 +31,12 @@ def sign_up(body: SignUpBody, platform: PlatformDep) -> dict[str, Any]:
     }
 
 
-@router.post("/auth/login", summary="Exchange email and password for an access token")
+@router.post(
+    "/auth/login",
+    summary="Exchange email and password for an access token",
+    response_model=TokenAnswer,
+    responses=refusals(401, 429),
+)
 def log_in(body: LogInBody, platform: PlatformDep, request: Request) -> dict[str, Any]:
     try:
         email = normalise_email(body.email)
@@ -42,7 +55,9 @@ def log_in(body: LogInBody, platform: PlatformDep, request: Request) -> dict[str
     }
 
 
-@router.get("/me", summary="The signed-in user and their organisation")
+@router.get(
+    "/me", summary="The signed-in user and their organisation", response_model=ProfileAnswer
+)
 def me(principal: PrincipalDep, platform: PlatformDep) -> dict[str, Any]:
     user, org = platform.accounts.profile(principal)
     return {

@@ -6,11 +6,19 @@ from fastapi import APIRouter
 from fastapi.responses import JSONResponse
 
 from service.api.deps import PlatformDep
+from service.api.responses import HealthAnswer
 
 router = APIRouter(tags=["health"])
 
 
-@router.get("/health", summary="Whether the service, its database and Redis are up")
+@router.get(
+    "/health",
+    summary="Whether the service, its database and Redis are up",
+    response_model=HealthAnswer,
+    responses={
+        503: {"model": HealthAnswer, "description": "A part is down: do not send merchants here."}
+    },
+)
 def health(platform: PlatformDep) -> JSONResponse:
     report = platform.health.check()
     body = {

@@ -16,6 +16,9 @@ IdempotencyKeyDep = Annotated[
     Header(
         alias="Idempotency-Key",
         description="Repeat a request safely: the same key gives the first answer again.",
+        # Documented only: the idempotency component checks it (1 to 255 printable ASCII
+        # characters; HTTP drops spaces at either end).
+        json_schema_extra={"pattern": r"^[\x21-\x7e]([\x20-\x7e]{0,253}[\x21-\x7e])?$"},
     ),
 ]
 

@@ -8,8 +8,15 @@ from typing import Any
 from fastapi import APIRouter
 from fastapi.responses import JSONResponse
 
+from service.api.contract import refusals
 from service.api.deps import PlatformDep, PrincipalDep
 from service.api.idempotency import IdempotencyKeyDep, respond
+from service.api.responses import (
+    AcceptedAnswer,
+    CompletionAnswer,
+    OnboardingStatusAnswer,
+    PhoneNumberAnswer,
+)
 from service.api.schemas import CompletionBody, EventBody
 from service.domain.access import Action
 from service.domain.idempotency import Answer
@@ -17,18 +24,32 @@ from service.domain.idempotency import Answer
 router = APIRouter(prefix="/api/onboarding", tags=["onboarding"])
 
 
-@router.post("/events", status_code=202, summary="Record a wizard event (fire and forget)")
+@router.post(
+    "/events",
+    status_code=202,
+    summary="Record a wizard event (fire and forget)",
+    response_model=AcceptedAnswer,
+)
 def record_event(body: EventBody, principal: PrincipalDep, platform: PlatformDep) -> dict[str, Any]:
     platform.onboarding.record_event(principal.org_id, body.event_name, body.step_index)
     return {"accepted": True}
 
 
-@router.get("/status", summary="Whether the merchant still needs onboarding")
+@router.get(
+    "/status",
+    summary="Whether the merchant still needs onboarding",
+    response_model=OnboardingStatusAnswer,
+)
 def status(principal: PrincipalDep, platform: PlatformDep) -> dict[str, Any]:
     return {"needs_onboarding": platform.onboarding.needs_onboarding(principal.org_id)}
 
 
-@router.post("/complete", summary="Finish onboarding (owner or admin)")
+@router.post(
+    "/complete",
+    summary="Finish onboarding (owner or admin)",
+    response_model=CompletionAnswer,
+    responses=refusals(403, 404),
+)
 def complete(
     body: CompletionBody, principal: PrincipalDep, platform: PlatformDep
 ) -> dict[str, Any]:
@@ -42,7 +63,12 @@ def complete(
     }
 
 
-@router.post("/provision-number", summary="Get the dedicated phone number, paid from the wallet")
+@router.post(
+    "/provision-number",
+    summary="Get the dedicated phone number, paid from the wallet",
+    response_model=PhoneNumberAnswer,
+    responses=refusals(402, 403, 409, 502, 503),
+)
 def provision_number(
     principal: PrincipalDep, platform: PlatformDep, key: IdempotencyKeyDep = None
 ) -> JSONResponse:

@@ -7,8 +7,10 @@ from typing import Any
 
 from fastapi import APIRouter
 
+from service.api.contract import refusals
 from service.api.deps import PlatformDep, PrincipalDep
 from service.api.orders import order_id_of
+from service.api.responses import RefundAnswer
 from service.api.schemas import RefundBody
 from service.domain.access import Action
 
@@ -16,7 +18,11 @@ router = APIRouter(tags=["refunds"])
 
 
 @router.post(
-    "/api/orders/{order_id}/refunds", status_code=201, summary="Refund an order (owner or admin)"
+    "/api/orders/{order_id}/refunds",
+    status_code=201,
+    summary="Refund an order (owner or admin)",
+    response_model=RefundAnswer,
+    responses=refusals(403, 404, 409, 502, 503),
 )
 def refund(
     order_id: str, principal: PrincipalDep, platform: PlatformDep, body: RefundBody | None = None

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sys
+import unicodedata
 import uuid
 from typing import Annotated, Literal
 
@@ -9,6 +11,7 @@ from pydantic import (
     AfterValidator,
     AwareDatetime,
     BaseModel,
+    BeforeValidator,
     ConfigDict,
     Field,
     StrictInt,
@@ -19,24 +22,70 @@ from service.domain.rules import (
     CHARGE_DESCRIPTION_MAX,
     CHARGE_MAX_PENCE,
     EVENT_NAMES,
+    FIRST_STEP,
+    LAST_STEP,
     ORDER_LINES_MAX,
     ORDER_QUANTITY_MAX,
     PASSWORD_MAX,
+    PASSWORD_MIN,
     PRICE_MAX_PENCE,
     PRODUCT_NAME_MAX,
     RESERVATION_TTL_MAX,
     RESERVATION_TTL_MIN,
     SKU_PATTERN,
     STOCK_MAX,
+    TOP_UP_MAX_PENCE,
+    TOP_UP_MIN_PENCE,
     normalise_email,
     password,
     plain_text,
 )
 from service.stores.webhooks import EVENT_TYPES
 
-Email = Annotated[StrictStr, AfterValidator(normalise_email)]
-Password = Annotated[StrictStr, Field(max_length=PASSWORD_MAX), AfterValidator(password)]
-Text = Annotated[StrictStr, AfterValidator(plain_text)]
+
+def _refused_characters() -> str:
+    """The control and formatting characters `plain_text` refuses, as a regex character class
+    body (escapes in the Basic Multilingual Plane, the few beyond it as themselves)."""
+    spans: list[list[int]] = []
+    for point in range(sys.maxunicode + 1):
+        if unicodedata.category(chr(point)) in ("Cc", "Cf"):
+            if spans and spans[-1][1] == point - 1:
+                spans[-1][1] = point
+            else:
+                spans.append([point, point])
+
+    def shown(point: int) -> str:
+        return f"\\u{point:04x}" if point <= 0xFFFF else chr(point)
+
+    return "".join(shown(a) if a == b else f"{shown(a)}-{shown(b)}" for a, b in spans)
+
+
+# Free text refuses control and formatting characters: documented as a pattern so that clients
+# and fuzzers send text the rule accepts.
+PLAIN_TEXT = {"pattern": f"^[^{_refused_characters()}]*$"}
+# Documented as an e-mail address (so that clients and fuzzers send one); the service's own rule
+# (`normalise_email`) still decides.
+Email = Annotated[
+    StrictStr, Field(json_schema_extra={"format": "email"}), AfterValidator(normalise_email)
+]
+# The shortest length is documented only: the password rule says it in a sentence for people.
+Password = Annotated[
+    StrictStr,
+    Field(max_length=PASSWORD_MAX, json_schema_extra={"minLength": PASSWORD_MIN, **PLAIN_TEXT}),
+    AfterValidator(password),
+]
+Text = Annotated[StrictStr, Field(json_schema_extra=PLAIN_TEXT), AfterValidator(plain_text)]
+
+
+def _whole_number(value: object) -> object:
+    """A JSON number with nothing after the point (2000.0) is the whole number it equals, as
+    JSON Schema's "integer" says; fractions, text and true/false stay refused."""
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
+
+
+WHOLE_NUMBER = BeforeValidator(_whole_number)  # after the bounds, so that they are documented
 EventName = Literal[EVENT_NAMES]  # type: ignore[valid-type]
 WebhookEventType = Literal[EVENT_TYPES]  # type: ignore[valid-type]
 URL_MAX = 2000
@@ -65,7 +114,13 @@ class NewMemberBody(_Body):
 
 class EventBody(_Body):
     event_name: EventName
-    step_index: StrictInt  # its range is the domain's rule (Onboarding.record_event)
+    # The range is the domain's rule (Onboarding.record_event, so a defect can loosen it); the
+    # document still states it.
+    step_index: Annotated[
+        StrictInt,
+        WHOLE_NUMBER,
+        Field(json_schema_extra={"minimum": FIRST_STEP, "maximum": LAST_STEP}),
+    ]
 
 
 class CompletionBody(_Body):
@@ -74,38 +129,45 @@ class CompletionBody(_Body):
 
 
 class TopUpBody(_Body):
-    amount_pence: StrictInt  # its range is the domain's rule (Wallet.top_up)
+    # The range is the domain's rule (Wallet.top_up); the document still states it.
+    amount_pence: Annotated[
+        StrictInt,
+        WHOLE_NUMBER,
+        Field(json_schema_extra={"minimum": TOP_UP_MIN_PENCE, "maximum": TOP_UP_MAX_PENCE}),
+    ]
 
 
 class ChargeBody(_Body):
-    amount_pence: Annotated[StrictInt, Field(ge=1, le=CHARGE_MAX_PENCE)]
+    amount_pence: Annotated[StrictInt, Field(ge=1, le=CHARGE_MAX_PENCE), WHOLE_NUMBER]
     description: Annotated[
         StrictStr,
-        Field(min_length=1, max_length=CHARGE_DESCRIPTION_MAX),
+        Field(min_length=1, max_length=CHARGE_DESCRIPTION_MAX, json_schema_extra=PLAIN_TEXT),
         AfterValidator(plain_text),
     ]
 
 
 Sku = Annotated[StrictStr, Field(pattern=SKU_PATTERN)]
-Quantity = Annotated[StrictInt, Field(ge=1, le=ORDER_QUANTITY_MAX)]
+Quantity = Annotated[StrictInt, Field(ge=1, le=ORDER_QUANTITY_MAX), WHOLE_NUMBER]
 
 
 class ProductBody(_Body):
     sku: Sku
     name: Annotated[
-        StrictStr, Field(min_length=1, max_length=PRODUCT_NAME_MAX), AfterValidator(plain_text)
+        StrictStr,
+        Field(min_length=1, max_length=PRODUCT_NAME_MAX, json_schema_extra=PLAIN_TEXT),
+        AfterValidator(plain_text),
     ]
-    price_pence: Annotated[StrictInt, Field(ge=1, le=PRICE_MAX_PENCE)]
-    stock: Annotated[StrictInt, Field(ge=0, le=STOCK_MAX)]
+    price_pence: Annotated[StrictInt, Field(ge=1, le=PRICE_MAX_PENCE), WHOLE_NUMBER]
+    stock: Annotated[StrictInt, Field(ge=0, le=STOCK_MAX), WHOLE_NUMBER]
 
 
 class RestockBody(_Body):
-    quantity: Annotated[StrictInt, Field(ge=1, le=STOCK_MAX)]
+    quantity: Annotated[StrictInt, Field(ge=1, le=STOCK_MAX), WHOLE_NUMBER]
 
 
 class OrderSettingsBody(_Body):
     reservation_ttl_seconds: Annotated[
-        StrictInt, Field(ge=RESERVATION_TTL_MIN, le=RESERVATION_TTL_MAX)
+        StrictInt, Field(ge=RESERVATION_TTL_MIN, le=RESERVATION_TTL_MAX), WHOLE_NUMBER
     ]
 
 
@@ -143,7 +205,11 @@ class RefundBody(_Body):
 
 
 class SubscriptionBody(_Body):
-    url: Annotated[StrictStr, Field(min_length=1, max_length=URL_MAX), AfterValidator(plain_text)]
+    url: Annotated[
+        StrictStr,
+        Field(min_length=1, max_length=URL_MAX, json_schema_extra={"pattern": "^https://"}),
+        AfterValidator(plain_text),
+    ]
     event_types: Annotated[list[WebhookEventType], Field(min_length=1)]
 
 

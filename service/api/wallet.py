@@ -8,12 +8,14 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query
 from fastapi.responses import JSONResponse
 
+from service.api.contract import refusals
 from service.api.deps import PlatformDep, PrincipalDep
 from service.api.idempotency import IdempotencyKeyDep, respond
+from service.api.responses import ChargeAnswer, LedgerPageAnswer, TopUpAnswer, WalletAnswer
 from service.api.schemas import ChargeBody, TopUpBody
 from service.domain.access import Action
 from service.domain.idempotency import Answer, derived_id
-from service.domain.rules import LEDGER_PAGE_MAX
+from service.domain.rules import LEDGER_OFFSET_MAX, LEDGER_PAGE_MAX
 from service.stores.wallet import Summary
 
 router = APIRouter(prefix="/api/wallet", tags=["wallet"])
@@ -30,17 +32,24 @@ def _summary(summary: Summary) -> dict[str, int]:
     }
 
 
-@router.get("", summary="The wallet's balance and the summary of its ledger")
+@router.get(
+    "", summary="The wallet's balance and the summary of its ledger", response_model=WalletAnswer
+)
 def wallet(principal: PrincipalDep, platform: PlatformDep) -> dict[str, Any]:
     return _summary(platform.wallet.summary(principal.org_id))
 
 
-@router.get("/ledger", summary="Ledger entries, newest first, a page at a time")
+@router.get(
+    "/ledger",
+    summary="Ledger entries, newest first, a page at a time",
+    response_model=LedgerPageAnswer,
+)
 def ledger(
     principal: PrincipalDep,
     platform: PlatformDep,
     limit: Annotated[int, Query(ge=1, le=LEDGER_PAGE_MAX)] = 20,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    # Documented here, enforced by the wallet (so that a defect there can lift it).
+    offset: Annotated[int, Query(ge=0, json_schema_extra={"maximum": LEDGER_OFFSET_MAX})] = 0,
 ) -> dict[str, Any]:
     entries, total = platform.wallet.ledger(principal.org_id, limit, offset)
     return {
@@ -60,7 +69,13 @@ def ledger(
     }
 
 
-@router.post("/charges", status_code=201, summary="Spend credits (owner or admin)")
+@router.post(
+    "/charges",
+    status_code=201,
+    summary="Spend credits (owner or admin)",
+    response_model=ChargeAnswer,
+    responses=refusals(402, 403, 409),
+)
 def spend(
     body: ChargeBody, principal: PrincipalDep, platform: PlatformDep, key: IdempotencyKeyDep = None
 ) -> JSONResponse:
@@ -74,7 +89,13 @@ def spend(
     return respond(platform.idempotency.run(principal.org_id, key, "charge", request, charge))
 
 
-@router.post("/top-ups", status_code=201, summary="Start a top-up paid by card (owner or admin)")
+@router.post(
+    "/top-ups",
+    status_code=201,
+    summary="Start a top-up paid by card (owner or admin)",
+    response_model=TopUpAnswer,
+    responses=refusals(402, 403, 409, 503),
+)
 def top_up(
     body: TopUpBody, principal: PrincipalDep, platform: PlatformDep, key: IdempotencyKeyDep = None
 ) -> JSONResponse:

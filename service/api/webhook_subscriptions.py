@@ -9,7 +9,15 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
+from service.api.contract import refusals
 from service.api.deps import PlatformDep, PrincipalDep
+from service.api.responses import (
+    DeliveriesAnswer,
+    DeliveryRunAnswer,
+    NewSubscriptionAnswer,
+    SubscriptionAnswer,
+    SubscriptionsAnswer,
+)
 from service.api.schemas import DeliveryRunBody, SubscriptionBody
 from service.domain.access import Action
 from service.stores.webhooks import Delivery
@@ -45,6 +53,8 @@ def _delivery(delivery: Delivery) -> dict[str, Any]:
     "/api/webhooks/subscriptions",
     status_code=201,
     summary="Subscribe an HTTPS endpoint to events (owner or admin); the secret is shown once",
+    response_model=NewSubscriptionAnswer,
+    responses=refusals(403),
 )
 def subscribe(
     body: SubscriptionBody, principal: PrincipalDep, platform: PlatformDep
@@ -54,13 +64,22 @@ def subscribe(
     return {**platform.webhooks.shown(created), "secret": created.secret}
 
 
-@router.get("/api/webhooks/subscriptions", summary="The merchant's webhook subscriptions")
+@router.get(
+    "/api/webhooks/subscriptions",
+    summary="The merchant's webhook subscriptions",
+    response_model=SubscriptionsAnswer,
+)
 def subscriptions(principal: PrincipalDep, platform: PlatformDep) -> dict[str, Any]:
     found = platform.webhooks.subscriptions(principal.org_id)
     return {"subscriptions": [platform.webhooks.shown(s) for s in found]}
 
 
-@router.get("/api/webhooks/subscriptions/{subscription_id}", summary="One webhook subscription")
+@router.get(
+    "/api/webhooks/subscriptions/{subscription_id}",
+    summary="One webhook subscription",
+    response_model=SubscriptionAnswer,
+    responses=refusals(404),
+)
 def subscription(
     subscription_id: uuid.UUID, principal: PrincipalDep, platform: PlatformDep
 ) -> dict[str, Any]:
@@ -71,6 +90,8 @@ def subscription(
 @router.get(
     "/api/webhooks/subscriptions/{subscription_id}/deliveries",
     summary="A subscription's deliveries with their attempts, answers and next attempt",
+    response_model=DeliveriesAnswer,
+    responses=refusals(404),
 )
 def deliveries(
     subscription_id: uuid.UUID, principal: PrincipalDep, platform: PlatformDep
@@ -82,6 +103,7 @@ def deliveries(
 @router.post(
     "/api/operator/webhook-deliveries/run",
     summary="Run the delivery worker now, as of the given time (operators only)",
+    response_model=DeliveryRunAnswer,
 )
 def run_deliveries(
     body: DeliveryRunBody,

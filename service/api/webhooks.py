@@ -7,12 +7,30 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Header, Request
 from starlette.concurrency import run_in_threadpool
 
+from service.api.contract import refusals
 from service.api.deps import PlatformDep
+from service.api.responses import ReceivedAnswer
 
 router = APIRouter(prefix="/api/webhooks", tags=["webhooks"])
 
 
-@router.post("/payments", summary="Receive an event from the payment provider")
+@router.post(
+    "/payments",
+    summary="Receive an event from the payment provider",
+    response_model=ReceivedAnswer,
+    responses=refusals(400, 401, 503),
+    # The body is read as bytes (its signature covers them exactly), so it is documented here.
+    openapi_extra={
+        "requestBody": {
+            "required": True,
+            "content": {
+                "application/json": {
+                    "schema": {"type": "object", "description": "The provider's signed event."}
+                }
+            },
+        }
+    },
+)
 async def payment_event(
     request: Request,
     platform: PlatformDep,

@@ -14,6 +14,7 @@ from service.defects import (
     abandonment,
     accounts,
     deployment,
+    health,
     idempotency,
     input_rules,
     limits,
@@ -43,6 +44,7 @@ _MODULES = (
     input_rules,
     sign_in,
     platform,
+    health,
 )
 
 

@@ -14,6 +14,7 @@ from collections import Counter
 from pathlib import Path
 
 from support.proof.catalogues import ROOT
+from support.proof.sub_runs import pytest_command
 
 # pytest-repeat names each repetition `[<example>-<i>-<n>]`; the scenario is the rest.
 _REPETITION = re.compile(r"-\d+-\d+\]$")
@@ -24,10 +25,7 @@ def soak(times: int, requirement: str, workers: int) -> int:
         junit = Path(folder, "junit.xml")
         started = time.monotonic()
         subprocess.run(
-            [
-                sys.executable,
-                "-m",
-                "pytest",
+            pytest_command(
                 "steps",
                 "-q",
                 "-p",
@@ -37,7 +35,7 @@ def soak(times: int, requirement: str, workers: int) -> int:
                 f"--count={times}",
                 f"--requirement={requirement}",
                 f"--junitxml={junit}",
-            ],
+            ),
             cwd=ROOT,
             stdout=subprocess.DEVNULL,
             check=False,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import platform
+import re
 from importlib.metadata import version
 from pathlib import Path
 
@@ -28,7 +29,9 @@ def write_environment(results: Path, run_facts: dict[str, str]) -> None:
 
 
 def leaked_secrets(results: Path, secrets_dir: Path, own: list[str]) -> list[str]:
-    """Names of result files that contain any secret seen by any process of the run."""
+    """`file: kind` for every result file holding a secret: any value a process of the run
+    registered as secret, or anything shaped like a bearer token, a provider's API key or
+    signing secret, or a card number."""
     values = set(own)
     for path in secrets_dir.glob("*.json"):
         values.update(json.loads(path.read_text()))
@@ -38,6 +41,38 @@ def leaked_secrets(results: Path, secrets_dir: Path, own: list[str]) -> list[str
         if not path.is_file():
             continue
         text = path.read_text("utf-8", "replace")
-        if any(value in text for value in values):
-            offenders.append(path.name)
+        kinds = {_kind_of(value) for value in values if value in text}
+        kinds.update(kind for kind, shape in SHAPES.items() if shape.search(text))
+        if any(_luhn(match.group(0)) for match in CARD_NUMBER.finditer(text)):
+            kinds.add("card data")
+        offenders.extend(f"{path.name}: {kind}" for kind in sorted(kinds))
     return offenders
+
+
+# What a secret looks like, whoever made it (so that a secret no process registered, such as a
+# merchant's signing secret or a card number, is found as well).
+SHAPES = {
+    "a bearer token": re.compile(r"\beyJ[\w-]{8,}\.eyJ[\w-]{8,}\.[\w-]{16,}"),
+    "a provider API key": re.compile(r"\b[sr]k_(?:test|live)_[A-Za-z0-9]{16,}"),
+    "a signing secret": re.compile(r"\bwhsec_[A-Za-z0-9]{16,}"),
+}
+# 15 to 19 digits, perhaps in groups, standing alone (not part of an id such as a UUID): 13-digit
+# runs are left out, since millisecond times are.
+CARD_NUMBER = re.compile(r"(?<![\w.-])\d(?:[ -]?\d){14,18}(?![\w.-])")
+
+
+def _kind_of(value: str) -> str:
+    for kind, shape in SHAPES.items():
+        if shape.fullmatch(value) or shape.search(value):
+            return kind
+    return "a password or secret the run used"
+
+
+def _luhn(number: str) -> bool:
+    digits = [int(d) for d in number if d.isdigit()]
+    total = 0
+    for index, digit in enumerate(reversed(digits)):
+        if index % 2:
+            digit = digit * 2 - 9 if digit > 4 else digit * 2
+        total += digit
+    return total % 10 == 0

@@ -8,6 +8,7 @@ import os
 import secrets
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
+from enum import StrEnum
 from pathlib import Path
 
 from support.report.redaction import SECRETS
@@ -15,9 +16,12 @@ from support.target.config import HarnessError, Mode, TargetSettings
 from support.target.credentials import ProviderCredentials
 from support.target.embedded import EmbeddedServers, start_embedded
 from support.target.inprocess import RunningService, start_service
+from support.target.outages import DatabaseRelay, redis_out_of_reach
 
-# Starts an in-process service with these provider credentials and defects switched on.
-StartService = Callable[..., RunningService]  # (credentials, defects, **settings changes)
+# Starts an in-process service with these provider credentials and defects switched on; keyword
+# arguments deploy it otherwise: `start_service`'s own (another database_url or redis_url,
+# expect_healthy) or the service's settings.
+StartService = Callable[..., RunningService]  # (credentials, defects, **changes)
 
 
 @dataclass(frozen=True)
@@ -53,6 +57,14 @@ def new_jwt_secret(settings: TargetSettings) -> str | None:
     return secrets.token_urlsafe(48)
 
 
+class Deployment(StrEnum):
+    """Second deployments of the platform a scenario can ask for, each on the run's own data."""
+
+    WITHOUT_TELEPHONY = "without the telephony provider's credentials"
+    REDIS_OUT_OF_REACH = "with its Redis out of reach"
+    DATABASE_OUT_OF_REACH = "with its database cut off once it has started"
+
+
 @dataclass
 class LiveTarget:
     """What this process talks to: the service's URL, its database and its Redis."""
@@ -70,8 +82,8 @@ class LiveTarget:
     operator_token: str | None = None  # for operator-only calls (the webhook worker's run)
     _stops: list = field(default_factory=list)
     _start: StartService | None = None
-    _without_telephony: str | None = None
     _variant: LiveTarget | None = None
+    _deployments: dict[Deployment, str] = field(default_factory=dict)
 
     def stop(self) -> None:
         if self._variant is not None:
@@ -106,16 +118,30 @@ class LiveTarget:
         )
         return self._variant
 
-    def without_telephony_credentials(self) -> str:
-        """The URL of a second in-process service on the same database and Redis, deployed
-        without the telephony provider's credentials (started once, on first use)."""
+    def second_deployment(self, deployment: Deployment) -> str:
+        """The URL of a second in-process service on this target's data and with its defects,
+        deployed this way (started once, on first use, and stopped with the target)."""
         if self._start is None or self.providers is None:
-            raise HarnessError("Only an in-process service can be started without credentials.")
-        if self._without_telephony is None:
-            variant = self._start(self.providers.without_telephony(), self.defects)
-            self._stops.append(variant.stop)
-            self._without_telephony = variant.base_url
-        return self._without_telephony
+            raise HarnessError(f"Only an in-process service can be deployed {deployment}.")
+        if deployment not in self._deployments:
+            self._deployments[deployment] = self._deploy(deployment).base_url
+        return self._deployments[deployment]
+
+    def _deploy(self, deployment: Deployment) -> RunningService:
+        start, providers, defects = self._start, self.providers, self.defects
+        if deployment is Deployment.WITHOUT_TELEPHONY:
+            running = start(providers.without_telephony(), defects)
+        elif deployment is Deployment.REDIS_OUT_OF_REACH:
+            running = start(
+                providers, defects, redis_url=redis_out_of_reach(), expect_healthy=False
+            )
+        else:
+            relay = DatabaseRelay(self.database_url)
+            self._stops.append(relay.cut)
+            running = start(providers, defects, database_url=relay.database_url)
+            relay.cut()
+        self._stops.append(running.stop)
+        return running
 
     def refusal_to_start(self, **settings_changes: object) -> str | None:
         """Why another in-process deployment, on the same database and Redis but deployed with
@@ -157,12 +183,10 @@ def open_target(state: RunState) -> LiveTarget:
         credentials: ProviderCredentials, defects: tuple[str, ...], **settings_changes: object
     ) -> RunningService:
         return start_service(
-            database_url=database_url,
-            redis_url=redis_url,
             jwt_secret=state.jwt_secret,
             defects=defects,
             providers=credentials,
-            **settings_changes,
+            **{"database_url": database_url, "redis_url": redis_url, **settings_changes},
         )
 
     try:

@@ -86,7 +86,10 @@ def test_the_run_audit_names_every_result_file_holding_a_secret(tmp_path):
     (results / "b-attachment.txt").write_text("own-secret-value here")
     (results / "c-result.json").write_text("nothing to see")
     found = leaked_secrets(results, secrets_dir, ["own-secret-value"])
-    assert found == ["a-result.json", "b-attachment.txt"]
+    assert found == [
+        "a-result.json: a password or secret the run used",
+        "b-attachment.txt: a password or secret the run used",
+    ]
 
 
 def test_the_target_shows_no_credentials_or_operator_token_in_the_report():

@@ -1,0 +1,158 @@
+"""`make load`: starts the load target, drives it with Locust (headless, bounded in users and
+time), then checks that every penny is accounted for, and prints one table.
+
+Locust was chosen because it is the well-kept Python load tool: merchants are plain Python
+(signing a provider event is one call into the suite's own signer), it runs headless with a
+time limit, and it writes per-operation percentiles to CSV. It runs in its own process: it
+patches the standard library with gevent, which the service and `responses` must not see.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import os
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+import psycopg
+
+from support.proof.catalogues import ROOT
+from support.proof.load import LOAD_CHARGE
+
+LOCUSTFILE = Path(__file__).with_name("locustfile.py")
+
+# Each finds what must never exist after a load run: one row per problem.
+CONSISTENCY = {
+    "a balance that differs from the sum of its ledger": """
+        select w.org_id, w.balance_pence, coalesce(sum(e.amount_pence), 0) as ledger
+        from wallets w left join ledger_entries e on e.org_id = w.org_id
+        group by w.org_id, w.balance_pence
+        having w.balance_pence <> coalesce(sum(e.amount_pence), 0)""",
+    "a confirmed payment not credited exactly once": """
+        select t.id, count(e.id) as credits from top_ups t
+        left join ledger_entries e on e.reference = 'top_up:' || t.id::text
+        where t.status = 'succeeded' group by t.id having count(e.id) <> 1""",
+    "a credit without a confirmed payment": """
+        select e.id from ledger_entries e where e.kind = 'top_up' and not exists (
+            select 1 from top_ups t
+            where 'top_up:' || t.id::text = e.reference and t.status = 'succeeded')""",
+    "a negative balance": "select org_id from wallets where balance_pence < 0",
+}
+
+
+def consistency(database_url: str, accepted_charges: dict[str, int]) -> list[str]:
+    problems = []
+    with psycopg.connect(database_url, autocommit=True) as connection:
+        for what, query in CONSISTENCY.items():
+            rows = connection.execute(query).fetchall()
+            if rows:
+                problems.append(f"{len(rows)} x {what}")
+        entries = dict(
+            connection.execute(
+                "select org_id::text, count(*) from ledger_entries"
+                " where kind = 'charge' and description = %s group by org_id",
+                (LOAD_CHARGE,),
+            ).fetchall()
+        )
+    unbooked = [org for org, count in accepted_charges.items() if entries.get(org, 0) != count]
+    if unbooked:
+        problems.append(f"{len(unbooked)} x a merchant whose accepted charges and ledger differ")
+    return problems
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--users", type=int, default=50)
+    parser.add_argument("--seconds", type=int, default=60)
+    parser.add_argument("--defects", default="", help="catalogued defects to switch on")
+    args = parser.parse_args(argv)
+    target = subprocess.Popen(
+        [sys.executable, "-m", "support.proof.load.target"],
+        cwd=ROOT,
+        env={**os.environ, "SERVICE_DEFECTS": args.defects},
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert target.stdout is not None
+        facts = json.loads(target.stdout.readline())
+        with tempfile.TemporaryDirectory(prefix="mps-load-") as folder:
+            tally = Path(folder, "tally.json")
+            subprocess.run(
+                [
+                    sys.executable,
+                    "-m",
+                    "locust",
+                    "-f",
+                    str(LOCUSTFILE),
+                    "--headless",
+                    "--users",
+                    str(args.users),
+                    "--spawn-rate",
+                    str(max(1, args.users // 5)),
+                    "--run-time",
+                    f"{args.seconds}s",
+                    "--stop-timeout",
+                    "10",
+                    "--host",
+                    facts["base_url"],
+                    "--csv",
+                    f"{folder}/load",
+                    "--only-summary",
+                    "--loglevel",
+                    "WARNING",
+                ],
+                cwd=ROOT,
+                env={
+                    **os.environ,
+                    "LOAD_WEBHOOK_SECRET": facts["webhook_secret"],
+                    "LOAD_TALLY": str(tally),
+                    "PYTHONPATH": str(ROOT),
+                },
+                capture_output=True,
+                timeout=args.seconds + 180,
+            )
+            stats = _rows(Path(folder, "load_stats.csv"))
+            failures = _rows(Path(folder, "load_failures.csv"))
+            accepted = json.loads(tally.read_text()) if tally.exists() else {}
+            problems = consistency(facts["database_url"], accepted)
+    finally:
+        if target.stdin:
+            target.stdin.close()
+        target.wait(timeout=60)
+    return report(args, stats, failures, problems, len(accepted))
+
+
+def _rows(table: Path) -> list[dict]:
+    with table.open() as text:
+        return list(csv.DictReader(text))
+
+
+def report(args, stats: list[dict], failures: list[dict], problems: list[str], merchants: int):
+    print(f"Load: {args.users} merchants at once for {args.seconds} s ({merchants} signed up)\n")
+    print(
+        f"{'operation':<16}{'requests':>10}{'failed':>8}{'req/s':>8}{'p50 ms':>8}"
+        f"{'p95 ms':>8}{'p99 ms':>8}"
+    )
+    for row in stats:
+        print(
+            f"{row['Name']:<16}{row['Request Count']:>10}{row['Failure Count']:>8}"
+            f"{float(row['Requests/s']):>8.1f}{row['50%']:>8}{row['95%']:>8}{row['99%']:>8}"
+        )
+    server_errors = sum(
+        int(row["Occurrences"]) for row in failures if row["Error"].startswith("server error")
+    )
+    for row in failures:
+        print(f"  {row['Occurrences']} x {row['Name']}: {row['Error']}")
+    print(f"\nServer errors: {server_errors}")
+    print(f"Consistency: {'; '.join(problems) if problems else 'every penny accounted for'}")
+    return 0 if not server_errors and not problems and not failures else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

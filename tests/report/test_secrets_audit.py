@@ -1,0 +1,57 @@
+"""The report audit finds every kind of secret in the results folder, naming file and kind."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from support.report.results_folder import leaked_secrets
+
+TOKEN = (
+    "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0."
+    "dozjgNryP4J3jVmNHl0w5N_XgL0n3I9PlFUP0THsR8U"
+)
+
+
+def audit(tmp_path: Path, files: dict[str, str], seen: list[str] = ()) -> list[str]:
+    results, secrets_dir = tmp_path / "results", tmp_path / "secrets"
+    results.mkdir()
+    secrets_dir.mkdir()
+    (secrets_dir / "gw0.json").write_text(json.dumps(list(seen)))
+    for name, text in files.items():
+        (results / name).write_text(text)
+    return leaked_secrets(results, secrets_dir, [])
+
+
+def test_each_kind_of_secret_is_named_with_its_file(tmp_path: Path) -> None:
+    found = audit(
+        tmp_path,
+        {
+            "a-attachment.json": f'{{"Authorization": "Bearer {TOKEN}"}}',
+            "b-attachment.txt": "PAYMENTS_API_KEY=sk_test_4eC39HqLyjWDarjtT1zdp7dc4eC39HqL",
+            "c-attachment.txt": "whsec_5d8f0a9c1b2e4f6a8c0d2e4f6a8c0d2e merchant secret",
+            "d-attachment.json": '{"card": "4242 4242 4242 4242"}',
+            "e-result.json": '{"password": "correct horse battery"}',
+        },
+        seen=["correct horse battery"],
+    )
+    assert found == [
+        "a-attachment.json: a bearer token",
+        "b-attachment.txt: a provider API key",
+        "c-attachment.txt: a signing secret",
+        "d-attachment.json: card data",
+        "e-result.json: a password or secret the run used",
+    ]
+
+
+def test_what_only_looks_like_a_secret_is_not_reported(tmp_path: Path) -> None:
+    found = audit(
+        tmp_path,
+        {
+            # Millisecond times, ids, a redacted token and a number that fails the card checksum.
+            "result.json": '{"start": 1795383687123, "stop": 1795383687456, '
+            '"uuid": "eb6ae877-504e-4892-9368-3605100720cf", '
+            '"headers": {"Authorization": "Bearer «redacted»"}, "amount": 4242424242424241}',
+        },
+    )
+    assert found == []
