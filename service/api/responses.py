@@ -119,6 +119,13 @@ class TopUpAnswer(_Answer):
     client_secret: str
 
 
+class TopUpStateAnswer(_Answer):
+    id: Uuid
+    amount_pence: Annotated[int, Field(ge=1)]
+    status: Literal["creating", "awaiting_payment", "succeeded", "failed", "needs_review"]
+    review_reason: str | None  # why a confirmed payment is held for review
+
+
 class ReceivedAnswer(_Answer):
     received: Literal[True]
 

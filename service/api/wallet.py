@@ -11,7 +11,13 @@ from fastapi.responses import JSONResponse
 from service.api.contract import refusals
 from service.api.deps import PlatformDep, PrincipalDep
 from service.api.idempotency import IdempotencyKeyDep, respond
-from service.api.responses import ChargeAnswer, LedgerPageAnswer, TopUpAnswer, WalletAnswer
+from service.api.responses import (
+    ChargeAnswer,
+    LedgerPageAnswer,
+    TopUpAnswer,
+    TopUpStateAnswer,
+    WalletAnswer,
+)
 from service.api.schemas import ChargeBody, TopUpBody
 from service.domain.access import Action
 from service.domain.idempotency import Answer, derived_id
@@ -118,7 +124,12 @@ def top_up(
     return respond(platform.idempotency.run(principal.org_id, key, "top-up", request, start))
 
 
-@router.get("/top-ups/{top_up_id}", summary="One top-up: its status, and why it needs review")
+@router.get(
+    "/top-ups/{top_up_id}",
+    summary="One top-up: its status, and why it needs review",
+    response_model=TopUpStateAnswer,
+    responses=refusals(404),
+)
 def top_up_state(top_up_id: str, principal: PrincipalDep, platform: PlatformDep) -> dict[str, Any]:
     state = platform.wallet.top_up_state(principal.org_id, top_up_id)
     return {
