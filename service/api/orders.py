@@ -6,7 +6,7 @@ import uuid
 from datetime import UTC
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Header
+from fastapi import APIRouter, Header, Query
 
 from service.api.contract import refusals, required_headers
 from service.api.deps import PlatformDep, PrincipalDep
@@ -141,7 +141,9 @@ def place_order(
     responses=refusals(404),
 )
 def order_by_key(
-    idempotency_key: str, principal: PrincipalDep, platform: PlatformDep
+    idempotency_key: Annotated[str, Query(json_schema_extra={"pattern": IDEMPOTENCY_KEY_PATTERN})],
+    principal: PrincipalDep,
+    platform: PlatformDep,
 ) -> dict[str, Any]:
     return order_view(platform.orders.order_by_key(principal.org_id, idempotency_key))
 

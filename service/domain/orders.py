@@ -96,6 +96,10 @@ class Orders:
         return order
 
     def order_by_key(self, org_id: uuid.UUID, key: str) -> Order:
+        if not _KEY.match(key):  # no order has such a key (and the database cannot hold a NUL)
+            raise ApiError(
+                400, "invalid_request", "An Idempotency-Key is 1 to 200 visible characters."
+            )
         order = self.store.order_by_key(org_id, key)
         if order is None:
             raise not_found("We could not find an order with that key.")
