@@ -118,7 +118,7 @@ Feature: Telling merchants' own systems what happened, reliably and verifiably
     Then the merchant sees the delivery delivered after 3 attempts
     When the delivery worker runs 60 minutes after the last attempt
     Then the merchant's receiver has received 3 deliveries
-    And every attempt carried the same message id
+    And every attempt was marked as the same message, so the merchant can tell it is a repeat
     And every delivery verifies with the secret the merchant was shown
 
   @req:WHO-7 @critical @severity:critical

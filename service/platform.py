@@ -27,7 +27,7 @@ from service.domain.rules import RULES, InputRules
 from service.domain.sign_in_limits import SignInLimits
 from service.domain.team import Team
 from service.domain.wallet import Wallet
-from service.domain.webhooks import DeliverySchedule, OperatorAccess, Webhooks
+from service.domain.webhooks import DeliverySchedule, Webhooks
 from service.providers.email import EmailProvider
 from service.providers.merchant_endpoints import MerchantEndpoints
 from service.providers.payments import PaymentProvider
@@ -65,7 +65,6 @@ class Platform:
     health: HealthProbe
     errors: ErrorRenderer
     webhooks: Webhooks
-    operator: OperatorAccess
     delivery_schedule: DeliverySchedule
     email: EmailProvider
     operators: Operators
@@ -129,7 +128,6 @@ def build_platform(settings: Settings) -> Platform:
         health=HealthProbe(db, cache),
         errors=ErrorRenderer(),
         webhooks=webhooks,
-        operator=OperatorAccess(settings.operator_token),
         delivery_schedule=DeliverySchedule(webhooks, settings.webhook_worker_interval_seconds),
         email=email,
         operators=Operators(settings.operator_token),

@@ -249,7 +249,7 @@ def last_attempt_got(webhooks, merchant, subscription, answer):
     checks.expect_last_answer_says(webhooks, merchant, subscription, answer)
 
 
-@then("every attempt carried the same message id")
+@then("every attempt was marked as the same message, so the merchant can tell it is a repeat")
 def same_message_id(receivers):
     checks.expect_one_message_id(receivers.of("merchant"))
 

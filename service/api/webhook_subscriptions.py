@@ -110,7 +110,7 @@ def run_deliveries(
     platform: PlatformDep,
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_operator_bearer)],
 ) -> dict[str, Any]:
-    platform.operator.require(credentials.credentials if credentials else None)
+    platform.operators.authenticate(credentials.credentials if credentials else None)
     result = platform.webhooks.deliver_due(body.now, body.organisation_ids)
     return {
         "processed": result.processed,

@@ -253,7 +253,8 @@ DEFECTS: dict[str, Defect] = {
         FirstViewDecides,
     ),
     "any_bearer_is_an_operator": Defect(
-        "Any bearer token, a merchant's too, may run the nudge job.",
+        "Any bearer token, a merchant's too, may run the operators' jobs (the nudge job and "
+        "the webhook delivery worker).",
         "operators",
         AnyBearerIsAnOperator,
     ),

@@ -16,7 +16,7 @@ from service.defects.base import Defect
 from service.defects.wallet import DuplicateEventCreditsTwice
 from service.domain.access import AccessPolicy, Action
 from service.domain.payment_events import SETTLING, PaymentEvents
-from service.domain.webhooks import OperatorAccess, Webhooks
+from service.domain.webhooks import Webhooks
 from service.providers.merchant_endpoints import MerchantEndpoints
 from service.providers.payments import PaymentProvider
 from service.stores.onboarding import OnboardingStore
@@ -209,12 +209,6 @@ class WorkersSendTwice(WebhookStore):
         return (row["id"], row["org_id"]) if row else None
 
 
-class OperatorRunUnguarded(OperatorAccess):
-    def require(self, presented: str | None) -> None:
-        if not presented:
-            super().require(presented)
-
-
 DEFECTS: dict[str, Defect] = {
     "signature_tolerance_an_hour": Defect(
         "Provider events signed up to an hour ago are believed.",
@@ -310,10 +304,5 @@ DEFECTS: dict[str, Defect] = {
         "The worker takes due deliveries without locking them: two workers send one twice.",
         "webhooks.store",
         WorkersSendTwice,
-    ),
-    "operator_run_unguarded": Defect(
-        "Anyone presenting any token can run the delivery worker.",
-        "operator",
-        OperatorRunUnguarded,
     ),
 }

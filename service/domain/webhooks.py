@@ -3,7 +3,6 @@ with its retry schedule."""
 
 from __future__ import annotations
 
-import hmac
 import ipaddress
 import logging
 import socket
@@ -171,22 +170,6 @@ class Webhooks:
 
     def _retry_delay_minutes(self, attempts: int) -> int:
         return RETRY_DELAYS_MINUTES[attempts - 1]
-
-
-class OperatorAccess:
-    """The operator-only calls (running the delivery worker with a given "now") need the
-    operator token from the settings; without one configured, nobody may make them."""
-
-    def __init__(self, operator_token: str) -> None:
-        self._token = operator_token
-
-    def require(self, presented: str | None) -> None:
-        if (
-            not self._token
-            or not presented
-            or not hmac.compare_digest(presented.encode(), self._token.encode())
-        ):
-            raise ApiError(401, "unauthorized", "This call is for the platform's operators.")
 
 
 class DeliverySchedule:

@@ -13,7 +13,8 @@ from standardwebhooks.webhooks import Webhook
 
 from service.core.errors import ApiError
 from service.core.settings import ConfigurationError, Settings
-from service.domain.webhooks import DeliverySchedule, OperatorAccess, RunResult, Webhooks
+from service.domain.operators import Operators
+from service.domain.webhooks import DeliverySchedule, RunResult, Webhooks
 from service.providers.merchant_endpoints import MerchantEndpoints, new_secret
 from service.stores.webhooks import DueDelivery
 
@@ -85,10 +86,10 @@ def test_signatures_verify_with_the_standard_webhooks_package() -> None:
 @pytest.mark.parametrize("presented", [None, "", "wrong-token-" + "x" * 30])
 def test_operator_calls_need_the_operator_token(presented: str | None) -> None:
     with pytest.raises(ApiError):
-        OperatorAccess("t" * 40).require(presented)
-    OperatorAccess("t" * 40).require("t" * 40)
+        Operators("t" * 40).authenticate(presented)
+    Operators("t" * 40).authenticate("t" * 40)
     with pytest.raises(ApiError):  # none configured: nobody is an operator
-        OperatorAccess("").require("")
+        Operators("").authenticate("")
 
 
 class _CountingWebhooks:
