@@ -8,12 +8,7 @@ PYTEST := $(PY) -m pytest
 RESULTS := allure-results
 REPORT := allure-report
 
-.PHONY: help setup report features test lint format defects external clean bench durations shard merged-report soak-races bench-abandonment
-.PHONY: help setup report features test lint format defects external clean mutation
-.PHONY: help setup report features test lint format defects external clean fuzz soak load
-.PHONY: help setup report features test lint format defects external clean bench durations shard merged-report
-.PHONY: help setup report features test lint format defects external clean soak-races
-.PHONY: help setup report features test lint format defects external clean bench-abandonment
+.PHONY: help setup report features test lint format defects external clean bench durations shard merged-report soak-races bench-abandonment mutation fuzz soak load
 
 help:
 	@echo "make report    run every scenario against the embedded platform and build the HTML report"

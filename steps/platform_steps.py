@@ -7,7 +7,7 @@ import re
 from pytest_bdd import given, parsers, then, when
 
 from support.checks.outcomes import expect_plain_refusal
-from support.checks.platform import expect_cache_asked, expect_part, expect_serving, pings_now
+from support.checks.platform import expect_part, expect_serving
 from support.drivers.platform import PlatformDriver
 from support.scenario.mistakes import MISTAKES
 from support.target.run import Deployment
@@ -29,11 +29,6 @@ def deployment_with_outage(second_deployment, outage):
     return PlatformDriver(second_deployment(OUTAGES[outage]))
 
 
-@given("the questions the cache answers are counted", target_fixture="pings_before")
-def cache_questions_counted(cache):
-    return pings_now(cache)
-
-
 @when("the operator checks the platform's health", target_fixture="health")
 def checks_health(platform):
     return platform.try_health()
@@ -47,11 +42,6 @@ def part_state(health, part, state):
 @then(parsers.re(r"the platform says it (?P<answer>can|cannot) serve merchants right now"))
 def serving(health, answer):
     expect_serving(health, answer == "can")
-
-
-@then("the platform asked its cache for the answer")
-def cache_was_asked(cache, pings_before):
-    expect_cache_asked(cache, pings_before)
 
 
 @when(

@@ -20,10 +20,5 @@ router = APIRouter(tags=["health"])
     },
 )
 def health(platform: PlatformDep) -> JSONResponse:
-    report = platform.health.check()
-    body = {
-        "status": "ok" if report.ok else "degraded",
-        "database": "up" if report.database else "down",
-        "redis": "up" if report.redis else "down",
-    }
-    return JSONResponse(body, status_code=200 if report.ok else 503)
+    status, body = platform.health.answer()
+    return JSONResponse(body, status_code=status)

@@ -21,7 +21,6 @@ from service.defects import (
     onboarding,
     orders,
     phone_numbers,
-    platform,
     refunds,
     sign_in,
     wallet,
@@ -43,7 +42,6 @@ _MODULES = (
     limits,
     input_rules,
     sign_in,
-    platform,
     health,
 )
 

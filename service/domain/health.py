@@ -40,6 +40,19 @@ class HealthProbe:
             self._up("database", database, deadline), self._up("redis", cache, deadline)
         )
 
+    def answer(self) -> tuple[int, dict[str, str]]:
+        """The health answer: 200 when every part is up, 503 otherwise, each part named."""
+        report = self.check()
+        body = {
+            "status": "ok" if report.ok else "degraded",
+            "database": self._word(report.database),
+            "redis": self._word(report.redis),
+        }
+        return (200 if report.ok else 503), body
+
+    def _word(self, up: bool) -> str:
+        return "up" if up else "down"
+
     def _ask_cache(self) -> object:
         return self._cache.ping()
 

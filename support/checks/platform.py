@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import httpx
 
-from support.clients.cache import Cache
 from support.drivers.base import describe
 
 
@@ -35,18 +34,4 @@ def expect_serving(response: httpx.Response, serving: bool) -> None:
             f"Expected the platform to say it {said} serve merchants right now (answer "
             f"{expected[0]}, status {expected[1]!r}), but its health check answered "
             f"{describe(response)} with status {found[1]!r}."
-        )
-
-
-def pings_now(cache: Cache) -> int:
-    return cache.answers_to_pings("pings answered before the health check")
-
-
-def expect_cache_asked(cache: Cache, pings_before: int) -> None:
-    """A health report about the cache must come from asking it, not from assuming."""
-    after = cache.answers_to_pings("pings answered after the health check")
-    if after <= pings_before:
-        raise AssertionError(
-            "Expected the platform to ask its cache before reporting on it, but the cache "
-            f"answered no question during the health check ({pings_before} before, {after} after)."
         )

@@ -20,12 +20,6 @@ class Cache(ShownAs):
         attach_json(f"Redis: {title}", found)
         return found
 
-    def answers_to_pings(self, title: str) -> int:
-        """How many pings Redis has answered since it started (attached as evidence)."""
-        stats = self._redis.info("commandstats").get("cmdstat_ping", {})
-        attach_json(f"Redis: {title}", {"pings answered": stats.get("calls", 0)})
-        return int(stats.get("calls", 0))
-
     def read_matching(self, title: str, pattern: str) -> list[dict]:
         """Every key matching the pattern, with its value and remaining life in milliseconds,
         attached as evidence."""
