@@ -30,30 +30,51 @@ _SECRET_SHAPES = (
 
 
 class SecretRegistry:
-    """Values the run has seen that must never appear in the report (passwords, tokens, keys)."""
+    """Values the run has seen that must never appear in the report (passwords, tokens, keys).
+
+    A long run registers thousands of values, and every attachment is redacted. Replacing each
+    value in turn grew with the run's length; instead the values are indexed by their first
+    eight characters, one pass over the text finds which of them can occur, and only those are
+    replaced (longest first, so that a value inside another never leaves part of it behind).
+    """
+
+    _PREFIX = 8  # the shortest value kept (shorter ones would redact ordinary words)
 
     def __init__(self) -> None:
-        self._values: set[str] = set()
+        self._by_prefix: dict[str, set[str]] = {}
         self._lock = threading.Lock()
 
     def add(self, value: str | None) -> None:
-        if value and len(value) >= 8:
+        if value and len(value) >= self._PREFIX:
             with self._lock:
-                self._values.add(value)
+                self._by_prefix.setdefault(value[: self._PREFIX], set()).add(value)
 
     def values(self) -> list[str]:
         with self._lock:
-            return sorted(self._values, key=len, reverse=True)
+            every = {value for values in self._by_prefix.values() for value in values}
+        return sorted(every, key=len, reverse=True)
+
+    def redact(self, text: str) -> str:
+        """Every registered value in the text replaced by the redaction mark."""
+        size = self._PREFIX
+        with self._lock:
+            index = self._by_prefix
+            present = {
+                value
+                for start in range(len(text) - size + 1)
+                for value in index.get(text[start : start + size], ())
+            }
+        for value in sorted(present, key=len, reverse=True):
+            text = text.replace(value, REDACTED)
+        return text
 
 
 SECRETS = SecretRegistry()
 
 
-def redact_text(text: str, extra_secrets: Iterable[str] = ()) -> str:
+def redact_text(text: str) -> str:
     """Replace every known secret and every secret-shaped string in free text."""
-    for value in [*SECRETS.values(), *extra_secrets]:
-        if value:
-            text = text.replace(value, REDACTED)
+    text = SECRETS.redact(text)
     for shape in _SECRET_SHAPES:
         text = shape.sub(REDACTED, text)
     return text
