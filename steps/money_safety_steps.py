@@ -98,6 +98,14 @@ def tops_up_with_key(wallet, merchant, credits, key) -> TopUp:
 
 
 @when(
+    parsers.parse('the merchant asks to top up {credits:d} credits with the key "{key}"'),
+    target_fixture="outcome",
+)
+def asks_to_top_up_with_key(wallet, merchant, credits, key):
+    return wallet.try_top_up(merchant, credits, key)
+
+
+@when(
     parsers.parse(
         'the merchant sends the same top-up of {credits:d} credits again with the key "{key}"'
     ),
