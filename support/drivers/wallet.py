@@ -213,9 +213,15 @@ class WalletDriver(ShownAs):
     # -- spending ------------------------------------------------------------------------
 
     def try_spend(
-        self, account: Account, amount: Any, description: str, key: str | bytes | None = None
+        self,
+        account: Account,
+        amount: Any,
+        description: str,
+        key: str | bytes | None = None,
+        extra: dict[str, Any] | None = None,
     ) -> httpx.Response:
-        body = {"amount_pence": amount, "description": description}
+        """`extra` members are sent beside the ones the request takes (as an attacker would)."""
+        body = {"amount_pence": amount, "description": description, **(extra or {})}
         return self._api.request(
             "POST", paths.WALLET_CHARGES, token=account.token, json=body, headers=keyed(key)
         )
@@ -256,15 +262,28 @@ class WalletDriver(ShownAs):
     # -- top-ups -------------------------------------------------------------------------
 
     def try_top_up(
-        self, account: Account, amount: Any, key: str | bytes | None = None
+        self,
+        account: Account,
+        amount: Any,
+        key: str | bytes | None = None,
+        extra: dict[str, Any] | None = None,
     ) -> httpx.Response:
-        body = {"amount_pence": amount}
+        """`extra` members are sent beside the ones the request takes (as an attacker would)."""
+        body = {"amount_pence": amount, **(extra or {})}
         return self._api.request(
             "POST", paths.WALLET_TOP_UPS, token=account.token, json=body, headers=keyed(key)
         )
 
-    def top_up(self, account: Account, amount: int, key: str | bytes | None = None) -> TopUp:
-        answer = insist(self.try_top_up(account, amount, key), 201, f"start a top-up of {amount}p")
+    def top_up(
+        self,
+        account: Account,
+        amount: int,
+        key: str | bytes | None = None,
+        extra: dict[str, Any] | None = None,
+    ) -> TopUp:
+        answer = insist(
+            self.try_top_up(account, amount, key, extra), 201, f"start a top-up of {amount}p"
+        )
         return TopUp(
             answer["id"], answer["amount_pence"], self._payments().intent_for(answer["id"])
         )
