@@ -18,6 +18,7 @@ pytest_plugins = [
     "support.plugin.abandonment_fixtures",
     "steps.abandonment_steps",
     "steps.money_safety_steps",
+    "steps.request_fields_steps",
     "steps.deployment_steps",
     "steps.limits_steps",
     "steps.clean_input_steps",

@@ -67,6 +67,24 @@ Feature: A request sent again moves money once
     Then the second answer names the same top-up
     And the payment provider was asked for exactly 2000 pence, once, with the top-up's idempotency key
 
+  @req:MON-2 @critical @severity:critical
+  Scenario: A top-up refused as invalid leaves its key free for the corrected top-up
+    Given the merchant's card payments go through
+    When the merchant asks to top up 100001 credits with the key "top-up-8"
+    Then the top-up is refused as invalid
+    When the merchant tops up 2000 credits with the key "top-up-8"
+    Then the payment provider was asked for exactly 2000 pence, once, with the top-up's idempotency key
+
+  @req:MON-2 @severity:critical
+  Scenario: A charge refused for lack of credit is refused again with its key, even after a top-up
+    Given the merchant's wallet has been topped up with 1000 credits
+    When the merchant tries to spend 1500 credits with the key "order-2002"
+    Then the request is refused for lack of credit
+    When the merchant's wallet is then topped up with 1000 credits
+    And the merchant tries to spend 1500 credits with the key "order-2002"
+    Then the request is refused for lack of credit
+    And the merchant's wallet holds 2000 credits
+
   @req:MON-2 @severity:critical
   Scenario: A request for the phone number sent twice with the same key is answered alike and charged once
     Given the merchant's wallet has been topped up with 5000 credits

@@ -15,6 +15,13 @@ Feature: A deployment that could not keep merchants safe does not start
     When the platform is deployed as a live deployment without its database password
     Then it refuses to start, saying its database password is missing
 
+  @req:SEC-2 @critical @severity:critical
+  Scenario: A second deployment given another deployment's database role never changes its password
+    Given a deployment of the platform has its own database role
+    When a second deployment is given the same database role with another password
+    Then the first deployment's database role keeps its password
+    And where the database checks passwords, the second deployment refuses to start, saying it cannot sign in to its role
+
   @req:SEC-3 @critical @severity:blocker
   Scenario: A database role with the owner's rights is refused
     When the platform is deployed with a database role that has the tables' owner's rights

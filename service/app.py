@@ -32,10 +32,10 @@ from service.platform import Platform, build_platform
 log = logging.getLogger("service.app")
 
 
-def prepare_database(settings: Settings) -> None:
+def prepare_database(settings: Settings, reset_role_password: bool = False) -> None:
     """Wait for the database, then bring its schema and the application role up to date."""
     wait_for_database(settings)
-    migrate(settings)
+    migrate(settings, reset_role_password)
 
 
 def start_platform(settings: Settings) -> Platform:
@@ -47,7 +47,7 @@ def start_platform(settings: Settings) -> Platform:
     try:
         apply_defects(platform, settings.defects)
         platform.deployment.check()
-        prepare_database(settings)
+        prepare_database(settings, platform.deployment.resets_role_password())
         platform.db.open()
         platform.db.check_isolation()
         platform.delivery_schedule.start()

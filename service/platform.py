@@ -24,7 +24,7 @@ from service.domain.payment_events import PaymentEvents
 from service.domain.phone_numbers import PhoneNumbers
 from service.domain.refunds import Refunds
 from service.domain.rules import RULES, InputRules
-from service.domain.sign_in_limits import SignInLimits
+from service.domain.sign_in_limits import SignInLimits, SignUpLimits
 from service.domain.team import Team
 from service.domain.wallet import Wallet
 from service.domain.webhooks import DeliverySchedule, Webhooks
@@ -75,6 +75,7 @@ class Platform:
     limits: RequestLimits
     rules: InputRules
     sign_in_limits: SignInLimits
+    sign_up_limits: SignUpLimits
 
     def close(self) -> None:
         self.delivery_schedule.stop()
@@ -106,6 +107,7 @@ def build_platform(settings: Settings) -> Platform:
         settings.email_api_url, settings.email_server_token, settings.email_sender
     )
     abandonment = Abandonment(AbandonmentStore(db), email, settings.abandonment_batch_size)
+    sign_in_limits = SignInLimits(cache, settings.sign_in_failures_per_address)
     return Platform(
         settings=settings,
         db=db,
@@ -137,5 +139,6 @@ def build_platform(settings: Settings) -> Platform:
         deployment=DeploymentPolicy(settings),
         limits=RequestLimits(),
         rules=RULES,
-        sign_in_limits=SignInLimits(cache, settings.sign_in_failures_per_address),
+        sign_in_limits=sign_in_limits,
+        sign_up_limits=SignUpLimits(sign_in_limits, settings.sign_ups_per_address),
     )

@@ -72,6 +72,7 @@ def has_asked_to_top_up(wallet, merchant, credits) -> TopUp:
 
 
 @given(parsers.parse("the merchant's wallet has been topped up with {credits:d} credits"))
+@when(parsers.parse("the merchant's wallet is then topped up with {credits:d} credits"))
 def topped_up(wallet, database, merchant, ledger_mark, credits):
     wallet.fund(merchant, credits)
     ledger_mark["entries"] = len(checks.ledger(database, merchant.organisation_id))

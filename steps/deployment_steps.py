@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from pytest_bdd import then, when
+from pytest_bdd import given, then, when
 
-from support.checks.deployments import expect_refused_to_start
+from support.checks.deployments import expect_refused_to_start, expect_role_password_kept
 
 
 @when(
@@ -29,6 +29,35 @@ def live_without_password(deployments):
 )
 def with_owner_rights(deployments):
     return deployments.with_owner_rights()
+
+
+@given("a deployment of the platform has its own database role", target_fixture="first_role")
+def first_deployment_role(deployments):
+    return deployments.deployment_with_own_role()
+
+
+@when(
+    "a second deployment is given the same database role with another password",
+    target_fixture="refusal",
+)
+def second_deployment_same_role(deployments, first_role):
+    return deployments.same_role_other_password(first_role)
+
+
+@then("the first deployment's database role keeps its password")
+def first_password_kept(deployments, first_role):
+    expect_role_password_kept(deployments.password_kept(first_role))
+
+
+@then(
+    "where the database checks passwords, the second deployment refuses to start, "
+    "saying it cannot sign in to its role"
+)
+def refused_sign_in(deployments, refusal):
+    if deployments.password_checked():
+        expect_refused_to_start(
+            refusal, "its password does not sign in to the role", "check APP_DATABASE_PASSWORD"
+        )
 
 
 @then("it refuses to start, saying deliberate defects are only for test deployments")

@@ -98,6 +98,14 @@ def tops_up_with_key(wallet, merchant, credits, key) -> TopUp:
 
 
 @when(
+    parsers.parse('the merchant asks to top up {credits:d} credits with the key "{key}"'),
+    target_fixture="outcome",
+)
+def asks_to_top_up_with_key(wallet, merchant, credits, key):
+    return wallet.try_top_up(merchant, credits, key)
+
+
+@when(
     parsers.parse(
         'the merchant sends the same top-up of {credits:d} credits again with the key "{key}"'
     ),
@@ -153,3 +161,108 @@ def one_new_charge(database, merchant, ledger_mark, credits):
     wallet_checks.expect_new_entries(
         database, merchant.organisation_id, ledger_mark["entries"], [("charge", -credits)]
     )
+
+
+# ---------------------------------------------------------------- refunds and disputes
+
+
+@given("the payment provider has confirmed the payment")
+def provider_has_confirmed(wallet, top_up):
+    wallet.events.deliver(wallet.payment_succeeded(top_up))
+
+
+@given(parsers.parse("the merchant's wallet holds {credits:d} credits in all"))
+def wallet_holds_in_all(wallet, merchant, credits):
+    more = credits - wallet.balance(merchant)
+    if more:
+        wallet.fund(merchant, more)
+
+
+@given(parsers.re(r"the merchant has spent (?P<credits>\d+) credits?"))
+def has_spent(wallet, merchant, credits):
+    wallet.spend(merchant, int(credits), "Call minutes")
+
+
+@given(parsers.re(r"the payment provider has reported that the top-up's payment was (?P<how>\w+)"))
+@when(
+    parsers.re(
+        r"the payment provider reports that the top-up's payment was (?P<how>refunded|disputed)"
+        r"(?: (?P<difference>in euros|for \d+ credits))?"
+    ),
+    target_fixture="reversal",
+)
+def payment_reversed(wallet, top_up, how, difference=None):
+    changes: dict = {}
+    if difference == "in euros":
+        changes["currency"] = "eur"
+    elif difference:
+        changes["refunded" if how == "refunded" else "amount"] = int(difference.split()[1])
+    build = wallet.payment_refunded if how == "refunded" else wallet.payment_disputed
+    delivery = build(top_up, **changes)
+    wallet.events.deliver(delivery)
+    return delivery
+
+
+@when(
+    parsers.re(
+        r"the payment provider reports that (?P<credits>\d+) credits of the top-up's payment "
+        r"were refunded(?: in all)?"
+    )
+)
+def payment_partly_refunded(wallet, top_up, credits):
+    wallet.events.deliver(wallet.payment_refunded(top_up, int(credits)))
+
+
+@when("the payment provider delivers the same refund again", target_fixture="outcome")
+def same_refund_again(wallet, reversal):
+    return wallet.events.try_deliver(reversal)
+
+
+@when(parsers.parse("the payment provider's refunds arrive in this order: {arrivals}"))
+def refunds_arrive_in_order(wallet, top_up, arrivals):
+    wallet.deliver_refunds(top_up, arrivals)
+
+
+@when(
+    "the payment provider reports a dispute of a payment the platform does not know",
+    target_fixture="outcome",
+)
+def unknown_payment_disputed(wallet, top_up):
+    stranger = TopUp("unknown", top_up.amount_pence, {**top_up.intent, "id": "pi_not_ours_0001"})
+    return wallet.events.try_deliver(wallet.payment_disputed(stranger))
+
+
+@then(parsers.parse("the ledger shows credit taken back as {amounts}"))
+def taken_back_as(database, merchant, amounts):
+    wallet_checks.expect_taken_back(
+        database, merchant.organisation_id, [int(amount) for amount in amounts.split(", ")]
+    )
+
+
+@then("the ledger shows nothing taken back")
+def nothing_taken_back(database, merchant):
+    wallet_checks.expect_taken_back(database, merchant.organisation_id, [])
+
+
+@then(parsers.re(r"the top-up is recorded as (?P<status>refunded|disputed)"))
+def top_up_reversed(database, merchant, top_up, status):
+    wallet_checks.expect_top_up_status_of(database, merchant.organisation_id, top_up.id, status)
+
+
+@then(parsers.re(r"the merchant's wallet is (?P<negation>not )?on hold"))
+def wallet_on_hold(database, merchant, negation):
+    wallet_checks.expect_on_hold(database, merchant.organisation_id, held=not negation)
+    if negation:
+        wallet_checks.expect_kept_for_operator(database, merchant.organisation_id, [])
+
+
+@then("the payment provider's message is kept for an operator")
+def kept_for_operator(database, merchant, reversal):
+    wallet_checks.expect_kept_for_operator(
+        database, merchant.organisation_id, [reversal.event["id"]]
+    )
+
+
+@then("the request is refused because the wallet is on hold")
+def refused_on_hold(outcome, leaks):
+    expect_refused(outcome, Refusal.WALLET_ON_HOLD, leaks)

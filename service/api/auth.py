@@ -21,10 +21,13 @@ router = APIRouter(prefix="/api", tags=["accounts"])
     status_code=201,
     summary="Sign a merchant up",
     response_model=SignedUpAnswer,
-    responses=refusals(409),
+    responses=refusals(409, 429),
 )
-def sign_up(body: SignUpBody, platform: PlatformDep) -> dict[str, Any]:
-    result = platform.accounts.sign_up(body.email, body.password, body.business_name)
+def sign_up(body: SignUpBody, platform: PlatformDep, request: Request) -> dict[str, Any]:
+    result = platform.sign_up_limits.guard(
+        _client_address(request),
+        lambda: platform.accounts.sign_up(body.email, body.password, body.business_name),
+    )
     return {
         "organisation": {"id": str(result.organisation.id), "name": result.organisation.name},
         "user": {"id": str(result.user.id), "email": result.user.email, "role": result.user.role},
@@ -44,9 +47,8 @@ def log_in(body: LogInBody, platform: PlatformDep, request: Request) -> dict[str
         raise ApiError(
             401, "invalid_credentials", "The email address or password is not correct."
         ) from None
-    address = request.client.host if request.client else "unknown"
     issued = platform.sign_in_limits.guard(
-        email, address, lambda: platform.accounts.log_in(email, body.password)
+        email, _client_address(request), lambda: platform.accounts.log_in(email, body.password)
     )
     return {
         "access_token": issued.access_token,
@@ -69,3 +71,8 @@ def me(principal: PrincipalDep, platform: PlatformDep) -> dict[str, Any]:
             "category": org.category,
         },
     }
+
+
+def _client_address(request: Request) -> str:
+    """The TCP peer: no forwarded-for header is trusted (see the contract)."""
+    return request.client.host if request.client else "unknown"

@@ -94,8 +94,10 @@ class WalletAnswer(_Answer):
 
 class LedgerEntryAnswer(_Answer):
     id: int
-    kind: Literal["top_up", "charge", "refund", "bonus"]
-    amount_pence: Annotated[int, Field(description="negative for a charge")]
+    kind: Literal["top_up", "charge", "refund", "bonus", "reversal"]
+    amount_pence: Annotated[
+        int, Field(description="negative for a charge, and for a top-up taken back (reversal)")
+    ]
     description: str
     created_at: Timestamp
 
@@ -122,7 +124,15 @@ class TopUpAnswer(_Answer):
 class TopUpStateAnswer(_Answer):
     id: Uuid
     amount_pence: Annotated[int, Field(ge=1)]
-    status: Literal["creating", "awaiting_payment", "succeeded", "failed", "needs_review"]
+    status: Literal[
+        "creating",
+        "awaiting_payment",
+        "succeeded",
+        "failed",
+        "needs_review",
+        "refunded",
+        "disputed",
+    ]
     review_reason: str | None  # why a confirmed payment is held for review
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import sys
 import unicodedata
 import uuid
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import (
     AfterValidator,
@@ -16,6 +16,7 @@ from pydantic import (
     Field,
     StrictInt,
     StrictStr,
+    model_validator,
 )
 
 from service.domain.rules import (
@@ -32,6 +33,7 @@ from service.domain.rules import (
     PRODUCT_NAME_MAX,
     RESERVATION_TTL_MAX,
     RESERVATION_TTL_MIN,
+    RULES,
     SKU_PATTERN,
     STOCK_MAX,
     TOP_UP_MAX_PENCE,
@@ -93,6 +95,14 @@ URL_MAX = 2000
 
 class _Body(BaseModel):
     model_config = ConfigDict(extra="ignore")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _declared_members_only(cls, data: Any) -> Any:
+        """OWASP API3: a member the request does not declare never reaches the platform."""
+        if isinstance(data, dict):
+            return RULES.body_members(frozenset(cls.model_fields), data)
+        return data
 
 
 class SignUpBody(_Body):

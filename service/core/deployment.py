@@ -35,3 +35,9 @@ class DeploymentPolicy:
 
     def _defects_allowed(self) -> bool:
         return self.is_test
+
+    def resets_role_password(self) -> bool:
+        """Never: a role is server-wide, so setting its password at start would take it from
+        another deployment given the same role. The password is set only when the role is
+        created; a deployment given another one cannot sign in and refuses to start."""
+        return False

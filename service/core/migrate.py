@@ -43,14 +43,19 @@ def discover(folder: Path = MIGRATIONS) -> list[Migration]:
     return found
 
 
-def migrate(settings: Settings) -> list[str]:
-    """Bring the schema up to date; returns the names of the migrations applied now."""
+def migrate(settings: Settings, reset_role_password: bool = False) -> list[str]:
+    """Bring the schema up to date; returns the names of the migrations applied now.
+
+    `reset_role_password` is only ever true in a deliberately faulty deployment (see
+    DeploymentPolicy.resets_role_password)."""
     conninfo = owner_conninfo(settings, f"{APPLICATION_NAME}-migrations")
     with psycopg.connect(conninfo, autocommit=True) as conn:
         conn.execute("select pg_advisory_lock(%s)", (LOCK_KEY,))
         try:
             applied = _apply_pending(conn, discover())
-            ensure_app_role(conn, settings.app_db_role, settings.app_db_password)
+            ensure_app_role(
+                conn, settings.app_db_role, settings.app_db_password, reset_role_password
+            )
             return applied
         finally:
             conn.execute("select pg_advisory_unlock(%s)", (LOCK_KEY,))
@@ -78,7 +83,9 @@ def _apply_pending(conn: psycopg.Connection, migrations: list[Migration]) -> lis
     return applied
 
 
-def ensure_app_role(conn: psycopg.Connection, role: str, password: str) -> None:
+def ensure_app_role(
+    conn: psycopg.Connection, role: str, password: str, reset_password: bool = False
+) -> None:
     """The plain role the service queries as: LOGIN, no superuser, no RLS bypass, owns nothing.
 
     Its password is set only when the role is created here: a role is server-wide, so resetting
@@ -86,6 +93,10 @@ def ensure_app_role(conn: psycopg.Connection, role: str, password: str) -> None:
     """
     ident = sql.Identifier(role)
     _create_role(conn, role, password)
+    if reset_password:
+        conn.execute(
+            sql.SQL("alter role {} password {}").format(ident, sql.Literal(password or None))
+        )
     attributes = conn.execute(
         "select rolsuper, rolbypassrls from pg_roles where rolname = %s", (role,)
     ).fetchone()

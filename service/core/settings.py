@@ -43,6 +43,7 @@ class Settings:
     db_connect_timeout: float = 10.0
     # Failed sign-ins one client address may make, over all accounts, in 15 minutes.
     sign_in_failures_per_address: int = 100
+    sign_ups_per_address: int = 20  # in an hour, from one client address
     # Outside providers. Left empty, the features that need them answer "not available" (and
     # the service still starts): a deployment configures them through the environment.
     payments_api_key: str = field(default="", repr=False)
@@ -103,6 +104,12 @@ class Settings:
             sign_in_failures_per_address=_number(
                 value("SIGN_IN_FAILURES_PER_ADDRESS") or "100",
                 "SIGN_IN_FAILURES_PER_ADDRESS",
+                int,
+                "a whole number",
+            ),
+            sign_ups_per_address=_number(
+                value("SIGN_UPS_PER_ADDRESS") or "20",
+                "SIGN_UPS_PER_ADDRESS",
                 int,
                 "a whole number",
             ),
@@ -186,6 +193,8 @@ def _validate(settings: Settings) -> None:
         )
     if settings.sign_in_failures_per_address < 1:
         raise ConfigurationError("SIGN_IN_FAILURES_PER_ADDRESS must be at least 1.")
+    if settings.sign_ups_per_address < 1:
+        raise ConfigurationError("SIGN_UPS_PER_ADDRESS must be at least 1.")
     if settings.db_connect_timeout <= 0:
         raise ConfigurationError("DATABASE_CONNECT_TIMEOUT must be more than zero seconds.")
     if not settings.telephony_api_url.startswith("https://"):

@@ -17,6 +17,11 @@ class DatabasePasswordNotRequired(DeploymentPolicy):
         return False
 
 
+class RolePasswordResetAtStart(DeploymentPolicy):
+    def resets_role_password(self) -> bool:
+        return True
+
+
 class OwnerRightsUnchecked(Database):
     def _refuse_unbound(self, tables: list[str]) -> None:
         return None
@@ -32,6 +37,12 @@ DEFECTS: dict[str, Defect] = {
         "A live deployment starts without its application role's password.",
         "deployment",
         DatabasePasswordNotRequired,
+    ),
+    "role_password_reset_at_start": Defect(
+        "Every start sets the application role's password to the deployment's own, taking the "
+        "role from another deployment given the same role.",
+        "deployment",
+        RolePasswordResetAtStart,
     ),
     "owner_rights_unchecked": Defect(
         "The service starts even when its database role has the tables' owner's rights.",

@@ -6,6 +6,7 @@ import uuid
 from collections.abc import Callable
 from typing import Any
 
+from service.core.errors import ApiError
 from service.defects.base import Defect
 from service.domain.idempotency import Answer, IdempotentRequests
 from service.stores.idempotency import KeptRequest
@@ -29,6 +30,18 @@ class ReusedKeyReplaysFirstAnswer(IdempotentRequests):
         return IdempotentRequests._replay(kept, kept.fingerprint)
 
 
+class InvalidRequestKeptForKey(IdempotentRequests):
+    @staticmethod
+    def _kept(refused: ApiError) -> bool:
+        return True
+
+
+class RefusalsNotKeptForKey(IdempotentRequests):
+    @staticmethod
+    def _kept(refused: ApiError) -> bool:
+        return False
+
+
 class AnyKeyAccepted(IdempotentRequests):
     def check_key(self, key: str) -> None:
         return None
@@ -45,6 +58,18 @@ DEFECTS: dict[str, Defect] = {
         "refusal.",
         "idempotency",
         ReusedKeyReplaysFirstAnswer,
+    ),
+    "invalid_request_kept_for_key": Defect(
+        "A keyed request refused as invalid keeps that refusal as the key's answer, so the "
+        "corrected request with the same key is refused.",
+        "idempotency",
+        InvalidRequestKeptForKey,
+    ),
+    "refusals_not_kept_for_key": Defect(
+        "A keyed request refused after it started (too little credit, say) is done again "
+        "when retried with its key.",
+        "idempotency",
+        RefusalsNotKeptForKey,
     ),
     "any_idempotency_key_accepted": Defect(
         "Idempotency keys of any length or characters are accepted.",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from service.defects.base import Defect
 from service.domain.rules import InputRules
@@ -34,6 +35,14 @@ class WeakPasswordsAccepted(InputRules):
         return value
 
 
+class UnknownMembersRefused(InputRules):
+    def body_members(self, declared: frozenset[str], sent: dict[str, Any]) -> dict[str, Any]:
+        unknown = sorted(set(sent) - declared)
+        if unknown:
+            raise ValueError(f"{', '.join(unknown)} cannot be set")
+        return sent
+
+
 class ShortPasswordsAccepted(InputRules):
     def password_long_enough(self, value: str) -> bool:
         return True
@@ -55,6 +64,12 @@ DEFECTS: dict[str, Defect] = {
         "Any password of ten characters is accepted, however common or easy to guess.",
         "rules",
         WeakPasswordsAccepted,
+    ),
+    "unknown_members_refused": Defect(
+        "A request naming anything beside what it takes (an older app's extra field) is "
+        "refused as invalid instead of answered without it.",
+        "rules",
+        UnknownMembersRefused,
     ),
     "short_passwords_accepted": Defect(
         "Passwords shorter than 15 characters are accepted when they are hard enough to guess.",

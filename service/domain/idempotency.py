@@ -54,7 +54,9 @@ class IdempotentRequests:
         request: Any,
         work: Callable[[], Answer],
     ) -> Answer:
-        """Does the work once per key; a refusal it ends in (an ApiError) is kept like a success.
+        """Does the work once per key; a refusal it ends in (an ApiError) is kept like a success,
+        except a refusal of the request as invalid: as the payment providers do, a request
+        whose values failed validation did nothing, so its key is free for the corrected one.
 
         A request that fails unexpectedly keeps its claim unanswered: nobody can tell whether
         money moved, so a retry with that key is told the request is still being processed
@@ -70,11 +72,19 @@ class IdempotentRequests:
         try:
             answer = work()
         except ApiError as refused:
+            if not self._kept(refused):
+                self.store.release(org_id, key)
+                raise
             body = {"error": {"code": refused.code, "message": refused.message}}
             self.store.answer(org_id, key, refused.status, body)
             raise
         self.store.answer(org_id, key, answer.status_code, answer.body)
         return answer
+
+    @staticmethod
+    def _kept(refused: ApiError) -> bool:
+        """Whether a refusal is the key's answer: not when the request was invalid (400)."""
+        return refused.status != 400
 
     def check_key(self, key: str) -> None:
         """A key the platform cannot keep is refused before anything is done."""

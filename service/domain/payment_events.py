@@ -13,7 +13,7 @@ import stripe
 from service.core.errors import ApiError
 from service.providers import ProviderNotConfigured
 from service.providers.payments import CURRENCY, PaymentProvider
-from service.stores.wallet import ProviderEvent, WalletStore
+from service.stores.wallet import ProviderEvent, Reversal, WalletStore
 
 log = logging.getLogger("service.domain.payment_events")
 
@@ -21,6 +21,8 @@ SEEN_KEY = "payments:event:{}"
 SEEN_TTL_SECONDS = 7 * 24 * 3600  # longer than the provider keeps retrying an event
 LATEST_CREATED = 253_402_300_799  # 9999-12-31T23:59:59Z, the last time Python can hold
 SETTLING = ("payment_intent.succeeded", "payment_intent.payment_failed")
+# A charge's refunds (its `amount_refunded` is the running total) and a dispute (its `amount`).
+REVERSING = {"charge.refunded": "refunded", "charge.dispute.created": "disputed"}
 
 
 class PaymentEvents:
@@ -30,7 +32,8 @@ class PaymentEvents:
         self.cache = cache
 
     def receive(self, payload: bytes, signature: str | None) -> str:
-        """Returns what happened: credited, failed, ignored or duplicate."""
+        """Returns what happened: credited, failed, ignored, duplicate, needs_review, or for a
+        refund or dispute noted, unchanged, taken_back or on_hold."""
         event = self._verified(payload, signature)
         event_id, event_type = event.get("id"), event.get("type")
         if not isinstance(event_id, str) or not isinstance(event_type, str) or not event_id:
@@ -81,6 +84,8 @@ class PaymentEvents:
             )
 
     def _apply(self, event: ProviderEvent, data: dict[str, Any]) -> str:
+        if event.type in REVERSING:
+            return self._reverse(event, data)
         if event.type not in SETTLING:
             return "ignored" if self.store.record_event(event) else "duplicate"
         intent = (data.get("data") or {}).get("object") or {}
@@ -127,6 +132,42 @@ class PaymentEvents:
                 reason,
             )
         return outcome
+
+    def _reverse(self, event: ProviderEvent, data: dict[str, Any]) -> str:
+        """A top-up's card payment refunded or disputed: the credit it bought is taken back
+        (see WalletStore.reverse_top_up); an event for no top-up of ours is only recorded."""
+        charge = (data.get("data") or {}).get("object") or {}
+        owner = self.store.top_up_owner(str(charge.get("payment_intent") or ""))
+        if owner is None:
+            return "ignored" if self.store.record_event(event) else "duplicate"
+        top_up_id, org_id = owner
+        kind = REVERSING[event.type]
+        claimed = charge.get("amount_refunded" if kind == "refunded" else "amount")
+        mismatch = self._reversal_mismatch(org_id, top_up_id, charge, claimed)
+        reversal = Reversal(event, kind, claimed if mismatch is None else 0, data, mismatch)
+        outcome = self.store.reverse_top_up(org_id, top_up_id, reversal)
+        if outcome == "on_hold":
+            log.error(
+                "Wallet of organisation %s held: top-up %s %s (event %s)",
+                org_id,
+                top_up_id,
+                kind,
+                event.id,
+            )
+        return outcome
+
+    def _reversal_mismatch(
+        self, org_id: uuid.UUID, top_up_id: uuid.UUID, charge: dict[str, Any], claimed: Any
+    ) -> str | None:
+        """Why a refund or dispute cannot be taken back as it stands, or None when it can."""
+        top_up = self.store.top_up_state(org_id, top_up_id)
+        currency = str(charge.get("currency") or "").lower()
+        if currency != CURRENCY:
+            return f"The payment was reversed in {currency.upper() or 'no currency'}, not GBP."
+        if top_up is None or type(claimed) is not int or not 0 < claimed <= top_up.amount_pence:
+            held = top_up.amount_pence if top_up else 0
+            return f"{claimed!r} pence were reversed of a top-up of {held} pence."
+        return None
 
     def _settle(
         self, org_id: uuid.UUID, top_up_id: uuid.UUID, event: ProviderEvent, paid: int | None

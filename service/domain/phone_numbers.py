@@ -10,7 +10,7 @@ from contextlib import contextmanager
 from service.core.db import Database
 from service.core.errors import ApiError
 from service.domain.rules import PHONE_NUMBER_PRICE_PENCE
-from service.domain.wallet import too_little_credit
+from service.domain.wallet import spending_refused
 from service.providers import ProviderNotConfigured, ProviderUnavailable
 from service.providers.telephony import E164, BoughtNumber, TelephonyProvider
 from service.stores.wallet import PhoneNumber, WalletStore
@@ -85,7 +85,7 @@ class PhoneNumbers:
             org_id, PHONE_NUMBER_PRICE_PENCE, "Dedicated phone number", reference
         )
         if balance is None:
-            raise too_little_credit(PHONE_NUMBER_PRICE_PENCE)
+            raise spending_refused(self.store, org_id, PHONE_NUMBER_PRICE_PENCE)
 
     def _buy(self, org_id: uuid.UUID) -> BoughtNumber:
         return self.telephony.buy_number(f"merchant {org_id}")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import unicodedata
+from typing import Any
 
 from email_validator import EmailNotValidError, validate_email
 from zxcvbn import zxcvbn
@@ -62,6 +63,12 @@ class InputRules:
                 "unrelated words, and avoid repeats, sequences and keyboard patterns."
             )
         return value
+
+    def body_members(self, declared: frozenset[str], sent: dict[str, Any]) -> dict[str, Any]:
+        """The members of a request body the platform reads: only those the request declares.
+        Anything else (a `role` at sign-up, an `org_id`, a `balance_pence` on a top-up) is
+        dropped unread, never refused: what the server owns is never taken from a client."""
+        return {name: value for name, value in sent.items() if name in declared}
 
     def password_long_enough(self, value: str) -> bool:
         """The length rule on its own, so the rule is one method (and a defect can loosen it)."""

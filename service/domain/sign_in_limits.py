@@ -10,6 +10,10 @@ timing attempts to a window's edge). Two counts:
 
 A success clears the account's count for that address. Email addresses are kept in Redis only
 as digests.
+
+Sign-ups are limited per client address too (every attempt that reaches the platform counts,
+accepted or not, in an hour's moving window): one place cannot open accounts without end, nor
+try address after address to learn which have accounts.
 """
 
 from __future__ import annotations
@@ -73,15 +77,18 @@ class SignInLimits:
     def _refuse_if_exhausted(self, counts: list[tuple[RateLimitItem, tuple[str, ...]]]) -> None:
         for item, identifiers in counts:
             if self._exhausted(item, identifiers):
-                stats = self.limiter.get_window_stats(item, *identifiers)
-                wait = max(1, math.ceil(stats.reset_time - time.time()))
-                raise ApiError(
-                    429,
-                    "too_many_attempts",
-                    "Too many failed sign-in attempts. Please wait "
-                    f"{_minutes(wait)} before trying again.",
-                    {"Retry-After": str(wait)},
-                )
+                raise self.too_many(item, identifiers, "Too many failed sign-in attempts.")
+
+    def too_many(self, item: RateLimitItem, identifiers: tuple[str, ...], what: str) -> ApiError:
+        """429 saying how long to wait (in words, and in seconds in Retry-After)."""
+        stats = self.limiter.get_window_stats(item, *identifiers)
+        wait = max(1, math.ceil(stats.reset_time - time.time()))
+        return ApiError(
+            429,
+            "too_many_attempts",
+            f"{what} Please wait {_minutes(wait)} before trying again.",
+            {"Retry-After": str(wait)},
+        )
 
     def _exhausted(self, item: RateLimitItem, identifiers: tuple[str, ...]) -> bool:
         try:
@@ -101,6 +108,39 @@ class SignInLimits:
             self.limiter.clear(item, *identifiers)
         except redis.RedisError as error:
             log.warning("Sign-in failures could not be cleared (Redis): %s", error)
+
+
+SIGN_UP_WINDOW_MINUTES = 60
+
+
+class SignUpLimits:
+    def __init__(self, limits: SignInLimits, per_address: int) -> None:
+        self.limits = limits  # the same limiter, on the same Redis
+        self.per_address: RateLimitItem = RateLimitItemPerMinute(
+            per_address, SIGN_UP_WINDOW_MINUTES
+        )
+
+    def guard(self, address: str, sign_up: Callable[[], T]) -> T:
+        """Runs the sign-up unless the address has used up its sign-ups; counts it first."""
+        identifiers = self._address_count(address)
+        if not self._counted(identifiers):
+            raise self.limits.too_many(
+                self.per_address, identifiers, "Too many sign-ups from your network."
+            )
+        return sign_up()
+
+    @staticmethod
+    def _address_count(address: str) -> tuple[str, ...]:
+        """Per client address: one place's sign-ups never hold back anyone else's."""
+        return ("sign-up", "address", address)
+
+    def _counted(self, identifiers: tuple[str, ...]) -> bool:
+        """Counts the attempt; False when the address had no sign-ups left (not counted)."""
+        try:
+            return self.limits.limiter.hit(self.per_address, *identifiers)
+        except redis.RedisError as error:  # sign-up stays possible while Redis is down
+            log.warning("Sign-up limits unavailable (Redis): %s", error)
+            return True
 
 
 def _minutes(seconds: int) -> str:

@@ -28,6 +28,19 @@ def too_little_credit(needed: int) -> ApiError:
     )
 
 
+WALLET_ON_HOLD_MESSAGE = (
+    "Your wallet is on hold because a card payment for one of your top-ups was refunded or "
+    "disputed, so nothing was charged. Please contact support to settle it."
+)
+
+
+def spending_refused(store: WalletStore, org_id: uuid.UUID, needed: int) -> ApiError:
+    """Why a charge the store refused was refused: the wallet is on hold, or too low."""
+    if store.on_hold(org_id):
+        return ApiError(409, "wallet_on_hold", WALLET_ON_HOLD_MESSAGE)
+    return too_little_credit(needed)
+
+
 @dataclass(frozen=True)
 class StartedTopUp:
     top_up: TopUp
@@ -67,10 +80,11 @@ class Wallet:
         return state
 
     def spend(self, org_id: uuid.UUID, amount: int, description: str) -> int:
-        """Takes credits from the wallet; 402 (and nothing changes) when there are too few."""
+        """Takes credits from the wallet; 402 (and nothing changes) when there are too few,
+        409 when the wallet is on hold."""
         balance = self.store.charge(org_id, amount, description)
         if balance is None:
-            raise too_little_credit(amount)
+            raise spending_refused(self.store, org_id, amount)
         return balance
 
     def top_up(

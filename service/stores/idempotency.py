@@ -57,3 +57,12 @@ class IdempotencyStore:
                 " where org_id = %s and key = %s",
                 (status_code, Jsonb(body), org_id, key),
             )
+
+    def release(self, org_id: uuid.UUID, key: str) -> None:
+        """Forgets a claimed key whose request did nothing, so that it can be used again."""
+        with self.db.tenant(org_id) as conn:
+            conn.execute(
+                "delete from idempotent_requests where org_id = %s and key = %s"
+                " and status_code is null",
+                (org_id, key),
+            )

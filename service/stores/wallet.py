@@ -9,6 +9,7 @@ from typing import Any
 
 import psycopg
 from psycopg import errors
+from psycopg.types.json import Jsonb
 
 from service.core.db import Database
 from service.stores.webhooks import WALLET_TOPPED_UP, WebhookStore
@@ -50,6 +51,20 @@ class ProviderEvent:
     id: str
     type: str
     created: datetime | None = None  # the provider's own creation time of the event
+
+
+@dataclass(frozen=True)
+class Reversal:
+    """A refund or dispute of a top-up's card payment, as the provider reported it."""
+
+    event: ProviderEvent
+    kind: str  # "refunded" or "disputed"
+    claimed: int  # pence refunded in all (a running total) or disputed
+    body: dict[str, Any]  # the event as it came, kept for an operator when it cannot be applied
+    mismatch: str | None = None  # why it cannot be applied as it stands
+
+
+CREDITED = ("succeeded", "refunded", "disputed")
 
 
 @dataclass(frozen=True)
@@ -114,7 +129,8 @@ class WalletStore:
         with self.db.tenant(org_id) as conn:
             row = conn.execute(
                 "select"
-                " coalesce(sum(amount_pence) filter (where kind = 'top_up'), 0) as purchased,"
+                " coalesce(sum(amount_pence) filter (where kind in ('top_up', 'reversal')), 0)"
+                " as purchased,"
                 " coalesce(-sum(amount_pence) filter (where kind = 'charge'), 0) as spent,"
                 " coalesce(sum(amount_pence) filter (where kind = 'refund'), 0) as refunded,"
                 " coalesce(sum(amount_pence) filter (where kind = 'bonus'), 0) as bonus,"
@@ -129,9 +145,9 @@ class WalletStore:
     ) -> int | None:
         """Takes `amount` from the wallet with its ledger entry, in one transaction.
 
-        Returns the new balance, or None when the balance is too low (nothing changes). The
-        guard is in the UPDATE itself, so racing charges cannot overdraw; the table's check
-        constraint is the last line of defence.
+        Returns the new balance, or None when the balance is too low or the wallet is on hold
+        (nothing changes). The guard is in the UPDATE itself, so racing charges cannot
+        overdraw; the table's check constraint is the last line of defence.
         """
         try:
             with self.db.tenant(org_id) as conn:
@@ -140,7 +156,7 @@ class WalletStore:
                     "update wallets set balance_pence = balance_pence - %(amount)s,"
                     " updated_at = now()"
                     " where org_id = %(org)s and balance_pence >= %(amount)s"
-                    " returning balance_pence",
+                    f" and {self._spendable()} returning balance_pence",
                     {"amount": amount, "org": org_id},
                 ).fetchone()
                 if row is None:
@@ -149,6 +165,18 @@ class WalletStore:
                 return row["balance_pence"]
         except errors.CheckViolation:
             return None
+
+    @staticmethod
+    def _spendable() -> str:
+        """SQL: the wallet may be spent from (it is not on hold)."""
+        return "on_hold_since is null"
+
+    def on_hold(self, org_id: uuid.UUID) -> bool:
+        with self.db.tenant(org_id) as conn:
+            row = conn.execute(
+                "select on_hold_since from wallets where org_id = %s", (org_id,)
+            ).fetchone()
+        return bool(row and row["on_hold_since"])
 
     def credit(
         self,
@@ -274,6 +302,7 @@ class WalletStore:
             balance = self.credit(
                 conn, org_id, "top_up", paid_amount, "Wallet top-up by card", f"top_up:{top_up_id}"
             )
+            self._apply_earlier_reversal(conn, org_id, top_up_id, event)
             self.outbox.record_event(
                 conn,
                 org_id,
@@ -324,6 +353,159 @@ class WalletStore:
             "(status in ('creating', 'awaiting_payment') or (status = 'failed'"
             " and failed_by_event_at <= %(succeeded_at)s))"
         )
+
+    # -- refunds and disputes of top-up payments ----------------------------------------
+
+    def reverse_top_up(self, org_id: uuid.UUID, top_up_id: uuid.UUID, reversal: Reversal) -> str:
+        """Records a refund or dispute event and applies it, in one transaction.
+
+        Returns "duplicate", "noted" (the top-up was never credited: nothing is taken back, the
+        claim is kept for when a payment confirmation arrives), "unchanged" (nothing more to
+        take back), "taken_back" or "on_hold" (the balance was short, or the event does not
+        match the top-up: the wallet is held and the event kept for an operator).
+        """
+        event = reversal.event
+        with self.db.tenant(org_id) as conn:
+            if not self._first_time(conn, event):
+                return "duplicate"
+            row = conn.execute(
+                "select status, amount_pence from top_ups where id = %s for update", (top_up_id,)
+            ).fetchone()
+            credited = self._credited(row["status"])
+            if reversal.mismatch is not None:
+                self._hold(conn, org_id, top_up_id, reversal, 0, reversal.mismatch, credited)
+                return "on_hold" if credited else "noted"
+            conn.execute(
+                "update top_ups set reversal_claimed_pence = greatest(reversal_claimed_pence,"
+                " %(claim)s),"
+                " reversal_kind = case when reversed_by_event_at is null"
+                " or reversed_by_event_at <= %(at)s then %(kind)s else reversal_kind end,"
+                " reversed_by_event_at = greatest(reversed_by_event_at, %(at)s)"
+                " where id = %(id)s",
+                {
+                    "claim": reversal.claimed,
+                    "at": event.created,
+                    "kind": reversal.kind,
+                    "id": top_up_id,
+                },
+            )
+            if not credited:
+                return "noted"
+            return self._take_back(conn, org_id, top_up_id, reversal)
+
+    def _apply_earlier_reversal(
+        self,
+        conn: psycopg.Connection,
+        org_id: uuid.UUID,
+        top_up_id: uuid.UUID,
+        event: ProviderEvent,
+    ) -> None:
+        """A refund or dispute that arrived before the payment's confirmation is applied now
+        that the credit is given (the provider made it later than the payment)."""
+        row = conn.execute(
+            "select reversal_kind from top_ups where id = %s", (top_up_id,)
+        ).fetchone()
+        if row["reversal_kind"] is not None:
+            reversal = Reversal(event, row["reversal_kind"], 0, {"id": event.id})
+            self._take_back(conn, org_id, top_up_id, reversal)
+
+    def _take_back(
+        self,
+        conn: psycopg.Connection,
+        org_id: uuid.UUID,
+        top_up_id: uuid.UUID,
+        reversal: Reversal,
+    ) -> str:
+        """Takes back what the provider's claims on the top-up add up to and the wallet has
+        not given back yet, all of it or nothing; short of it, the wallet is held."""
+        row = conn.execute(
+            "update top_ups set status = reversal_kind where id = %s"
+            f" returning {self._still_owed()} as due",
+            (top_up_id,),
+        ).fetchone()
+        due = row["due"]
+        if due <= 0:
+            return "unchanged"
+        self._ensure_wallet(conn, org_id)
+        taken = conn.execute(
+            "update wallets set balance_pence = balance_pence - %(due)s, updated_at = now()"
+            " where org_id = %(org)s and balance_pence >= %(due)s returning balance_pence",
+            {"due": due, "org": org_id},
+        ).fetchone()
+        if taken is None:
+            return self._short(conn, org_id, top_up_id, reversal, due)
+        what = "refunded" if reversal.kind == "refunded" else "disputed"
+        self._entry(
+            conn,
+            org_id,
+            "reversal",
+            -due,
+            f"Card payment {what}: top-up taken back",
+            f"top_up:{top_up_id}",
+        )
+        conn.execute(
+            "update top_ups set reclaimed_pence = reclaimed_pence + %s where id = %s",
+            (due, top_up_id),
+        )
+        return "taken_back"
+
+    def _short(
+        self,
+        conn: psycopg.Connection,
+        org_id: uuid.UUID,
+        top_up_id: uuid.UUID,
+        reversal: Reversal,
+        due: int,
+    ) -> str:
+        """The wallet holds less than is owed: nothing is taken, the wallet is held."""
+        reason = (
+            f"The card payment of this top-up was {reversal.kind}, and the wallet holds "
+            f"less than the {due} pence to take back."
+        )
+        self._hold(conn, org_id, top_up_id, reversal, due, reason, True)
+        return "on_hold"
+
+    @staticmethod
+    def _credited(status: str) -> bool:
+        """The top-up's credit was given (and may since have been taken back)."""
+        return status in CREDITED
+
+    @staticmethod
+    def _still_owed() -> str:
+        """SQL over a top-up: what its refunds and disputes claim that was not taken back."""
+        return "reversal_claimed_pence - reclaimed_pence"
+
+    def _hold(
+        self,
+        conn: psycopg.Connection,
+        org_id: uuid.UUID,
+        top_up_id: uuid.UUID,
+        reversal: Reversal,
+        owed: int,
+        reason: str,
+        hold_wallet: bool,
+    ) -> None:
+        """Keeps the event for an operator and, when credit may be owed, holds the wallet."""
+        conn.execute(
+            "insert into wallet_holds (org_id, top_up_id, event_id, event_type, owed_pence,"
+            " reason, event) values (%s, %s, %s, %s, %s, %s, %s)",
+            (
+                org_id,
+                top_up_id,
+                reversal.event.id,
+                reversal.event.type,
+                owed,
+                reason,
+                Jsonb(reversal.body),
+            ),
+        )
+        if hold_wallet:
+            self._ensure_wallet(conn, org_id)
+            conn.execute(
+                "update wallets set on_hold_since = coalesce(on_hold_since, now())"
+                " where org_id = %s",
+                (org_id,),
+            )
 
     # -- provider events -----------------------------------------------------------------
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from typing import Any
 
 import httpx
 import jwt
@@ -67,4 +68,40 @@ def expect_token_lifetime(response: httpx.Response, seconds: int) -> None:
             f"Expected the access token to last exactly {seconds} seconds from now, but it lasts "
             f"{lifetime} seconds from {age:.0f} seconds ago, and the answer says it expires in "
             f"{answer.get('expires_in')!r}."
+        )
+
+
+def expect_organisation_not(response: httpx.Response, other_organisation: str) -> None:
+    if response.json()["organisation"]["id"] == other_organisation:
+        raise AssertionError(
+            "Expected the new account in a new organisation, but it joined the other merchant's."
+        )
+
+
+def expect_member_of(
+    database: Database, member: dict[str, Any], organisation_id: str, role: str
+) -> None:
+    rows = database.read(
+        "the new member's account",
+        "select org_id, role from users where id = %s",
+        (member["id"],),
+    )
+    found = [(str(row["org_id"]), row["role"]) for row in rows]
+    if found != [(organisation_id, role)]:
+        said = f"a {found[0][1]} in another organisation" if found else "missing"
+        raise AssertionError(
+            f"Expected the new member to be a {role} in the merchant's organisation, but it is "
+            f"{said}."
+        )
+
+
+def expect_member_count(database: Database, organisation_id: str, count: int) -> None:
+    rows = database.read(
+        "the organisation's members",
+        "select id from users where org_id = %s",
+        (organisation_id,),
+    )
+    if len(rows) != count:
+        raise AssertionError(
+            f"Expected the organisation to have {count} member(s), but it has {len(rows)}."
         )

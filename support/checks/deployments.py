@@ -15,3 +15,11 @@ def expect_refused_to_start(refusal: str | None, because: str, mentions: str) ->
         )
     if "\n" in refusal or "Traceback" in refusal:
         raise AssertionError(f"Expected the refusal in one sentence, but it was: {refusal}")
+
+
+def expect_role_password_kept(kept: bool) -> None:
+    if not kept:
+        raise AssertionError(
+            "Expected the first deployment's database role to keep its password, but the "
+            "second deployment changed it."
+        )

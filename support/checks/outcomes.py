@@ -38,6 +38,9 @@ class Refusal(Enum):
         "idempotency_conflict",
         "refused because its idempotency key was used for another request",
     )
+    WALLET_ON_HOLD = _Reason(
+        409, "wallet_on_hold", "refused because the wallet is on hold after a reversed payment"
+    )
     ORDER_NOT_PAID = _Reason(409, "order_not_paid", "refused because the order is not paid")
     REFUND_TOO_LARGE = _Reason(
         409, "refund_exceeds_order", "refused because it is more than is left to refund"

@@ -191,7 +191,10 @@ def only_top_up(database: Database, organisation_id: str) -> dict[str, Any]:
 
 
 def expect_only_top_up_status(database: Database, organisation_id: str, status: str) -> None:
-    found = only_top_up(database, organisation_id)["status"]
+    _expect_top_up_status(only_top_up(database, organisation_id)["status"], status)
+
+
+def _expect_top_up_status(found: str, status: str) -> None:
     if found != status:
         raise AssertionError(
             f"Expected the top-up to be recorded as {status.replace('_', ' ')}, "
@@ -333,4 +336,66 @@ def expect_top_up_shown_for_review(response: httpx.Response, reason: str) -> Non
         raise AssertionError(
             f"Expected the merchant to see that the top-up needs review because {reason}, but "
             f"it shows the status {shown.get('status')!r} with the reason {said!r}."
+        )
+
+
+# -- refunds and disputes of top-up payments ------------------------------------------------
+
+
+def expect_taken_back(database: Database, organisation_id: str, amounts: list[int]) -> None:
+    """The ledger's entries taking back top-ups' credit are exactly these, oldest first."""
+    found = [
+        -entry["amount_pence"]
+        for entry in ledger(database, organisation_id)
+        if entry["kind"] == "reversal"
+    ]
+    if found != amounts:
+        said = ", ".join(str(amount) for amount in amounts) or "nothing"
+        raise AssertionError(
+            f"Expected the ledger to show credit taken back as {said}, but it shows "
+            f"{', '.join(str(amount) for amount in found) or 'nothing taken back'}."
+        )
+
+
+def expect_top_up_status_of(
+    database: Database, organisation_id: str, top_up_id: str, status: str
+) -> None:
+    rows = database.read(
+        "the merchant's top-up",
+        "select status from top_ups where org_id = %s and id = %s",
+        (organisation_id, top_up_id),
+    )
+    _expect_top_up_status(rows[0]["status"] if rows else "missing", status)
+
+
+def held_events(database: Database, organisation_id: str) -> list[dict[str, Any]]:
+    return database.read(
+        "the events kept for an operator",
+        "select event_id, event_type, owed_pence, reason from wallet_holds where org_id = %s",
+        (organisation_id,),
+    )
+
+
+def expect_on_hold(database: Database, organisation_id: str, held: bool) -> None:
+    rows = database.read(
+        "the merchant's wallet",
+        "select on_hold_since from wallets where org_id = %s",
+        (organisation_id,),
+    )
+    on_hold = bool(rows and rows[0]["on_hold_since"])
+    if on_hold != held:
+        raise AssertionError(
+            f"Expected the merchant's wallet {'to be' if held else 'not to be'} on hold, "
+            f"but it {'is' if on_hold else 'is not'}."
+        )
+
+
+def expect_kept_for_operator(
+    database: Database, organisation_id: str, event_ids: list[str]
+) -> None:
+    kept = [row["event_id"] for row in held_events(database, organisation_id)]
+    if sorted(kept) != sorted(event_ids):
+        raise AssertionError(
+            f"Expected {len(event_ids)} message(s) from the payment provider kept for an "
+            f"operator, but {len(kept)} are kept."
         )

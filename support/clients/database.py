@@ -28,6 +28,14 @@ class Database(ShownAs):
             )
         return self._connection
 
+    def signs_in(self, user: str, password: str) -> bool:
+        """Whether this user and password open a connection to the same database."""
+        try:
+            with psycopg.connect(self._url, user=user, password=password, connect_timeout=5):
+                return True
+        except psycopg.OperationalError:
+            return False
+
     def read(self, title: str, query: str, params: Any = None) -> list[dict[str, Any]]:
         rows = self.connection.execute(query, params).fetchall()
         attach_rows(title, query, params, rows)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 import httpx
 
@@ -97,9 +98,14 @@ class AccountsDriver(ShownAs):
         return insist(self.try_own_account(account.token), 200, "show the account")
 
     def try_add_team_member(
-        self, account: Account, details: AccountDetails, role: str
+        self,
+        account: Account,
+        details: AccountDetails,
+        role: str,
+        extra: dict[str, Any] | None = None,
     ) -> httpx.Response:
-        body = {"email": details.email, "password": details.password, "role": role}
+        """`extra` members are sent beside the ones the request takes (as an attacker would)."""
+        body = {"email": details.email, "password": details.password, "role": role, **(extra or {})}
         return self._api.request("POST", paths.TEAM_MEMBERS, token=account.token, json=body)
 
     def add_team_member(self, owner: Account, details: AccountDetails, role: str) -> Account:

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import secrets
+from dataclasses import dataclass
+
+import psycopg
 
 from support.clients.database import Database
 from support.report.evidence import attach_text
@@ -14,6 +17,17 @@ from support.target.run import LiveTarget
 # Roles the suite creates start with this prefix, so that a crashed run's leftovers are findable.
 PREFIX = "suite_role_"
 HARMLESS_DEFECT = "names_not_trimmed"  # switched on when the run itself switched on none
+SIGN_IN_SECONDS = 3.0  # how long a deployment tries to sign in to its role before refusing
+
+
+@dataclass(frozen=True)
+class DeployedRole:
+    role: str
+    password: str
+    stored: str | None  # the server's hash of the password, where the suite may read it
+
+    def __repr__(self) -> str:  # the report lists step arguments; the password stays out
+        return f"<database role {self.role}>"
 
 
 class DeploymentsDriver(ShownAs):
@@ -66,6 +80,50 @@ class DeploymentsDriver(ShownAs):
             app_db_role=role,
             app_db_password=password,
         )
+
+    def deployment_with_own_role(self) -> DeployedRole:
+        """A deployment's database role as a first deployment left it: its name and password."""
+        password = secrets.token_urlsafe(12)
+        SECRETS.add(password)
+        role = self._new_role(password)
+        return DeployedRole(role, password, self._stored_password(role))
+
+    def same_role_other_password(self, first: DeployedRole) -> str | None:
+        """A second deployment on this server given the first's role with a password of its own."""
+        password = secrets.token_urlsafe(12)
+        SECRETS.add(password)
+        return self._refusal(
+            "a second deployment given the first one's role with another password",
+            app_db_role=first.role,
+            app_db_password=password,
+            db_connect_timeout=SIGN_IN_SECONDS,
+        )
+
+    def password_checked(self) -> bool:
+        """Whether the database server checks passwords on the suite's connections (the
+        embedded one trusts every local connection)."""
+        return not self._database.signs_in(
+            self._database.read_quietly("select current_user as role")[0]["role"],
+            "not-the-password-" + secrets.token_hex(8),
+        )
+
+    def password_kept(self, role: DeployedRole) -> bool:
+        """Whether the role still has the password it was created with: its stored hash is
+        unchanged (salted, so even setting the same password again changes it) where the
+        suite may read it, else the password still signs in (where the server checks it)."""
+        stored = self._stored_password(role.role)
+        if stored is not None:
+            return stored == role.stored
+        return self._database.signs_in(role.role, role.password)
+
+    def _stored_password(self, role: str) -> str | None:
+        try:
+            rows = self._database.read_quietly(
+                "select rolpassword from pg_authid where rolname = %s", (role,)
+            )
+        except psycopg.errors.InsufficientPrivilege:
+            return None
+        return rows[0]["rolpassword"] if rows else ""
 
     def _new_role(self, password: str) -> str:
         """A deployment's own role, removed after the scenario (with what it was granted)."""

@@ -137,6 +137,24 @@ def succeeded(intent: dict[str, Any]) -> dict[str, Any]:
     return paid
 
 
+def _timed(arrivals: str, what: str, named: str) -> list[tuple[str, int]]:
+    """ "<what> at HH:MM, ..." as (what, creation time), the times of an hour ago on one clock
+    (10:00 is an hour ago)."""
+    hour_ago = int(time.time()) - 3600
+    timed = []
+    for arrival in arrivals.split(", "):
+        match = re.fullmatch(rf"({what}) at (\d\d):(\d\d)", arrival)
+        if match is None:
+            raise KeyError(f"No {named} written as {arrival!r}.")
+        timed.append((match[1], hour_ago + (int(match[2]) - 10) * 3600 + int(match[3]) * 60))
+    return timed
+
+
+def _charge_id(intent: dict[str, Any]) -> str:
+    """The id of the charge the provider made for a payment intent (one per intent here)."""
+    return "ch_" + intent["id"].removeprefix("pi_")
+
+
 def failed(intent: dict[str, Any]) -> dict[str, Any]:
     declined = copy.deepcopy(intent)
     declined.update(
@@ -195,9 +213,15 @@ class WalletDriver(ShownAs):
     # -- spending ------------------------------------------------------------------------
 
     def try_spend(
-        self, account: Account, amount: Any, description: str, key: str | bytes | None = None
+        self,
+        account: Account,
+        amount: Any,
+        description: str,
+        key: str | bytes | None = None,
+        extra: dict[str, Any] | None = None,
     ) -> httpx.Response:
-        body = {"amount_pence": amount, "description": description}
+        """`extra` members are sent beside the ones the request takes (as an attacker would)."""
+        body = {"amount_pence": amount, "description": description, **(extra or {})}
         return self._api.request(
             "POST", paths.WALLET_CHARGES, token=account.token, json=body, headers=keyed(key)
         )
@@ -238,15 +262,28 @@ class WalletDriver(ShownAs):
     # -- top-ups -------------------------------------------------------------------------
 
     def try_top_up(
-        self, account: Account, amount: Any, key: str | bytes | None = None
+        self,
+        account: Account,
+        amount: Any,
+        key: str | bytes | None = None,
+        extra: dict[str, Any] | None = None,
     ) -> httpx.Response:
-        body = {"amount_pence": amount}
+        """`extra` members are sent beside the ones the request takes (as an attacker would)."""
+        body = {"amount_pence": amount, **(extra or {})}
         return self._api.request(
             "POST", paths.WALLET_TOP_UPS, token=account.token, json=body, headers=keyed(key)
         )
 
-    def top_up(self, account: Account, amount: int, key: str | bytes | None = None) -> TopUp:
-        answer = insist(self.try_top_up(account, amount, key), 201, f"start a top-up of {amount}p")
+    def top_up(
+        self,
+        account: Account,
+        amount: int,
+        key: str | bytes | None = None,
+        extra: dict[str, Any] | None = None,
+    ) -> TopUp:
+        answer = insist(
+            self.try_top_up(account, amount, key, extra), 201, f"start a top-up of {amount}p"
+        )
         return TopUp(
             answer["id"], answer["amount_pence"], self._payments().intent_for(answer["id"])
         )
@@ -272,16 +309,60 @@ class WalletDriver(ShownAs):
         event = payment_intent_event("payment_intent.payment_failed", intent, created=created)
         return self.events.signed(event)
 
+    def payment_refunded(
+        self,
+        top_up: TopUp,
+        refunded: int | None = None,
+        created: int | None = None,
+        currency: str | None = None,
+    ) -> SignedEvent:
+        """The provider's `charge.refunded`: `refunded` is the running total of the charge's
+        refunds (all of it if not given), as the provider reports it."""
+        intent = top_up.intent
+        total = intent["amount"] if refunded is None else refunded
+        charge = {
+            "id": _charge_id(intent),
+            "object": "charge",
+            "amount": intent["amount"],
+            "amount_captured": intent["amount"],
+            "amount_refunded": total,
+            "currency": currency or intent["currency"],
+            "payment_intent": intent["id"],
+            "refunded": total == intent["amount"],
+            "status": "succeeded",
+        }
+        event = payment_intent_event("charge.refunded", charge, created=created)
+        return self.events.signed(event)
+
+    def payment_disputed(
+        self, top_up: TopUp, amount: int | None = None, currency: str | None = None
+    ) -> SignedEvent:
+        """The provider's `charge.dispute.created`: the customer's bank disputes `amount`
+        (all of the payment if not given)."""
+        intent = top_up.intent
+        dispute = {
+            "id": f"dp_{uuid.uuid4().hex[:24]}",
+            "object": "dispute",
+            "amount": intent["amount"] if amount is None else amount,
+            "charge": _charge_id(intent),
+            "currency": currency or intent["currency"],
+            "payment_intent": intent["id"],
+            "reason": "fraudulent",
+            "status": "needs_response",
+        }
+        return self.events.signed(payment_intent_event("charge.dispute.created", dispute))
+
+    def deliver_refunds(self, top_up: TopUp, arrivals: str) -> None:
+        """Delivers refunds in the order written, each a running total created at its own time,
+        e.g. "2000 at 10:01, 500 at 10:00"."""
+        for total, created in _timed(arrivals, r"\d+", "refund"):
+            self.events.deliver(self.payment_refunded(top_up, int(total), created))
+
     def deliver_outcomes(self, top_up: TopUp, arrivals: str) -> None:
         """Delivers the provider's outcomes in the order written, each created at its own time,
-        e.g. "failed at 10:00, succeeded at 10:01" (times of an hour ago, on one clock)."""
-        hour_ago = int(time.time()) - 3600
-        for arrival in arrivals.split(", "):
-            match = re.fullmatch(r"(succeeded|failed) at (\d\d):(\d\d)", arrival)
-            if match is None:
-                raise KeyError(f"No provider outcome written as {arrival!r}.")
-            created = hour_ago + (int(match[2]) - 10) * 3600 + int(match[3]) * 60
-            outcome = self.payment_succeeded if match[1] == "succeeded" else self.payment_failed
+        e.g. "failed at 10:00, succeeded at 10:01"."""
+        for what, created in _timed(arrivals, "succeeded|failed", "provider outcome"):
+            outcome = self.payment_succeeded if what == "succeeded" else self.payment_failed
             self.events.deliver(outcome(top_up, created))
 
     def fund(self, account: Account, amount: int) -> TopUp:

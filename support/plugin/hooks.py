@@ -18,7 +18,7 @@ from support.checks.leaks import LeakContext
 from support.clients.api import ApiClient
 from support.clients.cache import Cache
 from support.clients.database import Database
-from support.clients.sign_in_records import forget_sign_in_failures
+from support.clients.sign_in_records import forget_sign_in_failures, forget_sign_ups
 from support.drivers.accounts import AccountsDriver
 from support.drivers.faults import StoreFaults
 from support.drivers.onboarding import OnboardingDriver
@@ -302,6 +302,7 @@ def accounts(api: ApiClient, database: Database, cache: Cache, cleanup: Cleanup)
     def forget_failures(email: str) -> None:
         cleanup.add("forget the failed sign-ins", lambda: forget_sign_in_failures(cache, email))
 
+    cleanup.add("forget the sign-ups counted", lambda: forget_sign_ups(cache))
     return AccountsDriver(api, remove_when_done, forget_failures)
 
 

@@ -61,7 +61,9 @@ class MerchantsEverywhere(ShownAs):
         """Signed up, with a team member, wizard activity and a nudge for the payment step it
         left, finished onboarding, a webhook subscription with a delivery, a paid top-up, a
         charge with an idempotency key, a product, its order settings, a paid and refunded
-        order, and a dedicated phone number. A capability that adds a table adds its use here."""
+        order, a dedicated phone number, and a top-up refunded in another currency (the wallet
+        is held, the event kept for an operator). A capability that adds a table adds its use
+        here."""
         later = self._later()  # only here: crowds need none of them (nor their fakes)
         self._made += 1
         merchant = self._cast.merchant()
@@ -85,6 +87,8 @@ class MerchantsEverywhere(ShownAs):
         later.refunds.refund_order(merchant, placed)
         self._telephony.sells_numbers()
         self._wallet.provision_number(merchant)
+        refunded = self._wallet.fund(merchant, 500)  # refunded in another currency: held
+        self._wallet.events.deliver(self._wallet.payment_refunded(refunded, currency="eur"))
         return merchant
 
     def crowd_with_credits(self, count: int, credits: int) -> list[Account]:

@@ -35,6 +35,7 @@ TEST_PASSWORD_HASH_COST = 10
 # deployment (and no other) accepts without resolving: they are faked in this process.
 TEST_WEBHOOKS_DOMAIN = "webhooks.test"
 TEST_SIGN_IN_FAILURES_PER_ADDRESS = 100_000
+TEST_SIGN_UPS_PER_ADDRESS = 100_000  # every scenario signs up from 127.0.0.1, many at once
 
 
 def service_defects() -> dict[str, str]:
@@ -84,6 +85,7 @@ def start_service(
                 # Every scenario signs in from 127.0.0.1, many at once: the per-address count
                 # of failed sign-ins must never refuse one scenario for another's mistakes.
                 "sign_in_failures_per_address": TEST_SIGN_IN_FAILURES_PER_ADDRESS,
+                "sign_ups_per_address": TEST_SIGN_UPS_PER_ADDRESS,
                 **(providers.as_settings() if providers else {}),
                 **settings_changes,
             },

@@ -63,6 +63,7 @@ class Deployment(StrEnum):
     WITHOUT_TELEPHONY = "without the telephony provider's credentials"
     REDIS_OUT_OF_REACH = "with its Redis out of reach"
     DATABASE_OUT_OF_REACH = "with its database cut off once it has started"
+    FEW_SIGN_UPS = "allowing 3 sign-ups an hour from one address"
 
 
 @dataclass
@@ -131,6 +132,8 @@ class LiveTarget:
         start, providers, defects = self._start, self.providers, self.defects
         if deployment is Deployment.WITHOUT_TELEPHONY:
             running = start(providers.without_telephony(), defects)
+        elif deployment is Deployment.FEW_SIGN_UPS:
+            running = start(providers, defects, sign_ups_per_address=3)
         elif deployment is Deployment.REDIS_OUT_OF_REACH:
             running = start(
                 providers, defects, redis_url=redis_out_of_reach(), expect_healthy=False

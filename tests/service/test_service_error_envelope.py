@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import warnings
+from collections.abc import Callable
 from types import SimpleNamespace
 from typing import Any
 
@@ -30,10 +31,17 @@ class BrokenAccounts:
         raise RuntimeError(LEAK)
 
 
+class NoSignUpLimits:
+    def guard(self, address: str, sign_up: Callable[[], Any]) -> Any:
+        return sign_up()
+
+
 @pytest.fixture
 def client() -> TestClient:
     app = create_app(Settings("postgresql://owner@localhost/db", "redis://localhost", "s" * 32))
-    app.state.platform = SimpleNamespace(accounts=BrokenAccounts(), errors=ErrorRenderer())
+    app.state.platform = SimpleNamespace(
+        accounts=BrokenAccounts(), errors=ErrorRenderer(), sign_up_limits=NoSignUpLimits()
+    )
     return TestClient(app, raise_server_exceptions=False)  # no `with`: the lifespan is not run
 
 
