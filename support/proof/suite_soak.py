@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import random
 import subprocess
 import sys
 import tempfile
@@ -42,6 +43,19 @@ def outcomes(junit: Path) -> dict[str, str]:
     return found
 
 
+def failure_reasons(junit: Path) -> dict[str, str]:
+    """Failed scenario name -> the first line of why it failed, from one run's JUnit XML."""
+    if not junit.exists():
+        return {}
+    found = {}
+    for case in ElementTree.parse(junit).getroot().iter("testcase"):
+        for child in case:
+            if child.tag in {"failure", "error"}:
+                said = (child.get("message") or child.text or "").strip().splitlines()
+                found[case.get("name", "?")] = (said[0] if said else "no message")[:400]
+    return found
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=int(os.environ.get("SOAK_RUNS", "20")))
@@ -56,10 +70,18 @@ def main(argv: list[str] | None = None) -> int:
         with tempfile.TemporaryDirectory(prefix="mps-soak-") as folder:
             for number in range(1, args.runs + 1):
                 junit = Path(folder, f"run-{number}.xml")
+                seed = random.randrange(1, 2**31)  # printed with a failure, to repeat the order
                 started = time.monotonic()
                 done = subprocess.run(
                     pytest_command(
-                        "steps", "-q", "-n", args.workers, "-p", "randomly", f"--junitxml={junit}"
+                        "steps",
+                        "-q",
+                        "-n",
+                        args.workers,
+                        "-p",
+                        "randomly",
+                        f"--randomly-seed={seed}",
+                        f"--junitxml={junit}",
                     ),
                     cwd=ROOT,
                     env=env,
@@ -82,9 +104,15 @@ def main(argv: list[str] | None = None) -> int:
                 print(
                     f"run {number}/{args.runs}: {passed} passed, {len(failed)} failed, exit "
                     f"{done.returncode}, {took:.0f} s; left behind: {', '.join(left) or 'nothing'}"
-                    + (f"; failed: {', '.join(failed)}" if failed else ""),
+                    + (
+                        f"; failed: {', '.join(failed)} (order: --randomly-seed={seed})"
+                        if failed
+                        else ""
+                    ),
                     flush=True,
                 )
+                for name, reason in failure_reasons(junit).items():
+                    print(f"  {name}: {reason}", flush=True)
                 if done.returncode not in (0, 1):  # not a test failure: say what the run said
                     print("  " + (done.stdout + done.stderr).strip()[-600:], flush=True)
     finally:
