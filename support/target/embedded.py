@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import importlib.metadata
 import os
 import shutil
@@ -66,6 +67,11 @@ def _start_postgres(folder: Path, handles: list) -> str:
     return uri
 
 
+# A throwaway database need not survive a crash of the machine: commits need not wait for the
+# disk (a quarter of a millisecond each here, and a scenario commits dozens of times).
+THROWAWAY_SETTINGS = "fsync = off\nsynchronous_commit = off\nfull_page_writes = off\n"
+
+
 def _cluster_template() -> Path:
     """An empty, cleanly stopped PostgreSQL cluster that every test process copies.
 
@@ -77,13 +83,16 @@ def _cluster_template() -> Path:
     import pgserver
 
     version = importlib.metadata.version("pgserver")
-    template = Path(tempfile.gettempdir(), f"mps-pg-template-{version}-{os.geteuid()}")
+    tuned = hashlib.sha256(THROWAWAY_SETTINGS.encode()).hexdigest()[:8]
+    template = Path(tempfile.gettempdir(), f"mps-pg-template-{version}-{tuned}-{os.geteuid()}")
     if (template / "PG_VERSION").exists():
         return template
     building = Path(tempfile.mkdtemp(prefix="mps-pg-building-", dir=tempfile.gettempdir()))
     try:
         server = pgserver.get_server(building / "pg", cleanup_mode="stop")
         server.cleanup()  # a clean stop: copies start without crash recovery
+        with (building / "pg" / "postgresql.conf").open("a") as settings:
+            settings.write(THROWAWAY_SETTINGS)
         with contextlib.suppress(OSError):  # another process was first: use its template
             os.rename(building / "pg", template)
     finally:
