@@ -50,6 +50,7 @@ Feature: Trusting the payment provider's messages
     Then the merchant's wallet still holds 0 credits
     And the top-up is recorded as needing review
     And the merchant sees that the top-up needs review because <reason>
+    And the platform's operators are alerted that the top-up needs review
     And the platform has recorded the confirmation once
 
     Examples:

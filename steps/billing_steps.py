@@ -160,7 +160,8 @@ def provider_confirms(wallet, top_up):
     ),
     target_fixture="confirmation",
 )
-def provider_confirms_other(wallet, top_up, amount, unit):
+def provider_confirms_other(wallet, top_up, amount, unit, service_log):
+    # service_log: listening from before the confirmation, for what operators are told.
     confirmation = wallet.payment_succeeded(
         top_up, amount_received=int(amount), currency=CONFIRMED_PAYMENTS[unit]
     )
@@ -308,6 +309,11 @@ def top_up_recorded(database, merchant, status):
 @then(parsers.parse("the merchant sees that the top-up needs review because {reason}"))
 def merchant_sees_review(wallet, merchant, top_up, reason):
     checks.expect_top_up_shown_for_review(wallet.try_top_up_state(merchant, top_up), reason)
+
+
+@then("the platform's operators are alerted that the top-up needs review")
+def operators_alerted(service_log, top_up):
+    checks.expect_review_logged(service_log, top_up.id)
 
 
 @then("the top-up is refused as invalid")

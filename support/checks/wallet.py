@@ -15,6 +15,7 @@ from support.drivers.accounts import Account
 from support.drivers.base import describe, insist
 from support.drivers.wallet import WalletDriver
 from support.report.evidence import attach_text
+from support.target.inprocess import ServiceLog
 
 # The platform's record of a provider event in Redis (the fast half of "processed once").
 EVENT_SEEN_KEY = "payments:event:{}"
@@ -333,4 +334,15 @@ def expect_top_up_shown_for_review(response: httpx.Response, reason: str) -> Non
         raise AssertionError(
             f"Expected the merchant to see that the top-up needs review because {reason}, but "
             f"it shows the status {shown.get('status')!r} with the reason {said!r}."
+        )
+
+
+def expect_review_logged(service_log: ServiceLog, top_up_id: str) -> None:
+    """Operators are told, as an error in the service's log, which top-up needs review."""
+    errors = service_log.errors()
+    attach_text("Errors the service logged", "\n".join(errors) or "(none)")
+    if not any(top_up_id in line and "review" in line for line in errors):
+        raise AssertionError(
+            f"Expected the service to log an error naming the top-up {top_up_id} as needing "
+            f"review, but it logged {len(errors)} errors: {errors[:3]}."
         )
