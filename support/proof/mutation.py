@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from support.proof.catalogues import ROOT
+from support.proof.sub_runs import LEAVE_THE_CACHE_ALONE
 from support.target.embedded import start_embedded
 
 EQUIVALENT_FILE = ROOT / "catalogue" / "equivalent_mutants.toml"
@@ -51,6 +52,10 @@ MODULES: dict[str, tuple[str, ...]] = {
 SKIPPED_OPERATORS = ("core/ReplaceBinaryOperator_BitOr_.*",)
 SECONDS_PER_MUTANT = 240  # a mutant that hangs the scenarios counts as killed after this
 COPIED = ("service", "support", "steps", "features", "catalogue", "conftest.py", "pyproject.toml")
+
+
+class BaselineFailed(Exception):
+    """The killing scenarios fail on the unmutated code, so no mutant's score would mean a thing."""
 
 
 @dataclass
@@ -84,7 +89,7 @@ def equivalents() -> dict[str, str]:
 def _config(module: str, requirements: tuple[str, ...]) -> str:
     command = [
         sys.executable, "-m", "pytest", "steps", "-x", "-q", "-p", "no:randomly",
-        "-p", "no:cacheprovider", *(f"--requirement={req}" for req in requirements),
+        *LEAVE_THE_CACHE_ALONE, *(f"--requirement={req}" for req in requirements),
     ]  # fmt: skip
     return (
         "[cosmic-ray]\n"
@@ -106,6 +111,15 @@ def measure(module: str, tree: Path, known: dict[str, str]) -> Score:
     (tree / "mutation.toml").write_text(_config(module, MODULES[module]))
     cosmic_ray = [sys.executable, "-m", "cosmic_ray.cli"]
     skip = [sys.executable, "-m", "cosmic_ray.tools.filters.operators_filter"]
+    # Unmutated, the scenarios must pass: otherwise every mutant would count as killed.
+    baseline = subprocess.run(
+        [*cosmic_ray, "--verbosity", "ERROR", "baseline", "mutation.toml"],
+        cwd=tree,
+        capture_output=True,
+        text=True,
+    )
+    if baseline.returncode != 0:
+        raise BaselineFailed(f"{module}'s scenarios fail without any mutant:\n{baseline.stderr}")
     for command in (
         [*cosmic_ray, "init", "mutation.toml", "session.sqlite"],
         [*skip, "session.sqlite", "mutation.toml"],
@@ -174,6 +188,9 @@ def main(argv: list[str] | None = None) -> int:
             for module in modules:
                 print(f"Mutating {module}…", flush=True)
                 scores.append(measure(module, tree, known))
+    except BaselineFailed as failed:
+        print(failed)
+        return 3
     finally:
         servers.stop()
     print()
