@@ -30,6 +30,7 @@ Feature: The merchant's dedicated phone number
     Given the merchant's wallet has been topped up with <credits> credits
     When the merchant asks for a dedicated phone number
     Then the request is refused for lack of credit
+    And the merchant is told the wallet needs at least £10.00
     And the telephony provider was not asked for a number
     And the merchant's wallet holds <credits> credits
     And the ledger has no new entries

@@ -74,3 +74,15 @@ Feature: Topping up the wallet by card
     Then the merchant is told the card was declined
     And the top-up is recorded as failed
     And the merchant's wallet still holds 0 credits
+
+  @story:Tenancy @req:TEN-1 @severity:critical
+  Scenario Outline: A top-up that is not the merchant's own is reported as not found
+    Given another merchant has asked to top up 2000 credits
+    When the merchant looks up <which>
+    Then the top-up is reported as not found, exactly like one that never existed
+
+    Examples:
+      | which                                                  |
+      | the other merchant's top-up                            |
+      | a top-up that never existed                            |
+      | a top-up by a reference in no form the platform gives  |

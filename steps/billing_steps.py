@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import re
+import uuid
 
 import pytest
 from pytest_bdd import given, parsers, then, when
 
 from support.checks import wallet as checks
-from support.checks.outcomes import Refusal, expect_accepted, expect_refused
+from support.checks.outcomes import Refusal, expect_accepted, expect_refused, expect_same_refusal
 from support.drivers.wallet import TopUp
 from support.providers.fakes import plan_trouble
 from support.target.run import Deployment
@@ -69,6 +70,14 @@ def payment_provider_trouble(payment_provider, trouble):
 )
 def has_asked_to_top_up(wallet, merchant, credits) -> TopUp:
     return wallet.top_up(merchant, credits)
+
+
+@given(
+    parsers.parse("another merchant has asked to top up {credits:d} credits"),
+    target_fixture="other_top_up",
+)
+def other_has_asked_to_top_up(cast, wallet, credits) -> TopUp:
+    return wallet.top_up(cast.other_merchant(), credits)
 
 
 @given(parsers.parse("the merchant's wallet has been topped up with {credits:d} credits"))
@@ -167,6 +176,28 @@ def provider_confirms_other(wallet, top_up, amount, unit, service_log):
     )
     wallet.events.deliver(confirmation)
     return confirmation
+
+
+# Top-up ids as the platform gives them are UUIDs; these are looked up instead of one.
+OTHER_TOP_UPS = {
+    "a top-up that never existed": lambda: str(uuid.uuid4()),
+    "a top-up by a reference in no form the platform gives": lambda: "top-up-1",
+}
+
+
+@when(
+    parsers.re(
+        r"the merchant looks up (?P<which>the other merchant's top-up|a top-up that never existed"
+        r"|a top-up by a reference in no form the platform gives)"
+    ),
+    target_fixture="outcome",
+)
+def looks_up_top_up(request, wallet, merchant, which):
+    if which == "the other merchant's top-up":
+        top_up_id = request.getfixturevalue("other_top_up").id
+    else:
+        top_up_id = OTHER_TOP_UPS[which]()
+    return wallet.try_top_up_state_by_id(merchant, top_up_id)
 
 
 @when("the payment provider reports that the payment failed")
@@ -316,6 +347,13 @@ def operators_alerted(service_log, top_up):
     checks.expect_review_logged(service_log, top_up.id)
 
 
+@then("the top-up is reported as not found, exactly like one that never existed")
+def top_up_not_found(wallet, merchant, outcome, leaks):
+    expect_refused(outcome, Refusal.NOT_FOUND, leaks)
+    never = wallet.try_top_up_state_by_id(merchant, str(uuid.uuid4()))
+    expect_same_refusal(outcome, never, "a top-up that never existed")
+
+
 @then("the top-up is refused as invalid")
 @then("the charge is refused as invalid")
 @then("the ledger request is refused as invalid")
@@ -363,6 +401,11 @@ def recorded_once(database, cache, confirmation):
 @then("the request is refused for lack of credit")
 def refused_for_credit(outcome, leaks):
     expect_refused(outcome, Refusal.NOT_ENOUGH_CREDIT, leaks)
+
+
+@then(parsers.re(r"the merchant is told the wallet needs at least (?P<pounds>£[\d,]+\.\d\d)"))
+def told_credit_needed(outcome, pounds):
+    checks.expect_told_credit_needed(outcome, pounds)
 
 
 @then(parsers.parse("{succeeded:d} charges succeed and the others are refused for lack of credit"))

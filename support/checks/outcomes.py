@@ -122,3 +122,14 @@ def expect_plain_refusal(response: httpx.Response, leaks: LeakContext) -> dict:
     error = error_of(response)
     expect_reveals_nothing(response, leaks)
     return error
+
+
+def expect_same_refusal(response: httpx.Response, reference: httpx.Response, what: str) -> None:
+    """Two refusals read the same: status, reason and words (nothing tells them apart)."""
+    seen = (response.status_code, error_of(response))
+    expected = (reference.status_code, error_of(reference))
+    if seen != expected:
+        raise AssertionError(
+            f"Expected the refusal to read exactly as it does for {what}, "
+            f"but it was {describe(response)} against {describe(reference)}."
+        )

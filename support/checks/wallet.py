@@ -9,6 +9,7 @@ from typing import Any
 import httpx
 import psycopg
 
+from support.checks.outcomes import error_of
 from support.clients.cache import Cache
 from support.clients.database import Database
 from support.drivers.accounts import Account
@@ -345,4 +346,14 @@ def expect_review_logged(service_log: ServiceLog, top_up_id: str) -> None:
         raise AssertionError(
             f"Expected the service to log an error naming the top-up {top_up_id} as needing "
             f"review, but it logged {len(errors)} errors: {errors[:3]}."
+        )
+
+
+def expect_told_credit_needed(response: httpx.Response, pounds: str) -> None:
+    """A refusal for lack of credit says how much the wallet needs, in pounds."""
+    said = error_of(response)["message"]
+    if f"at least {pounds}" not in said:
+        raise AssertionError(
+            f"Expected the merchant to be told the wallet needs at least {pounds}, "
+            f"but was told: {said!r}."
         )

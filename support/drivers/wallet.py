@@ -262,7 +262,10 @@ class WalletDriver(ShownAs):
         return self.events.signed(event)
 
     def try_top_up_state(self, account: Account, top_up: TopUp) -> httpx.Response:
-        return self._api.request("GET", paths.wallet_top_up(top_up.id), token=account.token)
+        return self.try_top_up_state_by_id(account, top_up.id)
+
+    def try_top_up_state_by_id(self, account: Account, top_up_id: str) -> httpx.Response:
+        return self._api.request("GET", paths.wallet_top_up(top_up_id), token=account.token)
 
     def top_up_state(self, account: Account, top_up: TopUp) -> dict[str, Any]:
         return insist(self.try_top_up_state(account, top_up), 200, "show the top-up")
