@@ -67,7 +67,20 @@ Feature: A request sent again moves money once
     Then the second answer names the same top-up
     And the payment provider was asked for exactly 2000 pence, once, with the top-up's idempotency key
 
-  @req:MON-2 @severity:critical
+  @req:MON-2 @critical @severity:critical
+  Scenario Outline: A key that started a top-up never starts another card payment, even after a day
+    Given the merchant's card payments go through
+    And the merchant topped up 2000 credits with the key "top-up-9" <age> ago
+    When the merchant asks to top up 3000 credits with the same key "top-up-9"
+    Then the request is refused because its key was used for another request
+    And the payment provider was asked for exactly 2000 pence, once, with the top-up's idempotency key
+
+    Examples:
+      | age                 |
+      | 23 hours 59 minutes |
+      | 24 hours 1 minute   |
+
+@req:MON-2 @severity:critical
   Scenario: A request for the phone number sent twice with the same key is answered alike and charged once
     Given the merchant's wallet has been topped up with 5000 credits
     And the telephony provider sells numbers

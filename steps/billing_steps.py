@@ -142,6 +142,11 @@ def deployed_without_credentials(wallet, second_deployment):
     wallet.buy_numbers_through(second_deployment(Deployment.WITHOUT_TELEPHONY))
 
 
+@given("the platform has been deployed without the payment provider's credentials")
+def deployed_without_payment_credentials(wallet, second_deployment):
+    wallet.top_up_through(second_deployment(Deployment.WITHOUT_PAYMENTS))
+
+
 # ---------------------------------------------------------------- When
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from pytest_bdd import given, parsers, then, when
 
 from support.checks import repeats
@@ -22,6 +24,33 @@ UNUSABLE_KEYS = {
     "an empty key": "",
     "a key with a letter outside ASCII": "clé-1".encode(),
 }
+
+
+AGES = {
+    "23 hours 59 minutes": timedelta(hours=23, minutes=59),
+    "24 hours 1 minute": timedelta(hours=24, minutes=1),
+}
+
+
+@given(
+    parsers.re(
+        r'the merchant topped up (?P<credits>\d+) credits with the key "(?P<key>[^"]+)" '
+        r"(?P<age>.+) ago"
+    ),
+    target_fixture="top_up",
+)
+def topped_up_with_key_ago(wallet, record_changes, merchant, credits, key, age) -> TopUp:
+    top_up = wallet.top_up(merchant, int(credits), key)
+    record_changes.age_request_key(merchant, key, AGES[age])
+    return top_up
+
+
+@when(
+    parsers.parse('the merchant asks to top up {credits:d} credits with the same key "{key}"'),
+    target_fixture="outcome",
+)
+def asks_to_top_up_with_same_key(wallet, merchant, credits, key):
+    return wallet.try_top_up(merchant, credits, key)
 
 
 @given(parsers.parse("the other merchant's wallet has been topped up with {credits:d} credits"))

@@ -159,10 +159,15 @@ class WalletDriver(ShownAs):
         self._payments = payments  # the fake, programmed only when a scenario needs it
         self.events = events
         self._numbers_service: ApiClient | None = None
+        self._top_ups_service: ApiClient | None = None
 
     def buy_numbers_through(self, service: ApiClient) -> None:
         """Send phone number requests to another deployment of the platform."""
         self._numbers_service = service
+
+    def top_up_through(self, service: ApiClient) -> None:
+        """Send top-up requests to another deployment of the platform."""
+        self._top_ups_service = service
 
     # -- balance, summary, ledger --------------------------------------------------------
 
@@ -241,7 +246,7 @@ class WalletDriver(ShownAs):
         self, account: Account, amount: Any, key: str | bytes | None = None
     ) -> httpx.Response:
         body = {"amount_pence": amount}
-        return self._api.request(
+        return (self._top_ups_service or self._api).request(
             "POST", paths.WALLET_TOP_UPS, token=account.token, json=body, headers=keyed(key)
         )
 

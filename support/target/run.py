@@ -61,6 +61,7 @@ class Deployment(StrEnum):
     """Second deployments of the platform a scenario can ask for, each on the run's own data."""
 
     WITHOUT_TELEPHONY = "without the telephony provider's credentials"
+    WITHOUT_PAYMENTS = "without the payment provider's credentials"
     REDIS_OUT_OF_REACH = "with its Redis out of reach"
     DATABASE_OUT_OF_REACH = "with its database cut off once it has started"
 
@@ -131,6 +132,8 @@ class LiveTarget:
         start, providers, defects = self._start, self.providers, self.defects
         if deployment is Deployment.WITHOUT_TELEPHONY:
             running = start(providers.without_telephony(), defects)
+        elif deployment is Deployment.WITHOUT_PAYMENTS:
+            running = start(providers.without_payments(), defects)
         elif deployment is Deployment.REDIS_OUT_OF_REACH:
             running = start(
                 providers, defects, redis_url=redis_out_of_reach(), expect_healthy=False
