@@ -82,6 +82,30 @@ Feature: Trusting the payment provider's messages
     Then the message is refused as invalid
     And the merchant's wallet still holds 0 credits
 
+  @req:HOOK-3 @severity:normal
+  Scenario Outline: A properly signed confirmation without a usable creation time is refused as invalid
+    When the payment provider sends a properly signed confirmation <created>
+    Then the message is refused as invalid
+    And the merchant's wallet still holds 0 credits
+
+    Examples:
+      | created                                 |
+      | without a creation time                 |
+      | with its creation time written as text  |
+      | created a second before 1970            |
+      | created a second after the year 9999    |
+
+  @req:HOOK-3 @severity:normal
+  Scenario Outline: A confirmation created at the edges of the times the platform can hold is believed
+    When the payment provider confirms the payment, <created>
+    Then the merchant's wallet holds 2000 credits
+    And the top-up is recorded as paid
+
+    Examples:
+      | created                                     |
+      | created at the first second of 1970         |
+      | created at the last second of the year 9999 |
+
   @req:HOOK-4 @critical @severity:blocker
   Scenario: A confirmation repeated after the platform's quick record of it is gone credits nothing more
     When the payment provider confirms the payment

@@ -150,6 +150,32 @@ def unreadable_message(wallet):
     return wallet.events.try_deliver(wallet.events.unreadable())
 
 
+# Creation times (seconds since 1970) a confirmation may carry: the platform holds from the first
+# second of 1970 to the last of the year 9999; None leaves the time out.
+CREATION_TIMES = {
+    "without a creation time": None,
+    "created a second before 1970": -1,
+    "created a second after the year 9999": 253_402_300_800,
+    "with its creation time written as text": "1767225600",
+    "created at the first second of 1970": 0,
+    "created at the last second of the year 9999": 253_402_300_799,
+}
+CREATED = "|".join(re.escape(name) for name in CREATION_TIMES)
+
+
+@when(
+    parsers.re(rf"the payment provider sends a properly signed confirmation (?P<how>{CREATED})"),
+    target_fixture="outcome",
+)
+@when(parsers.re(rf"the payment provider confirms the payment, (?P<how>{CREATED})"))
+def confirmation_created(wallet, top_up, how):
+    event = dict(wallet.payment_succeeded(top_up).event)
+    event.pop("created")
+    if CREATION_TIMES[how] is not None:
+        event["created"] = CREATION_TIMES[how]
+    return wallet.events.try_deliver(wallet.events.signed(event))
+
+
 @when("the platform's quick record of the confirmation is gone")
 def quick_record_gone(provider_event_memory, confirmation):
     provider_event_memory.forget(confirmation.event["id"])
