@@ -36,6 +36,19 @@ Feature: A request sent again moves money once
     And the ledger shows one new charge of 1500 credits
 
   @req:MON-2 @severity:critical
+  Scenario Outline: A charge's key is kept for a day, then free for another charge
+    Given the merchant's wallet has been topped up with 5000 credits
+    And the merchant spent 1500 credits with the key "order-1002" <age> ago
+    When the merchant tries to spend 2000 credits with the key "order-1002"
+    Then <outcome>
+    And the merchant's wallet holds <left> credits
+
+    Examples:
+      | age                       | outcome                                                              | left |
+      | 5 seconds less than a day | the request is refused because its key was used for another request | 3500 |
+      | 5 seconds more than a day | the charge is taken                                                  | 1500 |
+
+  @req:MON-2 @severity:critical
   Scenario: A charge sent twice at the same moment with the same key is taken once
     Given the merchant's wallet has been topped up with 5000 credits
     When the merchant spends 1500 credits twice at the same moment with the key "order-1001"

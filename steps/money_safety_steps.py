@@ -8,7 +8,7 @@ from pytest_bdd import given, parsers, then, when
 
 from support.checks import repeats
 from support.checks import wallet as wallet_checks
-from support.checks.outcomes import Refusal, expect_refused
+from support.checks.outcomes import Refusal, expect_accepted, expect_refused
 from support.drivers.wallet import TopUp
 
 
@@ -29,6 +29,9 @@ UNUSABLE_KEYS = {
 AGES = {
     "23 hours 59 minutes": timedelta(hours=23, minutes=59),
     "24 hours 1 minute": timedelta(hours=24, minutes=1),
+    # Seconds either side of the day a key is kept (a request takes well under five seconds).
+    "5 seconds less than a day": timedelta(days=1, seconds=-5),
+    "5 seconds more than a day": timedelta(days=1, seconds=5),
 }
 
 
@@ -43,6 +46,16 @@ def topped_up_with_key_ago(wallet, record_changes, merchant, credits, key, age) 
     top_up = wallet.top_up(merchant, int(credits), key)
     record_changes.age_request_key(merchant, key, AGES[age])
     return top_up
+
+
+@given(
+    parsers.re(
+        r'the merchant spent (?P<credits>\d+) credits with the key "(?P<key>[^"]+)" (?P<age>.+) ago'
+    )
+)
+def spent_with_key_ago(wallet, record_changes, merchant, credits, key, age):
+    wallet.spend_keyed(merchant, int(credits), key)
+    record_changes.age_request_key(merchant, key, AGES[age])
 
 
 @when(
@@ -165,6 +178,11 @@ def second_names_same_top_up(top_up, second_answer):
 @then("the request is refused because its key was used for another request")
 def refused_key_reused(outcome, leaks):
     expect_refused(outcome, Refusal.KEY_REUSED, leaks)
+
+
+@then("the charge is taken")
+def charge_taken(outcome):
+    expect_accepted(outcome, 201, "take the charge")
 
 
 @then("the request is refused as invalid")
