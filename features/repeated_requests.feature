@@ -93,7 +93,7 @@ Feature: A request sent again moves money once
       | 23 hours 59 minutes |
       | 24 hours 1 minute   |
 
-@req:MON-2 @severity:critical
+  @req:MON-2 @severity:critical
   Scenario: A request for the phone number sent twice with the same key is answered alike and charged once
     Given the merchant's wallet has been topped up with 5000 credits
     And the telephony provider sells numbers
@@ -115,9 +115,15 @@ Feature: A request sent again moves money once
       | a key of 256 characters          |
       | an empty key                     |
       | a key with a letter outside ASCII |
+      | a key with a tab in it           |
 
   @req:MON-2 @severity:normal
-  Scenario: A key of 255 characters is kept
+  Scenario Outline: Keys of 1 and of 255 characters are kept
     Given the merchant's wallet has been topped up with 5000 credits
-    When the merchant tries to spend 1500 credits with a key of 255 characters
+    When the merchant tries to spend 1500 credits with <key>
     Then the merchant's wallet holds 3500 credits
+
+    Examples:
+      | key                     |
+      | a key of 1 character    |
+      | a key of 255 characters |

@@ -21,6 +21,8 @@ def messages_arrive_in_order(wallet, top_up, arrivals):
 UNUSABLE_KEYS = {
     "a key of 256 characters": "k" * 256,
     "a key of 255 characters": "k" * 255,
+    "a key of 1 character": "k",
+    "a key with a tab in it": "order\t1003",
     "an empty key": "",
     "a key with a letter outside ASCII": "clé-1".encode(),
 }
