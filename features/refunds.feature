@@ -83,3 +83,26 @@ Feature: Refunding a paid order, whole or in part
     And the order has 0 refunds totalling 0 pence
     And the stock of "MUG-01" is 3
     And the stock of "TEA-02" is 7
+
+  @req:REF-5 @severity:critical
+  Scenario Outline: A refund the payment provider cannot be asked for changes nothing
+    Given the payment provider <trouble>
+    When the merchant tries to refund the whole order
+    Then the merchant is told the payment provider is not available
+    And the order is still paid, with nothing refunded
+    And the order has 0 refunds totalling 0 pence
+    And the stock of "MUG-01" is 3
+
+    Examples:
+      | trouble         |
+      | is down         |
+      | does not answer |
+
+  @req:REF-3 @severity:normal
+  Scenario: A refund of an item the order does not have is refused and changes nothing
+    Given the payment provider accepts refunds
+    When the merchant tries to refund 1 of "TEA-02" and 1 of "CUP-03"
+    Then the refund is refused as invalid
+    And the payment provider was not asked for a refund
+    And the order is still paid, with nothing refunded
+    And the stock of "TEA-02" is 7

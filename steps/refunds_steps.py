@@ -120,6 +120,11 @@ def refused_not_paid(outcome, leaks):
     expect_refused(outcome, Refusal.ORDER_NOT_PAID, leaks)
 
 
+@then("the refund is refused as invalid")
+def refund_refused_invalid(outcome, leaks):
+    expect_refused(outcome, Refusal.INVALID, leaks)
+
+
 @then("the refund is reported as not found")
 def refund_not_found(outcome, leaks):
     expect_refused(outcome, Refusal.NOT_FOUND, leaks)
