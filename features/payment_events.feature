@@ -82,6 +82,13 @@ Feature: Trusting the payment provider's messages
     Then the message is refused as invalid
     And the merchant's wallet still holds 0 credits
 
+  @req:HOOK-1 @severity:normal
+  Scenario: A deployment without the payment provider's credentials asks for the confirmation again later
+    When the payment provider's confirmation reaches a deployment without the payment provider's credentials
+    Then the payment provider is told to send the confirmation again later
+    And the merchant's wallet still holds 0 credits
+    And the confirmation leaves no record
+
   @req:HOOK-3 @severity:normal
   Scenario Outline: A properly signed confirmation without a usable creation time is refused as invalid
     When the payment provider sends a properly signed confirmation <created>

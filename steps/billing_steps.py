@@ -205,6 +205,16 @@ def looks_up_top_up(request, wallet, merchant, which):
     return wallet.try_top_up_state_by_id(merchant, top_up_id)
 
 
+@when(
+    "the payment provider's confirmation reaches a deployment without the payment provider's "
+    "credentials",
+    target_fixture="outcome",
+)
+def confirmation_reaches_deployment_without_credentials(wallet, top_up, second_deployment):
+    elsewhere = second_deployment(Deployment.WITHOUT_PAYMENTS)
+    return wallet.events.try_deliver(wallet.payment_succeeded(top_up), to=elsewhere)
+
+
 @when("the payment provider reports that the payment failed")
 def provider_reports_failure(wallet, top_up):
     wallet.events.deliver(wallet.payment_failed(top_up))
@@ -380,6 +390,12 @@ def told_provider_unavailable(outcome, leaks):
 @then("the confirmation is refused as untrusted")
 def refused_untrusted(outcome, leaks):
     expect_refused(outcome, Refusal.BAD_SIGNATURE, leaks)
+
+
+@then("the payment provider is told to send the confirmation again later")
+def told_to_send_again(outcome, leaks):
+    # An answer of "unavailable" (503) makes the provider retry; a 4xx would make it give up.
+    expect_refused(outcome, Refusal.PROVIDER_UNAVAILABLE, leaks)
 
 
 @then("the confirmation leaves no record")

@@ -111,13 +111,16 @@ class PaymentEventsDriver(ShownAs):
         header = signature_header(payload, self._known_secret(), int(time.time()))
         return SignedEvent({"id": f"evt_{uuid.uuid4().hex[:24]}", "type": "?"}, payload, header)
 
-    def try_deliver(self, delivery: SignedEvent, with_signature: bool = True) -> httpx.Response:
+    def try_deliver(
+        self, delivery: SignedEvent, with_signature: bool = True, to: ApiClient | None = None
+    ) -> httpx.Response:
+        """Posts the event to the platform (or to another deployment of it, `to`)."""
         self._on_delivery(delivery.event["id"])
         self.delivered.append(delivery)
         headers = {"Content-Type": "application/json"}
         if with_signature:
             headers["Stripe-Signature"] = delivery.header
-        return self._api.request(
+        return (to or self._api).request(
             "POST", paths.PAYMENT_EVENTS, content=delivery.payload, headers=headers
         )
 
