@@ -78,7 +78,8 @@ class Score:
 
 
 def equivalents() -> dict[str, str]:
-    """ "module:line:operator" -> why the mutant cannot change what the platform does."""
+    """ "module:line:operator" -> why the mutant cannot change what the platform does
+    ("module:line:*": every operator on that line)."""
     if not EQUIVALENT_FILE.exists():
         return {}
     with EQUIVALENT_FILE.open("rb") as handle:
@@ -137,7 +138,7 @@ def measure(module: str, tree: Path, known: dict[str, str]) -> Score:
                 score.killed += 1
             elif result.test_outcome == TestOutcome.INCOMPETENT:
                 score.incompetent += 1
-            elif name in known:
+            elif name in known or f"{module}:{spec.start_pos[0]}:*" in known:
                 score.equivalent.append(name)
             else:
                 score.survivors.append(f"{name} (occurrence {spec.occurrence})")
