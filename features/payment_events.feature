@@ -89,6 +89,13 @@ Feature: Trusting the payment provider's messages
     And the merchant's wallet still holds 0 credits
     And the confirmation leaves no record
 
+  @req:HOOK-2 @req:HOOK-4 @severity:critical
+  Scenario: With its cache out of reach the platform still credits a confirmation once
+    When the payment provider delivers its confirmation twice to a deployment whose cache is out of reach
+    Then both deliveries are acknowledged
+    And the merchant's wallet holds 2000 credits
+    And the ledger shows a top-up of 2000 credits
+
   @req:HOOK-3 @severity:normal
   Scenario Outline: A properly signed confirmation without a usable creation time is refused as invalid
     When the payment provider sends a properly signed confirmation <created>

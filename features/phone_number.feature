@@ -72,6 +72,18 @@ Feature: The merchant's dedicated phone number
     And no number is recorded as the merchant's
     And the number the telephony provider sold was given back to it
 
+  @req:NUM-3 @req:NUM-6 @severity:critical
+  Scenario: A number the provider will not take back is still refunded, and operators are alerted
+    Given the merchant's wallet has been topped up with 1500 credits
+    And the telephony provider sells numbers written in a national form, not an international one
+    And the telephony provider will not take numbers back
+    When the merchant asks for a dedicated phone number
+    Then the merchant is told the number could not be provided and nothing was charged
+    And the merchant's wallet holds 1500 credits
+    And the ledger shows a charge of 1000 credits followed by a refund of 1000 credits
+    And no number is recorded as the merchant's
+    And the platform's operators are alerted that the number could not be given back
+
   @req:NUM-3 @req:NUM-6 @critical @severity:critical
   Scenario: A number bought but not saved is given back and refunded
     Given the merchant's wallet has been topped up with 1500 credits

@@ -107,6 +107,12 @@ def telephony_malformed(telephony_provider):
     telephony_provider.sells_malformed_numbers()
 
 
+@given("the telephony provider will not take numbers back")
+def telephony_keeps_numbers(telephony_provider, service_log):
+    # service_log: listening from here on, for what operators are told.
+    telephony_provider.will_not_take_numbers_back()
+
+
 @given("the merchant's phone number cannot be saved")
 def number_cannot_be_saved(faults, merchant):
     faults.phone_number_writes_fail(merchant.organisation_id)
@@ -205,14 +211,32 @@ def looks_up_top_up(request, wallet, merchant, which):
     return wallet.try_top_up_state_by_id(merchant, top_up_id)
 
 
+DEPLOYMENTS = {
+    "without the payment provider's credentials": Deployment.WITHOUT_PAYMENTS,
+    "whose cache is out of reach": Deployment.REDIS_OUT_OF_REACH,
+}
+DEPLOYED = "|".join(re.escape(how) for how in DEPLOYMENTS)
+
+
 @when(
-    "the payment provider's confirmation reaches a deployment without the payment provider's "
-    "credentials",
+    parsers.re(rf"the payment provider's confirmation reaches a deployment (?P<how>{DEPLOYED})"),
     target_fixture="outcome",
 )
-def confirmation_reaches_deployment_without_credentials(wallet, top_up, second_deployment):
-    elsewhere = second_deployment(Deployment.WITHOUT_PAYMENTS)
+def confirmation_reaches_deployment(wallet, top_up, second_deployment, how):
+    elsewhere = second_deployment(DEPLOYMENTS[how])
     return wallet.events.try_deliver(wallet.payment_succeeded(top_up), to=elsewhere)
+
+
+@when(
+    parsers.re(
+        rf"the payment provider delivers its confirmation twice to a deployment (?P<how>{DEPLOYED})"
+    ),
+    target_fixture="outcomes",
+)
+def confirmation_twice_to_deployment(wallet, top_up, second_deployment, how):
+    elsewhere = second_deployment(DEPLOYMENTS[how])
+    confirmation = wallet.payment_succeeded(top_up)
+    return [wallet.events.try_deliver(confirmation, to=elsewhere) for _ in range(2)]
 
 
 @when("the payment provider reports that the payment failed")
@@ -357,6 +381,12 @@ def merchant_sees_review(wallet, merchant, top_up, reason):
     checks.expect_top_up_shown_for_review(wallet.try_top_up_state(merchant, top_up), reason)
 
 
+@then("the platform's operators are alerted that the number could not be given back")
+def operators_alerted_number_kept(service_log, telephony_provider):
+    sold = [number["sid"] for number in telephony_provider.sold]
+    checks.expect_error_logged(service_log, [*sold, "could not be released"])
+
+
 @then("the platform's operators are alerted that the top-up needs review")
 def operators_alerted(service_log, top_up):
     checks.expect_review_logged(service_log, top_up.id)
@@ -408,6 +438,12 @@ def leaves_no_record(database, cache, wallet):
 @then("the message is acknowledged")
 def acknowledged(outcome):
     expect_accepted(outcome, 200, "acknowledge the payment provider's message")
+
+
+@then("both deliveries are acknowledged")
+def both_acknowledged(outcomes):
+    for outcome in outcomes:
+        expect_accepted(outcome, 200, "acknowledge the payment provider's message")
 
 
 @then("the platform has recorded the confirmation once")

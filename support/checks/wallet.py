@@ -340,12 +340,17 @@ def expect_top_up_shown_for_review(response: httpx.Response, reason: str) -> Non
 
 def expect_review_logged(service_log: ServiceLog, top_up_id: str) -> None:
     """Operators are told, as an error in the service's log, which top-up needs review."""
+    expect_error_logged(service_log, [top_up_id, "review"])
+
+
+def expect_error_logged(service_log: ServiceLog, words: list[str]) -> None:
+    """Operators are told, as one error in the service's log that says all these words."""
     errors = service_log.errors()
     attach_text("Errors the service logged", "\n".join(errors) or "(none)")
-    if not any(top_up_id in line and "review" in line for line in errors):
+    if not any(all(word in line for word in words) for line in errors):
         raise AssertionError(
-            f"Expected the service to log an error naming the top-up {top_up_id} as needing "
-            f"review, but it logged {len(errors)} errors: {errors[:3]}."
+            f"Expected the service to log an error saying {words}, but it logged "
+            f"{len(errors)} errors: {errors[:3]}."
         )
 
 
