@@ -80,6 +80,17 @@ Feature: A request sent again moves money once
     Then the second answer names the same top-up
     And the payment provider was asked for exactly 2000 pence, once, with the top-up's idempotency key
 
+  @req:MON-2 @severity:critical
+  Scenario: A top-up sent again while its payment is under way is told to wait, and asks for one payment
+    Given the merchant's card payments go through
+    And the payment provider takes its time to answer
+    When the merchant tops up 2000 credits with the key "top-up-8" and the payment is under way
+    And the merchant sends the same top-up of 2000 credits again with the key "top-up-8"
+    And the payment provider answers the card payment
+    Then the second request is told the first is still being processed
+    And the first request's top-up is started
+    And the payment provider was asked for a payment of 2000 pence, once
+
   @req:MON-2 @critical @severity:critical
   Scenario Outline: A key that started a top-up never starts another card payment, even after a day
     Given the merchant's card payments go through

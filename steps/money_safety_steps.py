@@ -61,6 +61,24 @@ def spent_with_key_ago(wallet, record_changes, merchant, credits, key, age):
 
 
 @when(
+    parsers.parse(
+        'the merchant tops up {credits:d} credits with the key "{key}" and the payment is under way'
+    ),
+    target_fixture="pending_top_up",
+)
+def tops_up_under_way(wallet, payment_provider, merchant, credits, key):
+    pending = wallet.top_up_under_way(merchant, credits, key)
+    payment_provider.await_payment_request()
+    return pending
+
+
+@when("the payment provider answers the card payment", target_fixture="first_answer")
+def provider_answers_top_up(payment_provider, pending_top_up):
+    payment_provider.answer_held("accept")
+    return pending_top_up()
+
+
+@when(
     parsers.parse('the merchant asks to top up {credits:d} credits with the same key "{key}"'),
     target_fixture="outcome",
 )
@@ -180,6 +198,21 @@ def second_names_same_top_up(top_up, second_answer):
 @then("the request is refused because its key was used for another request")
 def refused_key_reused(outcome, leaks):
     expect_refused(outcome, Refusal.KEY_REUSED, leaks)
+
+
+@then("the second request is told the first is still being processed")
+def told_still_in_progress(second_answer, leaks):
+    expect_refused(second_answer, Refusal.STILL_IN_PROGRESS, leaks)
+
+
+@then("the first request's top-up is started")
+def first_top_up_started(first_answer):
+    expect_accepted(first_answer, 201, "start the top-up")
+
+
+@then(parsers.parse("the payment provider was asked for a payment of {pence:d} pence, once"))
+def provider_asked_once(payment_provider, pence):
+    payment_provider.expect_asked_once_for(pence)
 
 
 @then("the charge is taken")

@@ -45,6 +45,9 @@ class Refusal(Enum):
     NOT_ALLOWED = _Reason(403, "forbidden", "refused because the role does not allow it")
     NOT_FOUND = _Reason(404, "not_found", "reported as not found")
     ALREADY_EXISTS = _Reason(409, "conflict", "refused because it already exists")
+    STILL_IN_PROGRESS = _Reason(
+        409, "request_in_progress", "told that the same request is still being processed"
+    )
     KEY_REUSED = _Reason(
         409, "idempotency_key_reused", "refused because its key was used for another request"
     )

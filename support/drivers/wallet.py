@@ -253,6 +253,20 @@ class WalletDriver(ShownAs):
             "POST", paths.WALLET_TOP_UPS, token=account.token, json=body, headers=keyed(key)
         )
 
+    def top_up_under_way(
+        self, account: Account, amount: int, key: str, within: float = 20.0
+    ) -> Callable[[], httpx.Response]:
+        """Sends the top-up and returns while the platform is still handling it; the returned
+        function waits for its answer."""
+        answer = self._api.request_later(
+            "POST",
+            paths.WALLET_TOP_UPS,
+            token=account.token,
+            json={"amount_pence": amount},
+            headers=keyed(key),
+        )
+        return lambda: answer(within)
+
     def top_up(self, account: Account, amount: int, key: str | bytes | None = None) -> TopUp:
         answer = insist(self.try_top_up(account, amount, key), 201, f"start a top-up of {amount}p")
         return TopUp(
