@@ -58,6 +58,16 @@ Feature: Trusting the payment provider's messages
       | 1999 pence       | the amount differs   |
       | 2001 pence       | the amount differs   |
       | 2000 euro cents  | the currency differs |
+      | 2000 US cents    | the currency differs |
+
+  @req:BIL-6 @req:HOOK-4 @severity:critical
+  Scenario: A confirmation held for review and delivered again alerts operators once
+    When the payment provider confirms a payment of 1999 pence for the top-up
+    And the platform's quick record of the confirmation is gone
+    And the payment provider delivers the same confirmation again
+    Then the second delivery is acknowledged
+    And the top-up is recorded as needing review
+    And the platform's operators are alerted once that the top-up needs review
 
   @req:HOOK-3 @critical @severity:critical
   Scenario Outline: A payment confirmation with a malformed or future-dated signature is refused
@@ -95,6 +105,19 @@ Feature: Trusting the payment provider's messages
     Then both deliveries are acknowledged
     And the merchant's wallet holds 2000 credits
     And the ledger shows a top-up of 2000 credits
+
+  @req:HOOK-3 @severity:normal
+  Scenario Outline: A properly signed confirmation without a usable id or type is refused as invalid
+    When the payment provider sends a properly signed confirmation <flaw>
+    Then the message is refused as invalid
+    And the merchant's wallet still holds 0 credits
+
+    Examples:
+      | flaw                     |
+      | without an id            |
+      | with an empty id         |
+      | with a number for its id |
+      | without a type           |
 
   @req:HOOK-3 @severity:normal
   Scenario Outline: A properly signed confirmation without a usable creation time is refused as invalid

@@ -31,7 +31,7 @@ LEDGER_REQUESTS = {
 }
 SLOW_TELEPHONY_SECONDS = 0.3
 # What a confirmation can say was paid, against what was asked (pence).
-CONFIRMED_PAYMENTS = {"pence": "gbp", "euro cents": "eur"}
+CONFIRMED_PAYMENTS = {"pence": "gbp", "euro cents": "eur", "US cents": "usd"}
 
 
 @pytest.fixture
@@ -175,7 +175,8 @@ def provider_confirms(wallet, top_up):
 
 @when(
     parsers.re(
-        r"the payment provider confirms a payment of (?P<amount>\d+) (?P<unit>pence|euro cents)"
+        r"the payment provider confirms a payment of (?P<amount>\d+) "
+        r"(?P<unit>pence|euro cents|US cents)"
         r" for the top-up"
     ),
     target_fixture="confirmation",
@@ -377,8 +378,10 @@ def top_up_recorded(database, merchant, status):
 
 
 @then(parsers.parse("the merchant sees that the top-up needs review because {reason}"))
-def merchant_sees_review(wallet, merchant, top_up, reason):
-    checks.expect_top_up_shown_for_review(wallet.try_top_up_state(merchant, top_up), reason)
+def merchant_sees_review(wallet, merchant, top_up, confirmation, reason):
+    checks.expect_top_up_shown_for_review(
+        wallet.try_top_up_state(merchant, top_up), reason, confirmation.event["data"]["object"]
+    )
 
 
 @then("the platform's operators are alerted that the number could not be given back")
@@ -390,6 +393,11 @@ def operators_alerted_number_kept(service_log, telephony_provider):
 @then("the platform's operators are alerted that the top-up needs review")
 def operators_alerted(service_log, top_up):
     checks.expect_review_logged(service_log, top_up.id)
+
+
+@then("the platform's operators are alerted once that the top-up needs review")
+def operators_alerted_once(service_log, top_up):
+    checks.expect_review_logged(service_log, top_up.id, times=1)
 
 
 @then("the top-up is reported as not found, exactly like one that never existed")

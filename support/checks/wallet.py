@@ -323,34 +323,43 @@ def expect_negative_balance_refused(database: Database, organisation_id: str) ->
     )
 
 
-# The words a merchant's review reason must contain, by what differs.
-REVIEW_REASONS = {"the amount differs": "pence", "the currency differs": "GBP"}
-
-
-def expect_top_up_shown_for_review(response: httpx.Response, reason: str) -> None:
-    """The merchant's own view of the top-up says it needs review, and why."""
+def expect_top_up_shown_for_review(
+    response: httpx.Response, reason: str, confirmed: dict[str, Any]
+) -> None:
+    """The merchant's own view of the top-up says it needs review, and why: what the provider
+    confirmed (the amount in pence, or the currency) is named."""
     shown = insist(response, 200, "show the top-up")
     said = shown.get("review_reason") or ""
-    if shown.get("status") != "needs_review" or REVIEW_REASONS[reason] not in said:
+    words = {
+        "the amount differs": f"{confirmed['amount_received']} pence",
+        "the currency differs": str(confirmed["currency"]).upper(),
+    }[reason]
+    if shown.get("status") != "needs_review" or words not in said:
         raise AssertionError(
             f"Expected the merchant to see that the top-up needs review because {reason}, but "
             f"it shows the status {shown.get('status')!r} with the reason {said!r}."
         )
 
 
-def expect_review_logged(service_log: ServiceLog, top_up_id: str) -> None:
-    """Operators are told, as an error in the service's log, which top-up needs review."""
-    expect_error_logged(service_log, [top_up_id, "review"])
+def expect_review_logged(service_log: ServiceLog, top_up_id: str, times: int | None = None) -> None:
+    """Operators are told, as an error in the service's log, which top-up needs review (exactly
+    `times` times, when given)."""
+    expect_error_logged(service_log, [top_up_id, "review"], times)
 
 
-def expect_error_logged(service_log: ServiceLog, words: list[str]) -> None:
-    """Operators are told, as one error in the service's log that says all these words."""
+def expect_error_logged(
+    service_log: ServiceLog, words: list[str], times: int | None = None
+) -> None:
+    """Operators are told, as an error in the service's log that says all these words (at least
+    once, or exactly `times` times)."""
     errors = service_log.errors()
     attach_text("Errors the service logged", "\n".join(errors) or "(none)")
-    if not any(all(word in line for word in words) for line in errors):
+    said = sum(all(word in line for word in words) for line in errors)
+    if (said != times) if times is not None else not said:
         raise AssertionError(
-            f"Expected the service to log an error saying {words}, but it logged "
-            f"{len(errors)} errors: {errors[:3]}."
+            f"Expected the service to log an error saying {words} "
+            f"{f'exactly {times} time(s)' if times is not None else ''}, but it logged it "
+            f"{said} time(s) among {len(errors)} errors: {errors[:3]}."
         )
 
 

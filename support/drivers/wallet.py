@@ -115,7 +115,9 @@ class PaymentEventsDriver(ShownAs):
         self, delivery: SignedEvent, with_signature: bool = True, to: ApiClient | None = None
     ) -> httpx.Response:
         """Posts the event to the platform (or to another deployment of it, `to`)."""
-        self._on_delivery(delivery.event["id"])
+        event_id = delivery.event.get("id")
+        if isinstance(event_id, str) and event_id:  # an event without one leaves nothing to undo
+            self._on_delivery(event_id)
         self.delivered.append(delivery)
         headers = {"Content-Type": "application/json"}
         if with_signature:
