@@ -32,6 +32,13 @@ Feature: Refunding a paid order, whole or in part
     And the stock of "MUG-01" is 4
     And the stock of "TEA-02" is 7
 
+  @req:REF-2 @severity:critical
+  Scenario: Refunding all but one unit leaves the order paid
+    Given the payment provider accepts refunds
+    When the merchant refunds 2 of "MUG-01" and 2 of "TEA-02"
+    Then the refund is of 3298 pence
+    And the order is still paid, with 2 of "MUG-01" and 2 of "TEA-02" refunded
+
   @req:REF-2 @req:REF-3 @severity:critical
   Scenario: Two partial refunds can add up to the whole order, exactly
     Given the payment provider accepts refunds
