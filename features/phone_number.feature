@@ -13,6 +13,7 @@ Feature: The merchant's dedicated phone number
     Given the merchant's wallet has been topped up with <credits> credits
     When the merchant asks for a dedicated phone number
     Then the merchant is given a phone number in international format
+    And the merchant is told the number was bought now
     And the telephony provider was asked for 1 number
     And the merchant's wallet holds <left> credits
     And the ledger shows a charge of 1000 credits
@@ -101,6 +102,7 @@ Feature: The merchant's dedicated phone number
     And the merchant has a dedicated phone number
     When the merchant asks for a dedicated phone number
     Then the merchant is given the same number again
+    And the merchant is told the number was already theirs
     And the telephony provider was asked for 1 number
     And the merchant's wallet holds 2000 credits
 
@@ -112,6 +114,7 @@ Feature: The merchant's dedicated phone number
     And the telephony provider takes a moment to answer
     When the merchant asks for a dedicated phone number twice at the same moment
     Then both requests are given the same number
+    And only one of them is told the number was bought now
     And the telephony provider was asked for 1 number
     And the merchant's wallet holds 2000 credits
     And the ledger adds up to the balance

@@ -579,3 +579,18 @@ def each_given_own_number(wallet, crowd, outcomes, credits):
 @then("both requests are given the same number")
 def both_same_number(outcomes):
     checks.expect_same_number(outcomes)
+
+
+@then("the merchant is told the number was bought now")
+def told_bought_now(outcome):
+    checks.expect_told_bought_now([outcome], 1)
+
+
+@then("the merchant is told the number was already theirs")
+def told_already_theirs(outcome):
+    checks.expect_told_bought_now([outcome], 0)
+
+
+@then("only one of them is told the number was bought now")
+def one_told_bought_now(outcomes):
+    checks.expect_told_bought_now(outcomes, 1)

@@ -264,6 +264,17 @@ def numbers_given(outcomes: list[httpx.Response]) -> list[str]:
     return [insist(o, 200, "provide a phone number")["phone_number"] for o in outcomes]
 
 
+def expect_told_bought_now(outcomes: list[httpx.Response], bought_now: int) -> None:
+    """How many of the answers say the number was bought for this request (the others say it
+    was already the merchant's)."""
+    told = [insist(o, 200, "provide a phone number")["newly_provisioned"] for o in outcomes]
+    if told.count(True) != bought_now or told.count(False) != len(told) - bought_now:
+        raise AssertionError(
+            f"Expected {bought_now} of {len(told)} answers to say the number was bought now and "
+            f"the others that it was already the merchant's, but they said {told}."
+        )
+
+
 def expect_number_given(outcome: httpx.Response, sold: list[str]) -> str:
     """A number in E.164 form, and the one the telephony provider sold."""
     (number,) = numbers_given([outcome])
