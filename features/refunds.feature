@@ -39,6 +39,35 @@ Feature: Refunding a paid order, whole or in part
     Then the refund is of 3298 pence
     And the order is still paid, with 2 of "MUG-01" and 2 of "TEA-02" refunded
 
+  @req:REF-2 @severity:critical
+  Scenario: A refund that leaves one unit of an item it does not name leaves the order paid
+    Given the payment provider accepts refunds
+    And the merchant has refunded 2 of "TEA-02"
+    When the merchant refunds 2 of "MUG-01"
+    Then the order is still paid, with 2 of "MUG-01" and 2 of "TEA-02" refunded
+
+  @req:REF-1 @req:REF-2 @severity:critical
+  Scenario Outline: Refunding the whole order after a partial refund refunds exactly the rest
+    Given the payment provider accepts refunds
+    And the merchant has refunded <earlier>
+    When the merchant refunds the whole order
+    Then the refund is of <pence> pence
+    And the refund names only <rest>
+    And the order is refunded, with 2 of "MUG-01" and 3 of "TEA-02" refunded
+
+    Examples:
+      | earlier      | pence | rest                          |
+      | 1 of "MUG-01" | 2447  | 1 of "MUG-01" and 3 of "TEA-02" |
+      | 2 of "MUG-01" | 1197  | 3 of "TEA-02"                   |
+
+  @req:REF-3 @severity:critical
+  Scenario: A fully refunded order cannot be refunded again
+    Given the payment provider accepts refunds
+    And the merchant has refunded 2 of "MUG-01" and 3 of "TEA-02"
+    When the merchant tries to refund the whole order
+    Then the refund is refused because the order is not paid
+    And the order has 1 refund totalling 3697 pence
+
   @req:REF-2 @req:REF-3 @severity:critical
   Scenario: Two partial refunds can add up to the whole order, exactly
     Given the payment provider accepts refunds

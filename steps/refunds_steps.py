@@ -69,6 +69,11 @@ def refund_is_of(refund, database, merchant, placed, pence):
     checks.expect_refund_of(refund, database, merchant, placed, pence)
 
 
+@then(parsers.re(rf"the refund names only {BASKET}"))
+def refund_names_only(refund, items):
+    checks.expect_refund_names(refund, basket(items))
+
+
 @then(
     parsers.re(
         r"the payment provider was asked to refund (?P<amounts>[\d ,and]+) pence "
