@@ -50,6 +50,7 @@ Feature: Trusting the payment provider's messages
     Then the merchant's wallet still holds 0 credits
     And the top-up is recorded as needing review
     And the merchant sees that the top-up needs review because <reason>
+    And the platform's operators are alerted that the top-up needs review
     And the platform has recorded the confirmation once
 
     Examples:
@@ -57,6 +58,16 @@ Feature: Trusting the payment provider's messages
       | 1999 pence       | the amount differs   |
       | 2001 pence       | the amount differs   |
       | 2000 euro cents  | the currency differs |
+      | 2000 US cents    | the currency differs |
+
+  @req:BIL-6 @req:HOOK-4 @severity:critical
+  Scenario: A confirmation held for review and delivered again alerts operators once
+    When the payment provider confirms a payment of 1999 pence for the top-up
+    And the platform's quick record of the confirmation is gone
+    And the payment provider delivers the same confirmation again
+    Then the second delivery is acknowledged
+    And the top-up is recorded as needing review
+    And the platform's operators are alerted once that the top-up needs review
 
   @req:HOOK-3 @critical @severity:critical
   Scenario Outline: A payment confirmation with a malformed or future-dated signature is refused
@@ -80,6 +91,57 @@ Feature: Trusting the payment provider's messages
     When the payment provider sends a properly signed message that cannot be read
     Then the message is refused as invalid
     And the merchant's wallet still holds 0 credits
+
+  @req:HOOK-1 @severity:normal
+  Scenario: A deployment without the payment provider's credentials asks for the confirmation again later
+    When the payment provider's confirmation reaches a deployment without the payment provider's credentials
+    Then the payment provider is told to send the confirmation again later
+    And the merchant's wallet still holds 0 credits
+    And the confirmation leaves no record
+
+  @req:HOOK-2 @req:HOOK-4 @severity:critical
+  Scenario: With its cache out of reach the platform still credits a confirmation once
+    When the payment provider delivers its confirmation twice to a deployment whose cache is out of reach
+    Then both deliveries are acknowledged
+    And the merchant's wallet holds 2000 credits
+    And the ledger shows a top-up of 2000 credits
+
+  @req:HOOK-3 @severity:normal
+  Scenario Outline: A properly signed confirmation without a usable id or type is refused as invalid
+    When the payment provider sends a properly signed confirmation <flaw>
+    Then the message is refused as invalid
+    And the merchant's wallet still holds 0 credits
+
+    Examples:
+      | flaw                     |
+      | without an id            |
+      | with an empty id         |
+      | with a number for its id |
+      | without a type           |
+
+  @req:HOOK-3 @severity:normal
+  Scenario Outline: A properly signed confirmation without a usable creation time is refused as invalid
+    When the payment provider sends a properly signed confirmation <created>
+    Then the message is refused as invalid
+    And the merchant's wallet still holds 0 credits
+
+    Examples:
+      | created                                 |
+      | without a creation time                 |
+      | with its creation time written as text  |
+      | created a second before 1970            |
+      | created a second after the year 9999    |
+
+  @req:HOOK-3 @severity:normal
+  Scenario Outline: A confirmation created at the edges of the times the platform can hold is believed
+    When the payment provider confirms the payment, <created>
+    Then the merchant's wallet holds 2000 credits
+    And the top-up is recorded as paid
+
+    Examples:
+      | created                                     |
+      | created at the first second of 1970         |
+      | created at the last second of the year 9999 |
 
   @req:HOOK-4 @critical @severity:blocker
   Scenario: A confirmation repeated after the platform's quick record of it is gone credits nothing more

@@ -13,6 +13,7 @@ Feature: The merchant's dedicated phone number
     Given the merchant's wallet has been topped up with <credits> credits
     When the merchant asks for a dedicated phone number
     Then the merchant is given a phone number in international format
+    And the merchant is told the number was bought now
     And the telephony provider was asked for 1 number
     And the merchant's wallet holds <left> credits
     And the ledger shows a charge of 1000 credits
@@ -30,6 +31,7 @@ Feature: The merchant's dedicated phone number
     Given the merchant's wallet has been topped up with <credits> credits
     When the merchant asks for a dedicated phone number
     Then the request is refused for lack of credit
+    And the merchant is told the wallet needs at least £10.00
     And the telephony provider was not asked for a number
     And the merchant's wallet holds <credits> credits
     And the ledger has no new entries
@@ -71,6 +73,18 @@ Feature: The merchant's dedicated phone number
     And no number is recorded as the merchant's
     And the number the telephony provider sold was given back to it
 
+  @req:NUM-3 @req:NUM-6 @severity:critical
+  Scenario: A number the provider will not take back is still refunded, and operators are alerted
+    Given the merchant's wallet has been topped up with 1500 credits
+    And the telephony provider sells numbers written in a national form, not an international one
+    And the telephony provider will not take numbers back
+    When the merchant asks for a dedicated phone number
+    Then the merchant is told the number could not be provided and nothing was charged
+    And the merchant's wallet holds 1500 credits
+    And the ledger shows a charge of 1000 credits followed by a refund of 1000 credits
+    And no number is recorded as the merchant's
+    And the platform's operators are alerted that the number could not be given back
+
   @req:NUM-3 @req:NUM-6 @critical @severity:critical
   Scenario: A number bought but not saved is given back and refunded
     Given the merchant's wallet has been topped up with 1500 credits
@@ -88,6 +102,7 @@ Feature: The merchant's dedicated phone number
     And the merchant has a dedicated phone number
     When the merchant asks for a dedicated phone number
     Then the merchant is given the same number again
+    And the merchant is told the number was already theirs
     And the telephony provider was asked for 1 number
     And the merchant's wallet holds 2000 credits
 
@@ -99,6 +114,7 @@ Feature: The merchant's dedicated phone number
     And the telephony provider takes a moment to answer
     When the merchant asks for a dedicated phone number twice at the same moment
     Then both requests are given the same number
+    And only one of them is told the number was bought now
     And the telephony provider was asked for 1 number
     And the merchant's wallet holds 2000 credits
     And the ledger adds up to the balance

@@ -32,6 +32,42 @@ Feature: Refunding a paid order, whole or in part
     And the stock of "MUG-01" is 4
     And the stock of "TEA-02" is 7
 
+  @req:REF-2 @severity:critical
+  Scenario: Refunding all but one unit leaves the order paid
+    Given the payment provider accepts refunds
+    When the merchant refunds 2 of "MUG-01" and 2 of "TEA-02"
+    Then the refund is of 3298 pence
+    And the order is still paid, with 2 of "MUG-01" and 2 of "TEA-02" refunded
+
+  @req:REF-2 @severity:critical
+  Scenario: A refund that leaves one unit of an item it does not name leaves the order paid
+    Given the payment provider accepts refunds
+    And the merchant has refunded 2 of "TEA-02"
+    When the merchant refunds 2 of "MUG-01"
+    Then the order is still paid, with 2 of "MUG-01" and 2 of "TEA-02" refunded
+
+  @req:REF-1 @req:REF-2 @severity:critical
+  Scenario Outline: Refunding the whole order after a partial refund refunds exactly the rest
+    Given the payment provider accepts refunds
+    And the merchant has refunded <earlier>
+    When the merchant refunds the whole order
+    Then the refund is of <pence> pence
+    And the refund names only <rest>
+    And the order is refunded, with 2 of "MUG-01" and 3 of "TEA-02" refunded
+
+    Examples:
+      | earlier      | pence | rest                          |
+      | 1 of "MUG-01" | 2447  | 1 of "MUG-01" and 3 of "TEA-02" |
+      | 2 of "MUG-01" | 1197  | 3 of "TEA-02"                   |
+
+  @req:REF-3 @severity:critical
+  Scenario: A fully refunded order cannot be refunded again
+    Given the payment provider accepts refunds
+    And the merchant has refunded 2 of "MUG-01" and 3 of "TEA-02"
+    When the merchant tries to refund the whole order
+    Then the refund is refused because the order is not paid
+    And the order has 1 refund totalling 3697 pence
+
   @req:REF-2 @req:REF-3 @severity:critical
   Scenario: Two partial refunds can add up to the whole order, exactly
     Given the payment provider accepts refunds
@@ -82,4 +118,27 @@ Feature: Refunding a paid order, whole or in part
     And the order is still paid, with nothing refunded
     And the order has 0 refunds totalling 0 pence
     And the stock of "MUG-01" is 3
+    And the stock of "TEA-02" is 7
+
+  @req:REF-5 @severity:critical
+  Scenario Outline: A refund the payment provider cannot be asked for changes nothing
+    Given the payment provider <trouble>
+    When the merchant tries to refund the whole order
+    Then the merchant is told the payment provider is not available
+    And the order is still paid, with nothing refunded
+    And the order has 0 refunds totalling 0 pence
+    And the stock of "MUG-01" is 3
+
+    Examples:
+      | trouble         |
+      | is down         |
+      | does not answer |
+
+  @req:REF-3 @severity:normal
+  Scenario: A refund of an item the order does not have is refused and changes nothing
+    Given the payment provider accepts refunds
+    When the merchant tries to refund 1 of "TEA-02" and 1 of "CUP-03"
+    Then the refund is refused as invalid
+    And the payment provider was not asked for a refund
+    And the order is still paid, with nothing refunded
     And the stock of "TEA-02" is 7

@@ -36,6 +36,19 @@ Feature: A request sent again moves money once
     And the ledger shows one new charge of 1500 credits
 
   @req:MON-2 @severity:critical
+  Scenario Outline: A charge's key is kept for a day, then free for another charge
+    Given the merchant's wallet has been topped up with 5000 credits
+    And the merchant spent 1500 credits with the key "order-1002" <age> ago
+    When the merchant tries to spend 2000 credits with the key "order-1002"
+    Then <outcome>
+    And the merchant's wallet holds <left> credits
+
+    Examples:
+      | age                       | outcome                                                              | left |
+      | 5 seconds less than a day | the request is refused because its key was used for another request | 3500 |
+      | 5 seconds more than a day | the charge is taken                                                  | 1500 |
+
+  @req:MON-2 @severity:critical
   Scenario: A charge sent twice at the same moment with the same key is taken once
     Given the merchant's wallet has been topped up with 5000 credits
     When the merchant spends 1500 credits twice at the same moment with the key "order-1001"
@@ -86,6 +99,30 @@ Feature: A request sent again moves money once
     And the merchant's wallet holds 2000 credits
 
   @req:MON-2 @severity:critical
+  Scenario: A top-up sent again while its payment is under way is told to wait, and asks for one payment
+    Given the merchant's card payments go through
+    And the payment provider takes its time to answer
+    When the merchant tops up 2000 credits with the key "top-up-8" and the payment is under way
+    And the merchant sends the same top-up of 2000 credits again with the key "top-up-8"
+    And the payment provider answers the card payment
+    Then the second request is told the first is still being processed
+    And the first request's top-up is started
+    And the payment provider was asked for a payment of 2000 pence, once
+
+  @req:MON-2 @critical @severity:critical
+  Scenario Outline: A key that started a top-up never starts another card payment, even after a day
+    Given the merchant's card payments go through
+    And the merchant topped up 2000 credits with the key "top-up-9" <age> ago
+    When the merchant asks to top up 3000 credits with the same key "top-up-9"
+    Then the request is refused because its key was used for another request
+    And the payment provider was asked for exactly 2000 pence, once, with the top-up's idempotency key
+
+    Examples:
+      | age                 |
+      | 23 hours 59 minutes |
+      | 24 hours 1 minute   |
+
+  @req:MON-2 @severity:critical
   Scenario: A request for the phone number sent twice with the same key is answered alike and charged once
     Given the merchant's wallet has been topped up with 5000 credits
     And the telephony provider sells numbers
@@ -107,9 +144,15 @@ Feature: A request sent again moves money once
       | a key of 256 characters          |
       | an empty key                     |
       | a key with a letter outside ASCII |
+      | a key with a tab in it           |
 
   @req:MON-2 @severity:normal
-  Scenario: A key of 255 characters is kept
+  Scenario Outline: Keys of 1 and of 255 characters are kept
     Given the merchant's wallet has been topped up with 5000 credits
-    When the merchant tries to spend 1500 credits with a key of 255 characters
+    When the merchant tries to spend 1500 credits with <key>
     Then the merchant's wallet holds 3500 credits
+
+    Examples:
+      | key                     |
+      | a key of 1 character    |
+      | a key of 255 characters |

@@ -19,6 +19,7 @@ Feature: Spending credits, the ledger and its summary
     Given the merchant's wallet has been topped up with 500 credits
     When the merchant tries to spend 501 credits
     Then the charge is refused for lack of credit
+    And the merchant is told the wallet needs at least £5.01
     And the merchant's wallet holds 500 credits
     And the ledger has no new entries
 

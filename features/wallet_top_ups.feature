@@ -60,6 +60,15 @@ Feature: Topping up the wallet by card
       | is down             |
       | does not answer     |
 
+  @req:BIL-4 @severity:critical
+  Scenario: Without the payment provider's credentials a top-up fails plainly and credits nothing
+    Given the platform has been deployed without the payment provider's credentials
+    When the merchant tries to top up 2000 credits
+    Then the merchant is told the payment provider is not available
+    And the top-up is recorded as failed
+    And the payment provider was not asked for any payment
+    And the merchant's wallet still holds 0 credits
+
   @req:BIL-5 @severity:critical
   Scenario: A payment the provider reports as failed credits nothing
     When the merchant tops up 2000 credits
@@ -74,3 +83,15 @@ Feature: Topping up the wallet by card
     Then the merchant is told the card was declined
     And the top-up is recorded as failed
     And the merchant's wallet still holds 0 credits
+
+  @story:Tenancy @req:TEN-1 @severity:critical
+  Scenario Outline: A top-up that is not the merchant's own is reported as not found
+    Given another merchant has asked to top up 2000 credits
+    When the merchant looks up <which>
+    Then the top-up is reported as not found, exactly like one that never existed
+
+    Examples:
+      | which                                                  |
+      | the other merchant's top-up                            |
+      | a top-up that never existed                            |
+      | a top-up by a reference in no form the platform gives  |

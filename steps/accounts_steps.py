@@ -10,7 +10,7 @@ from support.builders import tokens
 from support.checks import accounts as account_checks
 from support.checks import onboarding as onboarding_checks
 from support.checks import tenancy
-from support.checks.outcomes import Refusal, expect_refused
+from support.checks.outcomes import Refusal, expect_refused, expect_same_refusal
 from support.drivers.accounts import Account
 
 
@@ -169,7 +169,7 @@ def refused_credentials(outcome, leaks):
 @then("the refusal reads exactly as it does for an email address that has no account")
 def same_as_unknown_email(accounts, build, outcome):
     unknown = accounts.try_sign_in(build.merchant().email, build.password())
-    account_checks.expect_same_refusal(outcome, unknown, "an email address with no account")
+    expect_same_refusal(outcome, unknown, "an email address with no account")
 
 
 @then("the request is refused because the caller is not signed in")
@@ -191,7 +191,7 @@ def still_not_complete(database, merchant):
 def not_found_like_never_existed(accounts, merchant, outcome, leaks):
     expect_refused(outcome, Refusal.NOT_FOUND, leaks)
     never = accounts.try_view_team_member(merchant, str(uuid.uuid4()))
-    account_checks.expect_same_refusal(outcome, never, "a team member that never existed")
+    expect_same_refusal(outcome, never, "a team member that never existed")
 
 
 @then("the platform's database keeps every merchant's records apart by itself")

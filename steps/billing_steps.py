@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import re
+import uuid
 
 import pytest
 from pytest_bdd import given, parsers, then, when
 
 from support.checks import wallet as checks
-from support.checks.outcomes import Refusal, expect_accepted, expect_refused
+from support.checks.outcomes import Refusal, expect_accepted, expect_refused, expect_same_refusal
 from support.drivers.wallet import TopUp
 from support.providers.fakes import plan_trouble
 from support.target.run import Deployment
@@ -30,7 +31,7 @@ LEDGER_REQUESTS = {
 }
 SLOW_TELEPHONY_SECONDS = 0.3
 # What a confirmation can say was paid, against what was asked (pence).
-CONFIRMED_PAYMENTS = {"pence": "gbp", "euro cents": "eur"}
+CONFIRMED_PAYMENTS = {"pence": "gbp", "euro cents": "eur", "US cents": "usd"}
 
 
 @pytest.fixture
@@ -71,6 +72,14 @@ def has_asked_to_top_up(wallet, merchant, credits) -> TopUp:
     return wallet.top_up(merchant, credits)
 
 
+@given(
+    parsers.parse("another merchant has asked to top up {credits:d} credits"),
+    target_fixture="other_top_up",
+)
+def other_has_asked_to_top_up(cast, wallet, credits) -> TopUp:
+    return wallet.top_up(cast.other_merchant(), credits)
+
+
 @given(parsers.parse("the merchant's wallet has been topped up with {credits:d} credits"))
 @when(parsers.parse("the merchant's wallet is then topped up with {credits:d} credits"))
 def topped_up(wallet, database, merchant, ledger_mark, credits):
@@ -97,6 +106,12 @@ def telephony_slow(telephony_provider):
 @given("the telephony provider sells numbers written in a national form, not an international one")
 def telephony_malformed(telephony_provider):
     telephony_provider.sells_malformed_numbers()
+
+
+@given("the telephony provider will not take numbers back")
+def telephony_keeps_numbers(telephony_provider, service_log):
+    # service_log: listening from here on, for what operators are told.
+    telephony_provider.will_not_take_numbers_back()
 
 
 @given("the merchant's phone number cannot be saved")
@@ -134,6 +149,11 @@ def deployed_without_credentials(wallet, second_deployment):
     wallet.buy_numbers_through(second_deployment(Deployment.WITHOUT_TELEPHONY))
 
 
+@given("the platform has been deployed without the payment provider's credentials")
+def deployed_without_payment_credentials(wallet, second_deployment):
+    wallet.top_up_through(second_deployment(Deployment.WITHOUT_PAYMENTS))
+
+
 # ---------------------------------------------------------------- When
 
 
@@ -156,17 +176,69 @@ def provider_confirms(wallet, top_up):
 
 @when(
     parsers.re(
-        r"the payment provider confirms a payment of (?P<amount>\d+) (?P<unit>pence|euro cents)"
+        r"the payment provider confirms a payment of (?P<amount>\d+) "
+        r"(?P<unit>pence|euro cents|US cents)"
         r" for the top-up"
     ),
     target_fixture="confirmation",
 )
-def provider_confirms_other(wallet, top_up, amount, unit):
+def provider_confirms_other(wallet, top_up, amount, unit, service_log):
+    # service_log: listening from before the confirmation, for what operators are told.
     confirmation = wallet.payment_succeeded(
         top_up, amount_received=int(amount), currency=CONFIRMED_PAYMENTS[unit]
     )
     wallet.events.deliver(confirmation)
     return confirmation
+
+
+# Top-up ids as the platform gives them are UUIDs; these are looked up instead of one.
+OTHER_TOP_UPS = {
+    "a top-up that never existed": lambda: str(uuid.uuid4()),
+    "a top-up by a reference in no form the platform gives": lambda: "top-up-1",
+}
+
+
+@when(
+    parsers.re(
+        r"the merchant looks up (?P<which>the other merchant's top-up|a top-up that never existed"
+        r"|a top-up by a reference in no form the platform gives)"
+    ),
+    target_fixture="outcome",
+)
+def looks_up_top_up(request, wallet, merchant, which):
+    if which == "the other merchant's top-up":
+        top_up_id = request.getfixturevalue("other_top_up").id
+    else:
+        top_up_id = OTHER_TOP_UPS[which]()
+    return wallet.try_top_up_state_by_id(merchant, top_up_id)
+
+
+DEPLOYMENTS = {
+    "without the payment provider's credentials": Deployment.WITHOUT_PAYMENTS,
+    "whose cache is out of reach": Deployment.REDIS_OUT_OF_REACH,
+}
+DEPLOYED = "|".join(re.escape(how) for how in DEPLOYMENTS)
+
+
+@when(
+    parsers.re(rf"the payment provider's confirmation reaches a deployment (?P<how>{DEPLOYED})"),
+    target_fixture="outcome",
+)
+def confirmation_reaches_deployment(wallet, top_up, second_deployment, how):
+    elsewhere = second_deployment(DEPLOYMENTS[how])
+    return wallet.events.try_deliver(wallet.payment_succeeded(top_up), to=elsewhere)
+
+
+@when(
+    parsers.re(
+        rf"the payment provider delivers its confirmation twice to a deployment (?P<how>{DEPLOYED})"
+    ),
+    target_fixture="outcomes",
+)
+def confirmation_twice_to_deployment(wallet, top_up, second_deployment, how):
+    elsewhere = second_deployment(DEPLOYMENTS[how])
+    confirmation = wallet.payment_succeeded(top_up)
+    return [wallet.events.try_deliver(confirmation, to=elsewhere) for _ in range(2)]
 
 
 @when("the payment provider reports that the payment failed")
@@ -307,8 +379,33 @@ def top_up_recorded(database, merchant, status):
 
 
 @then(parsers.parse("the merchant sees that the top-up needs review because {reason}"))
-def merchant_sees_review(wallet, merchant, top_up, reason):
-    checks.expect_top_up_shown_for_review(wallet.try_top_up_state(merchant, top_up), reason)
+def merchant_sees_review(wallet, merchant, top_up, confirmation, reason):
+    checks.expect_top_up_shown_for_review(
+        wallet.try_top_up_state(merchant, top_up), reason, confirmation.event["data"]["object"]
+    )
+
+
+@then("the platform's operators are alerted that the number could not be given back")
+def operators_alerted_number_kept(service_log, telephony_provider):
+    sold = [number["sid"] for number in telephony_provider.sold]
+    checks.expect_error_logged(service_log, [*sold, "could not be released"])
+
+
+@then("the platform's operators are alerted that the top-up needs review")
+def operators_alerted(service_log, top_up):
+    checks.expect_review_logged(service_log, top_up.id)
+
+
+@then("the platform's operators are alerted once that the top-up needs review")
+def operators_alerted_once(service_log, top_up):
+    checks.expect_review_logged(service_log, top_up.id, times=1)
+
+
+@then("the top-up is reported as not found, exactly like one that never existed")
+def top_up_not_found(wallet, merchant, outcome, leaks):
+    expect_refused(outcome, Refusal.NOT_FOUND, leaks)
+    never = wallet.try_top_up_state_by_id(merchant, str(uuid.uuid4()))
+    expect_same_refusal(outcome, never, "a top-up that never existed")
 
 
 @then("the top-up is refused as invalid")
@@ -334,6 +431,12 @@ def refused_untrusted(outcome, leaks):
     expect_refused(outcome, Refusal.BAD_SIGNATURE, leaks)
 
 
+@then("the payment provider is told to send the confirmation again later")
+def told_to_send_again(outcome, leaks):
+    # An answer of "unavailable" (503) makes the provider retry; a 4xx would make it give up.
+    expect_refused(outcome, Refusal.PROVIDER_UNAVAILABLE, leaks)
+
+
 @then("the confirmation leaves no record")
 def leaves_no_record(database, cache, wallet):
     delivered = [delivery.event["id"] for delivery in wallet.events.delivered]
@@ -344,6 +447,12 @@ def leaves_no_record(database, cache, wallet):
 @then("the message is acknowledged")
 def acknowledged(outcome):
     expect_accepted(outcome, 200, "acknowledge the payment provider's message")
+
+
+@then("both deliveries are acknowledged")
+def both_acknowledged(outcomes):
+    for outcome in outcomes:
+        expect_accepted(outcome, 200, "acknowledge the payment provider's message")
 
 
 @then("the platform has recorded the confirmation once")
@@ -358,6 +467,11 @@ def recorded_once(database, cache, confirmation):
 @then("the request is refused for lack of credit")
 def refused_for_credit(outcome, leaks):
     expect_refused(outcome, Refusal.NOT_ENOUGH_CREDIT, leaks)
+
+
+@then(parsers.re(r"the merchant is told the wallet needs at least (?P<pounds>£[\d,]+\.\d\d)"))
+def told_credit_needed(outcome, pounds):
+    checks.expect_told_credit_needed(outcome, pounds)
 
 
 @then(parsers.parse("{succeeded:d} charges succeed and the others are refused for lack of credit"))
@@ -466,3 +580,18 @@ def each_given_own_number(wallet, crowd, outcomes, credits):
 @then("both requests are given the same number")
 def both_same_number(outcomes):
     checks.expect_same_number(outcomes)
+
+
+@then("the merchant is told the number was bought now")
+def told_bought_now(outcome):
+    checks.expect_told_bought_now([outcome], 1)
+
+
+@then("the merchant is told the number was already theirs")
+def told_already_theirs(outcome):
+    checks.expect_told_bought_now([outcome], 0)
+
+
+@then("only one of them is told the number was bought now")
+def one_told_bought_now(outcomes):
+    checks.expect_told_bought_now(outcomes, 1)

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from pytest_bdd import given, parsers, then, when
 
 from support.checks import repeats
 from support.checks import wallet as wallet_checks
-from support.checks.outcomes import Refusal, expect_refused
+from support.checks.outcomes import Refusal, expect_accepted, expect_refused
 from support.drivers.wallet import TopUp
 
 
@@ -19,9 +21,69 @@ def messages_arrive_in_order(wallet, top_up, arrivals):
 UNUSABLE_KEYS = {
     "a key of 256 characters": "k" * 256,
     "a key of 255 characters": "k" * 255,
+    "a key of 1 character": "k",
+    "a key with a tab in it": "order\t1003",
     "an empty key": "",
     "a key with a letter outside ASCII": "clé-1".encode(),
 }
+
+
+AGES = {
+    "23 hours 59 minutes": timedelta(hours=23, minutes=59),
+    "24 hours 1 minute": timedelta(hours=24, minutes=1),
+    # Seconds either side of the day a key is kept (a request takes well under five seconds).
+    "5 seconds less than a day": timedelta(days=1, seconds=-5),
+    "5 seconds more than a day": timedelta(days=1, seconds=5),
+}
+
+
+@given(
+    parsers.re(
+        r'the merchant topped up (?P<credits>\d+) credits with the key "(?P<key>[^"]+)" '
+        r"(?P<age>.+) ago"
+    ),
+    target_fixture="top_up",
+)
+def topped_up_with_key_ago(wallet, record_changes, merchant, credits, key, age) -> TopUp:
+    top_up = wallet.top_up(merchant, int(credits), key)
+    record_changes.age_request_key(merchant, key, AGES[age])
+    return top_up
+
+
+@given(
+    parsers.re(
+        r'the merchant spent (?P<credits>\d+) credits with the key "(?P<key>[^"]+)" (?P<age>.+) ago'
+    )
+)
+def spent_with_key_ago(wallet, record_changes, merchant, credits, key, age):
+    wallet.spend_keyed(merchant, int(credits), key)
+    record_changes.age_request_key(merchant, key, AGES[age])
+
+
+@when(
+    parsers.parse(
+        'the merchant tops up {credits:d} credits with the key "{key}" and the payment is under way'
+    ),
+    target_fixture="pending_top_up",
+)
+def tops_up_under_way(wallet, payment_provider, merchant, credits, key):
+    pending = wallet.top_up_under_way(merchant, credits, key)
+    payment_provider.await_payment_request()
+    return pending
+
+
+@when("the payment provider answers the card payment", target_fixture="first_answer")
+def provider_answers_top_up(payment_provider, pending_top_up):
+    payment_provider.answer_held("accept")
+    return pending_top_up()
+
+
+@when(
+    parsers.parse('the merchant asks to top up {credits:d} credits with the same key "{key}"'),
+    target_fixture="outcome",
+)
+def asks_to_top_up_with_same_key(wallet, merchant, credits, key):
+    return wallet.try_top_up(merchant, credits, key)
 
 
 @given(parsers.parse("the other merchant's wallet has been topped up with {credits:d} credits"))
@@ -144,6 +206,26 @@ def second_names_same_top_up(top_up, second_answer):
 @then("the request is refused because its key was used for another request")
 def refused_key_reused(outcome, leaks):
     expect_refused(outcome, Refusal.KEY_REUSED, leaks)
+
+
+@then("the second request is told the first is still being processed")
+def told_still_in_progress(second_answer, leaks):
+    expect_refused(second_answer, Refusal.STILL_IN_PROGRESS, leaks)
+
+
+@then("the first request's top-up is started")
+def first_top_up_started(first_answer):
+    expect_accepted(first_answer, 201, "start the top-up")
+
+
+@then(parsers.parse("the payment provider was asked for a payment of {pence:d} pence, once"))
+def provider_asked_once(payment_provider, pence):
+    payment_provider.expect_asked_once_for(pence)
+
+
+@then("the charge is taken")
+def charge_taken(outcome):
+    expect_accepted(outcome, 201, "take the charge")
 
 
 @then("the request is refused as invalid")

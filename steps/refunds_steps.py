@@ -69,6 +69,11 @@ def refund_is_of(refund, database, merchant, placed, pence):
     checks.expect_refund_of(refund, database, merchant, placed, pence)
 
 
+@then(parsers.re(rf"the refund names only {BASKET}"))
+def refund_names_only(refund, items):
+    checks.expect_refund_names(refund, basket(items))
+
+
 @then(
     parsers.re(
         r"the payment provider was asked to refund (?P<amounts>[\d ,and]+) pence "
@@ -118,6 +123,11 @@ def refused_too_much(outcome, leaks):
 @then("the refund is refused because the order is not paid")
 def refused_not_paid(outcome, leaks):
     expect_refused(outcome, Refusal.ORDER_NOT_PAID, leaks)
+
+
+@then("the refund is refused as invalid")
+def refund_refused_invalid(outcome, leaks):
+    expect_refused(outcome, Refusal.INVALID, leaks)
 
 
 @then("the refund is reported as not found")

@@ -150,6 +150,39 @@ def unreadable_message(wallet):
     return wallet.events.try_deliver(wallet.events.unreadable())
 
 
+LEFT_OUT = object()
+# How a confirmation may differ from the provider's usual one: the field and its value instead.
+# Creation times are seconds since 1970: the platform holds from the first second of 1970 to
+# the last of the year 9999.
+CONFIRMATION_CHANGES = {
+    "without a creation time": ("created", LEFT_OUT),
+    "created a second before 1970": ("created", -1),
+    "created a second after the year 9999": ("created", 253_402_300_800),
+    "with its creation time written as text": ("created", "1767225600"),
+    "created at the first second of 1970": ("created", 0),
+    "created at the last second of the year 9999": ("created", 253_402_300_799),
+    "without an id": ("id", LEFT_OUT),
+    "with an empty id": ("id", ""),
+    "with a number for its id": ("id", 1234),
+    "without a type": ("type", LEFT_OUT),
+}
+CHANGED = "|".join(re.escape(name) for name in CONFIRMATION_CHANGES)
+
+
+@when(
+    parsers.re(rf"the payment provider sends a properly signed confirmation (?P<how>{CHANGED})"),
+    target_fixture="outcome",
+)
+@when(parsers.re(rf"the payment provider confirms the payment, (?P<how>{CHANGED})"))
+def confirmation_changed(wallet, top_up, how):
+    event = dict(wallet.payment_succeeded(top_up).event)
+    field, value = CONFIRMATION_CHANGES[how]
+    event.pop(field)
+    if value is not LEFT_OUT:
+        event[field] = value
+    return wallet.events.try_deliver(wallet.events.signed(event))
+
+
 @when("the platform's quick record of the confirmation is gone")
 def quick_record_gone(provider_event_memory, confirmation):
     provider_event_memory.forget(confirmation.event["id"])

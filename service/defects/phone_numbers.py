@@ -63,7 +63,7 @@ class ProvisioningLockHeldInPool(PhoneNumbers):
         with self.db.tenant(org_id) as conn:
             conn.execute(
                 "select pg_advisory_xact_lock(%s::int, hashtext(%s))",
-                (PROVISIONING_LOCK % 2**31, str(org_id)),
+                (PROVISIONING_LOCK, str(org_id)),
             )
             yield
 

@@ -154,6 +154,13 @@ class MismatchedPaymentNotReviewed(PaymentEvents):
         return None
 
 
+class ReviewNotLogged(PaymentEvents):
+    def _hold_for_review(
+        self, org_id: uuid.UUID, top_up_id: uuid.UUID, event: ProviderEvent, reason: str
+    ) -> str:
+        return self.store.hold_top_up_for_review(org_id, top_up_id, event, reason)
+
+
 DEFECTS: dict[str, Defect] = {
     "amount_sent_in_pounds": Defect(
         "A top-up asks the payment provider for pounds instead of pence.",
@@ -242,5 +249,10 @@ DEFECTS: dict[str, Defect] = {
         "silent 'ignored', or credited as if it matched).",
         "payment_events",
         MismatchedPaymentNotReviewed,
+    ),
+    "review_not_logged": Defect(
+        "A confirmation held for review is not logged as an error: operators never hear of it.",
+        "payment_events",
+        ReviewNotLogged,
     ),
 }

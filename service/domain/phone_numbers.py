@@ -18,8 +18,10 @@ from service.stores.wallet import PhoneNumber, WalletStore
 log = logging.getLogger("service.domain.phone_numbers")
 
 # Advisory lock class for "this merchant's number is being provisioned" (the second key is
-# the organisation's hash): a racing second request waits, then finds the number.
-PROVISIONING_LOCK = 7_305_120_452
+# the organisation's hash): a racing second request waits, then finds the number. A literal
+# within PostgreSQL's int range (the key it always was, 7_305_120_452 % 2**31): computed at run
+# time, a mutation tool's `%` -> `**` would ask Python for a number of gigabytes.
+PROVISIONING_LOCK = 862_669_508
 NOT_CHARGED = "You have not been charged."
 
 
@@ -76,7 +78,7 @@ class PhoneNumbers:
     def _exclusive(self, org_id: uuid.UUID) -> Iterator[None]:
         # Not a pooled connection: the lock is held over the provider call, and the charge and
         # the save inside it need the pool (ten merchants at once would otherwise exhaust it).
-        with self.db.exclusive(PROVISIONING_LOCK % 2**31, str(org_id)):
+        with self.db.exclusive(PROVISIONING_LOCK, str(org_id)):
             yield
 
     def _charge(self, org_id: uuid.UUID, reference: str) -> None:

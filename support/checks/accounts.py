@@ -1,4 +1,4 @@
-"""Checks on accounts: what sign-up stored, and that two refusals cannot be told apart."""
+"""Checks on accounts: what sign-up stored, the tokens it issues."""
 
 from __future__ import annotations
 
@@ -8,7 +8,6 @@ from typing import Any
 import httpx
 import jwt
 
-from support.checks.outcomes import error_of
 from support.clients.database import Database
 from support.drivers.base import describe, insist
 
@@ -41,17 +40,6 @@ def expect_no_account(database: Database, email: object) -> None:
     )
     if rows:
         raise AssertionError(f"Expected no account for {email!r}, but found {len(rows)}.")
-
-
-def expect_same_refusal(response: httpx.Response, reference: httpx.Response, what: str) -> None:
-    """Two refusals read the same: status, reason and words (nothing tells them apart)."""
-    seen = (response.status_code, error_of(response))
-    expected = (reference.status_code, error_of(reference))
-    if seen != expected:
-        raise AssertionError(
-            f"Expected the refusal to read exactly as it does for {what}, "
-            f"but it was {describe(response)} against {describe(reference)}."
-        )
 
 
 def expect_account_shown(response: httpx.Response) -> None:

@@ -48,6 +48,9 @@ class Refusal(Enum):
     NOT_ALLOWED = _Reason(403, "forbidden", "refused because the role does not allow it")
     NOT_FOUND = _Reason(404, "not_found", "reported as not found")
     ALREADY_EXISTS = _Reason(409, "conflict", "refused because it already exists")
+    STILL_IN_PROGRESS = _Reason(
+        409, "request_in_progress", "told that the same request is still being processed"
+    )
     KEY_REUSED = _Reason(
         409, "idempotency_key_reused", "refused because its key was used for another request"
     )
@@ -125,3 +128,14 @@ def expect_plain_refusal(response: httpx.Response, leaks: LeakContext) -> dict:
     error = error_of(response)
     expect_reveals_nothing(response, leaks)
     return error
+
+
+def expect_same_refusal(response: httpx.Response, reference: httpx.Response, what: str) -> None:
+    """Two refusals read the same: status, reason and words (nothing tells them apart)."""
+    seen = (response.status_code, error_of(response))
+    expected = (reference.status_code, error_of(reference))
+    if seen != expected:
+        raise AssertionError(
+            f"Expected the refusal to read exactly as it does for {what}, "
+            f"but it was {describe(response)} against {describe(reference)}."
+        )

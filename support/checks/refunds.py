@@ -31,6 +31,13 @@ def refunds_of(database: Database, account: Account, placed: Placed) -> list[dic
     )
 
 
+def expect_refund_names(refund: dict[str, Any], items: list[tuple[str, int]]) -> None:
+    """The refund the merchant was given names exactly these items and quantities."""
+    named = sorted((item["sku"], item["quantity"]) for item in refund.get("items", []))
+    if named != sorted(items):
+        raise AssertionError(f"Expected the refund to name {sorted(items)}, but it named {named}.")
+
+
 def expect_refund_of(
     refund: dict[str, Any], database: Database, account: Account, placed: Placed, pence: int
 ) -> None:

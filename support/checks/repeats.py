@@ -11,7 +11,13 @@ REPLAYED_HEADER = "Idempotent-Replayed"
 
 
 def expect_answer_repeated(first: httpx.Response, second: httpx.Response) -> None:
-    """The same status and body as the first answer, marked as given again."""
+    """The same status and body as the first answer, marked as given again (and the first
+    answer not marked so: it was the request's own)."""
+    if REPLAYED_HEADER in first.headers:
+        raise AssertionError(
+            f"Expected the first answer to be the request's own, but it said it repeats an "
+            f"earlier one ({REPLAYED_HEADER}: {first.headers[REPLAYED_HEADER]!r})."
+        )
     if second.status_code != first.status_code or second.json() != first.json():
         raise AssertionError(
             f"Expected the request sent again with its key to get the first answer again "

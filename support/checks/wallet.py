@@ -9,12 +9,14 @@ from typing import Any
 import httpx
 import psycopg
 
+from support.checks.outcomes import error_of
 from support.clients.cache import Cache
 from support.clients.database import Database
 from support.drivers.accounts import Account
 from support.drivers.base import describe, insist
 from support.drivers.wallet import WalletDriver
 from support.report.evidence import attach_text
+from support.target.inprocess import ServiceLog
 
 # The platform's record of a provider event in Redis (the fast half of "processed once").
 EVENT_SEEN_KEY = "payments:event:{}"
@@ -265,6 +267,17 @@ def numbers_given(outcomes: list[httpx.Response]) -> list[str]:
     return [insist(o, 200, "provide a phone number")["phone_number"] for o in outcomes]
 
 
+def expect_told_bought_now(outcomes: list[httpx.Response], bought_now: int) -> None:
+    """How many of the answers say the number was bought for this request (the others say it
+    was already the merchant's)."""
+    told = [insist(o, 200, "provide a phone number")["newly_provisioned"] for o in outcomes]
+    if told.count(True) != bought_now or told.count(False) != len(told) - bought_now:
+        raise AssertionError(
+            f"Expected {bought_now} of {len(told)} answers to say the number was bought now and "
+            f"the others that it was already the merchant's, but they said {told}."
+        )
+
+
 def expect_number_given(outcome: httpx.Response, sold: list[str]) -> str:
     """A number in E.164 form, and the one the telephony provider sold."""
     (number,) = numbers_given([outcome])
@@ -324,18 +337,53 @@ def expect_negative_balance_refused(database: Database, organisation_id: str) ->
     )
 
 
-# The words a merchant's review reason must contain, by what differs.
-REVIEW_REASONS = {"the amount differs": "pence", "the currency differs": "GBP"}
-
-
-def expect_top_up_shown_for_review(response: httpx.Response, reason: str) -> None:
-    """The merchant's own view of the top-up says it needs review, and why."""
+def expect_top_up_shown_for_review(
+    response: httpx.Response, reason: str, confirmed: dict[str, Any]
+) -> None:
+    """The merchant's own view of the top-up says it needs review, and why: what the provider
+    confirmed (the amount in pence, or the currency) is named."""
     shown = insist(response, 200, "show the top-up")
     said = shown.get("review_reason") or ""
-    if shown.get("status") != "needs_review" or REVIEW_REASONS[reason] not in said:
+    words = {
+        "the amount differs": f"{confirmed['amount_received']} pence",
+        "the currency differs": str(confirmed["currency"]).upper(),
+    }[reason]
+    if shown.get("status") != "needs_review" or words not in said:
         raise AssertionError(
             f"Expected the merchant to see that the top-up needs review because {reason}, but "
             f"it shows the status {shown.get('status')!r} with the reason {said!r}."
+        )
+
+
+def expect_review_logged(service_log: ServiceLog, top_up_id: str, times: int | None = None) -> None:
+    """Operators are told, as an error in the service's log, which top-up needs review (exactly
+    `times` times, when given)."""
+    expect_error_logged(service_log, [top_up_id, "review"], times)
+
+
+def expect_error_logged(
+    service_log: ServiceLog, words: list[str], times: int | None = None
+) -> None:
+    """Operators are told, as an error in the service's log that says all these words (at least
+    once, or exactly `times` times)."""
+    errors = service_log.errors()
+    attach_text("Errors the service logged", "\n".join(errors) or "(none)")
+    said = sum(all(word in line for word in words) for line in errors)
+    if (said != times) if times is not None else not said:
+        raise AssertionError(
+            f"Expected the service to log an error saying {words} "
+            f"{f'exactly {times} time(s)' if times is not None else ''}, but it logged it "
+            f"{said} time(s) among {len(errors)} errors: {errors[:3]}."
+        )
+
+
+def expect_told_credit_needed(response: httpx.Response, pounds: str) -> None:
+    """A refusal for lack of credit says how much the wallet needs, in pounds."""
+    said = error_of(response)["message"]
+    if f"at least {pounds}" not in said:
+        raise AssertionError(
+            f"Expected the merchant to be told the wallet needs at least {pounds}, "
+            f"but was told: {said!r}."
         )
 
 

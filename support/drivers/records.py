@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from support.clients.database import Database
 from support.drivers.accounts import Account
 from support.report.shown import ShownAs
@@ -19,4 +21,13 @@ class RecordChanges(ShownAs):
             f"the team member's role becomes {role}",
             "update users set role = %s where id = %s",
             (role, member.user_id),
+        )
+
+    def age_request_key(self, account: Account, key: str, age: timedelta) -> None:
+        """The merchant's request with this idempotency key was made `age` ago."""
+        self._database.change(
+            f"the request with the key {key!r} was made {age} ago",
+            "update idempotent_requests set created_at = now() - make_interval(secs => %s)"
+            " where org_id = %s and key = %s",
+            (age.total_seconds(), account.organisation_id, key),
         )

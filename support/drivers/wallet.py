@@ -111,13 +111,18 @@ class PaymentEventsDriver(ShownAs):
         header = signature_header(payload, self._known_secret(), int(time.time()))
         return SignedEvent({"id": f"evt_{uuid.uuid4().hex[:24]}", "type": "?"}, payload, header)
 
-    def try_deliver(self, delivery: SignedEvent, with_signature: bool = True) -> httpx.Response:
-        self._on_delivery(delivery.event["id"])
+    def try_deliver(
+        self, delivery: SignedEvent, with_signature: bool = True, to: ApiClient | None = None
+    ) -> httpx.Response:
+        """Posts the event to the platform (or to another deployment of it, `to`)."""
+        event_id = delivery.event.get("id")
+        if isinstance(event_id, str) and event_id:  # an event without one leaves nothing to undo
+            self._on_delivery(event_id)
         self.delivered.append(delivery)
         headers = {"Content-Type": "application/json"}
         if with_signature:
             headers["Stripe-Signature"] = delivery.header
-        return self._api.request(
+        return (to or self._api).request(
             "POST", paths.PAYMENT_EVENTS, content=delivery.payload, headers=headers
         )
 
@@ -177,10 +182,15 @@ class WalletDriver(ShownAs):
         self._payments = payments  # the fake, programmed only when a scenario needs it
         self.events = events
         self._numbers_service: ApiClient | None = None
+        self._top_ups_service: ApiClient | None = None
 
     def buy_numbers_through(self, service: ApiClient) -> None:
         """Send phone number requests to another deployment of the platform."""
         self._numbers_service = service
+
+    def top_up_through(self, service: ApiClient) -> None:
+        """Send top-up requests to another deployment of the platform."""
+        self._top_ups_service = service
 
     # -- balance, summary, ledger --------------------------------------------------------
 
@@ -270,9 +280,23 @@ class WalletDriver(ShownAs):
     ) -> httpx.Response:
         """`extra` members are sent beside the ones the request takes (as an attacker would)."""
         body = {"amount_pence": amount, **(extra or {})}
-        return self._api.request(
+        return (self._top_ups_service or self._api).request(
             "POST", paths.WALLET_TOP_UPS, token=account.token, json=body, headers=keyed(key)
         )
+
+    def top_up_under_way(
+        self, account: Account, amount: int, key: str, within: float = 20.0
+    ) -> Callable[[], httpx.Response]:
+        """Sends the top-up and returns while the platform is still handling it; the returned
+        function waits for its answer."""
+        answer = self._api.request_later(
+            "POST",
+            paths.WALLET_TOP_UPS,
+            token=account.token,
+            json={"amount_pence": amount},
+            headers=keyed(key),
+        )
+        return lambda: answer(within)
 
     def top_up(
         self,
@@ -299,7 +323,10 @@ class WalletDriver(ShownAs):
         return self.events.signed(event)
 
     def try_top_up_state(self, account: Account, top_up: TopUp) -> httpx.Response:
-        return self._api.request("GET", paths.wallet_top_up(top_up.id), token=account.token)
+        return self.try_top_up_state_by_id(account, top_up.id)
+
+    def try_top_up_state_by_id(self, account: Account, top_up_id: str) -> httpx.Response:
+        return self._api.request("GET", paths.wallet_top_up(top_up_id), token=account.token)
 
     def top_up_state(self, account: Account, top_up: TopUp) -> dict[str, Any]:
         return insist(self.try_top_up_state(account, top_up), 200, "show the top-up")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from support.target.config import HarnessError
+from support.target.inprocess import ServiceLog
 from support.target.run import LiveTarget, RunState
 
 
@@ -23,3 +24,13 @@ def target(live_target: LiveTarget, defects_switched_on: tuple[str, ...]) -> Liv
         return live_target.with_defects(defects_switched_on)
     except HarnessError as error:
         pytest.exit(str(error), returncode=3)
+
+
+@pytest.fixture
+def service_log(target: LiveTarget):
+    """What the service logs for its operators during the scenario (in-process services only:
+    a remote one's log is not the suite's to read)."""
+    if not target.in_process:
+        pytest.skip("the service's log can be read only when it runs in the suite's process")
+    with ServiceLog() as log:
+        yield log

@@ -114,7 +114,9 @@ class PaymentProviderFake:
         self._planned("decline")
 
     def is_down(self) -> None:
+        """Every call fails with a server error: payments and refunds alike."""
         self._planned("down")
+        self._refund_planned("down")
 
     def holds_payments(self) -> None:
         """Takes its time: a payment waits, unanswered, until `answer_held` says how it ends
@@ -151,6 +153,10 @@ class PaymentProviderFake:
         headers = {"Request-Id": f"req_{uuid.uuid4().hex[:14]}", "Content-Type": "application/json"}
         if self._refund_plan == "refuse":
             return 400, headers, json.dumps(REFUND_REFUSED)
+        if self._refund_plan == "down":
+            return 500, headers, json.dumps(DOWN)
+        if self._refund_plan == "time out":
+            raise requests.exceptions.ReadTimeout("the payment provider did not answer in time")
         form = form_of(request)
         refund = refund_object(
             int(form.get("amount", 0)), form.get("payment_intent", ""), _metadata(form)
@@ -158,7 +164,9 @@ class PaymentProviderFake:
         return 200, headers, json.dumps(refund)
 
     def times_out(self) -> None:
+        """No call is answered in time: payments and refunds alike."""
         self._planned("time out")
+        self._refund_planned("time out")
 
     def _answer(self, request: requests.PreparedRequest) -> tuple[int, dict, str]:
         headers = {"Request-Id": f"req_{uuid.uuid4().hex[:14]}", "Content-Type": "application/json"}

@@ -35,6 +35,7 @@ class TelephonyProviderFake:
         self.released: list[str] = []
         self._plan: str | None = None
         self._latency = 0.0
+        self._takes_numbers_back = True
 
     def __repr__(self) -> str:
         return "<telephony provider fake>"
@@ -56,6 +57,10 @@ class TelephonyProviderFake:
     def sells_malformed_numbers(self) -> None:
         """Sells numbers, but writes them in a national form, not the international one."""
         self._planned("sell malformed")
+
+    def will_not_take_numbers_back(self) -> None:
+        """Sells as planned, but answers a number given back with a server error."""
+        self._takes_numbers_back = False
 
     def is_down(self) -> None:
         self._planned("down")
@@ -91,6 +96,9 @@ class TelephonyProviderFake:
 
     def _release(self, request: requests.PreparedRequest) -> tuple[int, dict, str]:
         """Twilio answers a released number with 204 and no body."""
+        if not self._takes_numbers_back:
+            error = {"code": 20500, "message": "Internal Server Error", "status": 500}
+            return 500, {"Content-Type": "application/json"}, json.dumps(error)
         match = self._release_url.match(request.url or "")
         self.released.append(match["sid"] if match else "")
         return 204, {}, ""

@@ -50,6 +50,10 @@ class ProviderCredentials:
         """The same platform, deployed without its telephony account's credentials."""
         return replace(self, telephony_account_sid="", telephony_auth_token="")
 
+    def without_payments(self) -> ProviderCredentials:
+        """The same platform, deployed without its payment provider account's credentials."""
+        return replace(self, payments_api_key="", payments_webhook_secret="")
+
     def as_settings(self) -> dict[str, str]:
         return {
             "payments_api_key": self.payments_api_key,

@@ -177,3 +177,29 @@ def _capture_startup_errors() -> _StartupErrors:
     handler = _StartupErrors()
     logging.getLogger("uvicorn.error").addHandler(handler)
     return handler
+
+
+# The service's modules log under this name (service.domain.payment_events, ...).
+SERVICE_LOGGER = "service"
+
+
+class ServiceLog(logging.Handler):
+    """What the in-process service logs at WARNING and above while a scenario runs: it shares
+    this process, so a handler on its logger sees every record, whichever thread wrote it."""
+
+    def __init__(self) -> None:
+        super().__init__(level=logging.WARNING)
+        self.records: list[logging.LogRecord] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.records.append(record)
+
+    def errors(self) -> list[str]:
+        return [r.getMessage() for r in self.records if r.levelno >= logging.ERROR]
+
+    def __enter__(self) -> ServiceLog:
+        logging.getLogger(SERVICE_LOGGER).addHandler(self)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        logging.getLogger(SERVICE_LOGGER).removeHandler(self)

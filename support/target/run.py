@@ -61,6 +61,7 @@ class Deployment(StrEnum):
     """Second deployments of the platform a scenario can ask for, each on the run's own data."""
 
     WITHOUT_TELEPHONY = "without the telephony provider's credentials"
+    WITHOUT_PAYMENTS = "without the payment provider's credentials"
     REDIS_OUT_OF_REACH = "with its Redis out of reach"
     DATABASE_OUT_OF_REACH = "with its database cut off once it has started"
     FEW_SIGN_UPS = "allowing 3 sign-ups an hour from one address"
@@ -134,6 +135,8 @@ class LiveTarget:
             running = start(providers.without_telephony(), defects)
         elif deployment is Deployment.FEW_SIGN_UPS:
             running = start(providers, defects, sign_ups_per_address=3)
+        elif deployment is Deployment.WITHOUT_PAYMENTS:
+            running = start(providers.without_payments(), defects)
         elif deployment is Deployment.REDIS_OUT_OF_REACH:
             running = start(
                 providers, defects, redis_url=redis_out_of_reach(), expect_healthy=False
