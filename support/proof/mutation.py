@@ -51,6 +51,7 @@ MODULES: dict[str, tuple[str, ...]] = {
 # `X | None` in annotations: with `from __future__ import annotations` they are never evaluated,
 # so changing the operator cannot change behaviour (no domain module uses `|` at run time).
 SKIPPED_OPERATORS = ("core/ReplaceBinaryOperator_BitOr_.*",)
+PROGRESS_SECONDS = 30
 SECONDS_PER_MUTANT = 240  # a mutant that hangs the scenarios counts as killed after this
 COPIED = ("service", "support", "steps", "features", "catalogue", "conftest.py", "pyproject.toml")
 
@@ -125,9 +126,20 @@ def measure(module: str, tree: Path, known: dict[str, str]) -> Score:
     for command in (
         [*cosmic_ray, "init", "mutation.toml", "session.sqlite"],
         [*skip, "session.sqlite", "mutation.toml"],
-        [*cosmic_ray, "exec", "mutation.toml", "session.sqlite"],
     ):
         subprocess.run(command, cwd=tree, check=True)
+    running = subprocess.Popen([*cosmic_ray, "exec", "mutation.toml", "session.sqlite"], cwd=tree)
+    while True:  # progress, every PROGRESS_SECONDS, while the mutants run
+        try:
+            running.wait(timeout=PROGRESS_SECONDS)
+            break
+        except subprocess.TimeoutExpired:
+            with use_db(str(tree / "session.sqlite"), WorkDB.Mode.open) as db:
+                done, total = db.num_results, db.num_work_items
+            minutes = (time.monotonic() - started) / 60
+            print(f"  {module}: {done} of {total} mutants tried ({minutes:.1f} min)", flush=True)
+    if running.returncode != 0:
+        raise subprocess.CalledProcessError(running.returncode, running.args)
     score = Score(module)
     with use_db(str(tree / "session.sqlite"), WorkDB.Mode.open) as db:
         for item, result in db.completed_work_items:
