@@ -107,17 +107,17 @@ Feature: Trusting the payment provider's messages
     And the ledger shows a top-up of 2000 credits
 
   @req:HOOK-3 @severity:normal
-  Scenario Outline: A properly signed confirmation without a usable id or type is refused as invalid
+  Scenario Outline: A properly signed confirmation that lacks its own reference or does not say what happened is refused as invalid
     When the payment provider sends a properly signed confirmation <flaw>
     Then the message is refused as invalid
     And the merchant's wallet still holds 0 credits
 
     Examples:
-      | flaw                     |
-      | without an id            |
-      | with an empty id         |
-      | with a number for its id |
-      | without a type           |
+      | flaw                           |
+      | without a reference            |
+      | with an empty reference        |
+      | with a number as its reference |
+      | without saying what happened   |
 
   @req:HOOK-3 @severity:normal
   Scenario Outline: A properly signed confirmation without a usable creation time is refused as invalid

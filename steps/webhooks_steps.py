@@ -11,6 +11,7 @@ from pytest_bdd import given, parsers, then, when
 from support.checks import webhooks as checks
 from support.checks.outcomes import Refusal, expect_refused
 from support.drivers.orders import basket
+from support.drivers.wallet import CONFIRMATION_CHANGES
 from support.drivers.webhooks import INVALID_EVENT_TYPES, UNSAFE_ADDRESSES, Subscription
 
 WHOSE = r"(?P<whose>merchant|other merchant)"
@@ -150,22 +151,6 @@ def unreadable_message(wallet):
     return wallet.events.try_deliver(wallet.events.unreadable())
 
 
-LEFT_OUT = object()
-# How a confirmation may differ from the provider's usual one: the field and its value instead.
-# Creation times are seconds since 1970: the platform holds from the first second of 1970 to
-# the last of the year 9999.
-CONFIRMATION_CHANGES = {
-    "without a creation time": ("created", LEFT_OUT),
-    "created a second before 1970": ("created", -1),
-    "created a second after the year 9999": ("created", 253_402_300_800),
-    "with its creation time written as text": ("created", "1767225600"),
-    "created at the first second of 1970": ("created", 0),
-    "created at the last second of the year 9999": ("created", 253_402_300_799),
-    "without an id": ("id", LEFT_OUT),
-    "with an empty id": ("id", ""),
-    "with a number for its id": ("id", 1234),
-    "without a type": ("type", LEFT_OUT),
-}
 CHANGED = "|".join(re.escape(name) for name in CONFIRMATION_CHANGES)
 
 
@@ -175,12 +160,7 @@ CHANGED = "|".join(re.escape(name) for name in CONFIRMATION_CHANGES)
 )
 @when(parsers.re(rf"the payment provider confirms the payment, (?P<how>{CHANGED})"))
 def confirmation_changed(wallet, top_up, how):
-    event = dict(wallet.payment_succeeded(top_up).event)
-    field, value = CONFIRMATION_CHANGES[how]
-    event.pop(field)
-    if value is not LEFT_OUT:
-        event[field] = value
-    return wallet.events.try_deliver(wallet.events.signed(event))
+    return wallet.events.try_deliver(wallet.payment_succeeded_otherwise(top_up, how))
 
 
 @when("the platform's quick record of the confirmation is gone")

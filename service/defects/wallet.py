@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import time
 import uuid
+from datetime import UTC, datetime
 from typing import Any
 
 from service.defects.base import Defect
@@ -161,6 +162,19 @@ class ReviewNotLogged(PaymentEvents):
         return self.store.hold_top_up_for_review(org_id, top_up_id, event, reason)
 
 
+class EventFieldsTrusted(PaymentEvents):
+    """Takes a signed event's id, type and creation time as they come: a missing one is
+    filled in, one of another kind is converted."""
+
+    def _read(self, event: dict[str, Any]) -> ProviderEvent:
+        created = event.get("created")
+        try:
+            when = datetime.fromtimestamp(int(created), UTC)
+        except (TypeError, ValueError, OverflowError, OSError):
+            when = datetime.now(UTC)
+        return ProviderEvent(str(event.get("id")), str(event.get("type")), when)
+
+
 DEFECTS: dict[str, Defect] = {
     "amount_sent_in_pounds": Defect(
         "A top-up asks the payment provider for pounds instead of pence.",
@@ -249,6 +263,12 @@ DEFECTS: dict[str, Defect] = {
         "silent 'ignored', or credited as if it matched).",
         "payment_events",
         MismatchedPaymentNotReviewed,
+    ),
+    "event_fields_trusted": Defect(
+        "A signed provider event without its reference, without saying what happened, or "
+        "without a usable creation time is processed anyway, with values made up for it.",
+        "payment_events",
+        EventFieldsTrusted,
     ),
     "review_not_logged": Defect(
         "A confirmation held for review is not logged as an error: operators never hear of it.",

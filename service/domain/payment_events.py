@@ -35,18 +35,22 @@ class PaymentEvents:
         """Returns what happened: credited, failed, ignored, duplicate, needs_review, or for a
         refund or dispute noted, unchanged, taken_back or on_hold."""
         event = self._verified(payload, signature)
+        read = self._read(event)
+        if self._seen_before(read.id):
+            return "duplicate"
+        outcome = self._apply(read, event)
+        self._remember(read.id)  # only once its effect is committed
+        return outcome
+
+    def _read(self, event: dict[str, Any]) -> ProviderEvent:
+        """The event's id, type and creation time, each present and of its kind, or a refusal."""
         event_id, event_type = event.get("id"), event.get("type")
         if not isinstance(event_id, str) or not isinstance(event_type, str) or not event_id:
             raise ApiError(400, "invalid_request", "The event has no id or type.")
         created = event.get("created")
         if type(created) is not int or not 0 <= created <= LATEST_CREATED:
             raise ApiError(400, "invalid_request", "The event has no valid creation time.")
-        if self._seen_before(event_id):
-            return "duplicate"
-        when = datetime.fromtimestamp(created, UTC)
-        outcome = self._apply(ProviderEvent(event_id, event_type, when), event)
-        self._remember(event_id)  # only once its effect is committed
-        return outcome
+        return ProviderEvent(event_id, event_type, datetime.fromtimestamp(created, UTC))
 
     def _verified(self, payload: bytes, signature: str | None) -> dict[str, Any]:
         try:

@@ -28,6 +28,23 @@ from support.providers.signing import (
 )
 from support.report.shown import ShownAs
 
+LEFT_OUT = object()
+# How a confirmation may differ from the provider's usual one: the field and its value instead.
+# Creation times are seconds since 1970: the platform holds from the first second of 1970 to
+# the last of the year 9999. The reference is the event's id; what happened is its type.
+CONFIRMATION_CHANGES = {
+    "without a creation time": ("created", LEFT_OUT),
+    "created a second before 1970": ("created", -1),
+    "created a second after the year 9999": ("created", 253_402_300_800),
+    "with its creation time written as text": ("created", "1767225600"),
+    "created at the first second of 1970": ("created", 0),
+    "created at the last second of the year 9999": ("created", 253_402_300_799),
+    "without a reference": ("id", LEFT_OUT),
+    "with an empty reference": ("id", ""),
+    "with a number as its reference": ("id", 1234),
+    "without saying what happened": ("type", LEFT_OUT),
+}
+
 
 @dataclass(frozen=True)
 class TopUp:
@@ -320,6 +337,16 @@ class WalletDriver(ShownAs):
         was asked."""
         intent = {**succeeded(top_up.intent), **differences}
         event = payment_intent_event("payment_intent.succeeded", intent, created=created)
+        return self.events.signed(event)
+
+    def payment_succeeded_otherwise(self, top_up: TopUp, how: str) -> SignedEvent:
+        """The provider's confirmation with one field changed or left out
+        (`CONFIRMATION_CHANGES`), properly signed."""
+        event = dict(self.payment_succeeded(top_up).event)
+        field, value = CONFIRMATION_CHANGES[how]
+        event.pop(field)
+        if value is not LEFT_OUT:
+            event[field] = value
         return self.events.signed(event)
 
     def try_top_up_state(self, account: Account, top_up: TopUp) -> httpx.Response:
