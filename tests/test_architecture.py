@@ -26,7 +26,7 @@ def test_the_layers_hold_on_this_tree():
 
 
 def copy_of_the_tree(tmp_path: Path) -> Path:
-    for name in ("service", "support"):
+    for name in ("service", "support", "steps"):
         shutil.copytree(ROOT / name, tmp_path / name, ignore=shutil.ignore_patterns("__pycache__"))
     shutil.copy(ROOT / "pyproject.toml", tmp_path / "pyproject.toml")
     return tmp_path
@@ -49,3 +49,24 @@ def test_a_circle_in_the_harness_is_caught(tmp_path):
     done = lint_imports(tree)
     assert done.returncode != 0
     assert "support.report.evidence -> support.clients.api" in done.stdout, done.stdout[-2000:]
+
+
+def test_a_circle_inside_one_layer_is_caught(tmp_path):
+    # Orders and refunds both sit in the domain layer, so the layer contracts alone allow this.
+    tree = copy_of_the_tree(tmp_path)
+    refunds = tree / "service" / "domain" / "refunds.py"
+    refunds.write_text(refunds.read_text() + "\nimport service.domain.orders  # noqa\n")
+    orders = tree / "service" / "domain" / "orders.py"
+    orders.write_text(orders.read_text() + "\nimport service.domain.refunds  # noqa\n")
+    done = lint_imports(tree)
+    assert done.returncode != 0
+    assert "No cycles are allowed in service.domain" in done.stdout, done.stdout[-2000:]
+
+
+def test_a_second_tie_from_the_harness_into_the_service_is_caught(tmp_path):
+    tree = copy_of_the_tree(tmp_path)
+    driver = tree / "support" / "drivers" / "orders.py"
+    driver.write_text(driver.read_text() + "\nimport service.domain.orders  # noqa\n")
+    done = lint_imports(tree)
+    assert done.returncode != 0
+    assert "support.drivers.orders -> service.domain.orders" in done.stdout, done.stdout[-2000:]
