@@ -148,6 +148,27 @@ Feature: Customers' orders, paid by card, with the stock reserved first
     And the merchant has no orders
     And the stock of "MUG-01" is 5
 
+  @req:ACC-6 @severity:normal
+  Scenario Outline: A view-only team member cannot change the products, the hold or a refund
+    Given the merchant has a team member with view-only access
+    And the merchant's card payments go through
+    And the payment provider accepts refunds
+    And a customer has paid for 1 of "MUG-01"
+    When the team member tries to <change>
+    Then the request is refused because the role does not allow it
+    And the merchant does not sell "CUP-03"
+    And the stock of "MUG-01" is 4
+    And the merchant's orders hold their units for 900 seconds
+    And the payment provider was not asked for a refund
+    And the order is still paid, with nothing refunded
+
+    Examples:
+      | change                                     |
+      | add "CUP-03" at 500 pence with 3 in stock  |
+      | restock 5 of "MUG-01"                      |
+      | hold stock for orders for 60 seconds       |
+      | refund the customer's order                |
+
   @req:ORD-9 @severity:normal
   Scenario Outline: An order the shop cannot send is refused and changes nothing
     Given the merchant's card payments go through

@@ -142,3 +142,28 @@ Feature: Refunding a paid order, whole or in part
     And the payment provider was not asked for a refund
     And the order is still paid, with nothing refunded
     And the stock of "TEA-02" is 7
+
+  @req:REF-6 @critical @severity:critical
+  Scenario: A refund sent twice with the same key refunds once
+    Given the payment provider accepts refunds
+    When the merchant refunds 1 of "MUG-01" with the key "refund-7"
+    And the merchant sends the same refund of 1 of "MUG-01" again with the key "refund-7"
+    Then both answers name the same refund of 1250 pence
+    And the payment provider was asked to refund 1250 pence of the order's payment
+    And the order has 1 refund totalling 1250 pence
+    And the stock of "MUG-01" is 4
+
+  @req:REF-6 @critical @severity:critical
+  Scenario Outline: A key that made one refund never makes another, even after a day
+    Given the payment provider accepts refunds
+    And the merchant refunded 1 of "MUG-01" with the key "refund-7" <age> ago
+    When the merchant tries to refund 1 of "TEA-02" with the same key "refund-7"
+    Then the request is refused because its key was used for another request
+    And the payment provider was asked to refund 1250 pence of the order's payment
+    And the order has 1 refund totalling 1250 pence
+    And the stock of "TEA-02" is 7
+
+    Examples:
+      | age                       |
+      | 5 seconds less than a day |
+      | 5 seconds more than a day |

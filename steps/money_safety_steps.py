@@ -9,6 +9,7 @@ from pytest_bdd import given, parsers, then, when
 from support.checks import repeats
 from support.checks import wallet as wallet_checks
 from support.checks.outcomes import Refusal, expect_accepted, expect_refused
+from support.drivers.orders import basket
 from support.drivers.wallet import TopUp
 
 
@@ -57,6 +58,17 @@ def topped_up_with_key_ago(wallet, record_changes, merchant, credits, key, age) 
 )
 def spent_with_key_ago(wallet, record_changes, merchant, credits, key, age):
     wallet.spend_keyed(merchant, int(credits), key)
+    record_changes.age_request_key(merchant, key, AGES[age])
+
+
+@given(
+    parsers.re(
+        r'the merchant refunded (?P<items>\d+ of "[^"]+"(?: and \d+ of "[^"]+")*) '
+        r'with the key "(?P<key>[^"]+)" (?P<age>.+) ago'
+    )
+)
+def refunded_with_key_ago(refunds, record_changes, merchant, placed, items, key, age):
+    refunds.refund_order(merchant, placed, basket(items), key)
     record_changes.age_request_key(merchant, key, AGES[age])
 
 

@@ -92,6 +92,37 @@ def member_tries_to_order(orders, team_member, items):
 
 
 @when(
+    parsers.parse(
+        'the team member tries to add "{sku}" at {price:d} pence with {stock:d} in stock'
+    ),
+    target_fixture="outcome",
+)
+def member_tries_to_add(orders, team_member, sku, price, stock):
+    return orders.try_add_product(team_member, sku, price, stock)
+
+
+@when(
+    parsers.parse('the team member tries to restock {quantity:d} of "{sku}"'),
+    target_fixture="outcome",
+)
+def member_tries_to_restock(orders, team_member, quantity, sku):
+    return orders.try_restock(team_member, sku, quantity)
+
+
+@when(
+    parsers.parse("the team member tries to hold stock for orders for {seconds:d} seconds"),
+    target_fixture="outcome",
+)
+def member_tries_to_set_hold(orders, team_member, seconds):
+    return orders.try_set_reservation_window(team_member, seconds)
+
+
+@when("the team member tries to refund the customer's order", target_fixture="outcome")
+def member_tries_to_refund(refunds, team_member, merchant, placed):
+    return refunds.try_refund_order(team_member, merchant, placed)
+
+
+@when(
     parsers.parse("a customer orders {items} and the payment is under way"),
     target_fixture="placed",
 )
@@ -165,6 +196,16 @@ def merchant_product_is(orders, database, merchant, sku, price, stock):
 @then(parsers.parse('the other merchant sells "{sku}" at {price:d} pence with {stock:d} in stock'))
 def other_product_is(orders, database, other_merchant, sku, price, stock):
     checks.expect_product(orders, database, other_merchant, sku, price, stock)
+
+
+@then(parsers.parse('the merchant does not sell "{sku}"'))
+def merchant_does_not_sell(orders, merchant, sku):
+    checks.expect_not_sold(orders, merchant, sku)
+
+
+@then(parsers.parse("the merchant's orders hold their units for {seconds:d} seconds"))
+def orders_hold_for(database, merchant, seconds):
+    checks.expect_hold_window(database, merchant, seconds)
 
 
 @then("the product is refused because it already exists")

@@ -41,6 +41,31 @@ def refunds_some(refunds, merchant, placed, items):
     return refunds.refund_order(merchant, placed, basket(items))
 
 
+@when(
+    parsers.re(rf'the merchant refunds {BASKET} with the key "(?P<key>[^"]+)"'),
+    target_fixture="keyed_refunds",
+)
+def refunds_some_keyed(refunds, merchant, placed, items, key):
+    return [refunds.try_refund_order(merchant, merchant, placed, basket(items), key)]
+
+
+@when(
+    parsers.re(
+        rf'the merchant sends the same refund of {BASKET} again with the key "(?P<key>[^"]+)"'
+    )
+)
+def sends_refund_again(refunds, merchant, placed, keyed_refunds, items, key):
+    keyed_refunds.append(refunds.try_refund_order(merchant, merchant, placed, basket(items), key))
+
+
+@when(
+    parsers.re(rf'the merchant tries to refund {BASKET} with the same key "(?P<key>[^"]+)"'),
+    target_fixture="outcome",
+)
+def tries_to_refund_keyed(refunds, merchant, placed, items, key):
+    return refunds.try_refund_order(merchant, merchant, placed, basket(items), key)
+
+
 @when(parsers.re(rf"the merchant tries to refund {BASKET}"), target_fixture="outcome")
 def tries_to_refund_some(refunds, merchant, placed, items):
     return refunds.try_refund_order(merchant, merchant, placed, basket(items))
@@ -113,6 +138,11 @@ def refunds_total(database, merchant, placed, count, pence):
 @then(parsers.parse("the declined order has {count:d} refunds totalling {pence:d} pence"))
 def declined_refunds_total(database, merchant, declined, count, pence):
     checks.expect_refunds_total(database, merchant, declined, count, pence)
+
+
+@then(parsers.parse("both answers name the same refund of {pence:d} pence"))
+def both_answers_same_refund(keyed_refunds, database, merchant, placed, pence):
+    checks.expect_same_refund_answered(keyed_refunds, database, merchant, placed, pence)
 
 
 @then("the refund is refused as more than is left")

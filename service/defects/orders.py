@@ -8,8 +8,10 @@ from typing import Any
 
 import psycopg
 
+from service.core.errors import ApiError
 from service.defects.base import Defect
-from service.domain.orders import Basket, Orders
+from service.domain.access import AccessPolicy, Action
+from service.domain.orders import RESERVATION_TTL_SECONDS, Basket, Orders
 from service.providers.payments import PaymentProvider
 from service.stores.orders import Order, OrderStore, Product
 from service.stores.reservations import ReservationStore, index_key, reservation_key
@@ -80,6 +82,59 @@ class OrderChargedInPounds(PaymentProvider):
     ) -> dict[str, Any]:
         params = super()._charge_params(amount_pence, metadata, payment_method)
         return {**params, "amount": amount_pence // 100}
+
+
+class OrderMetadataMissing(PaymentProvider):
+    """The card payment no longer names the order it pays for."""
+
+    def _charge_params(
+        self, amount_pence: int, metadata: dict[str, str], payment_method: str
+    ) -> dict[str, Any]:
+        return super()._charge_params(amount_pence, {}, payment_method)
+
+
+class OrderProviderKeyRandom(PaymentProvider):
+    """The card payment carries a fresh idempotency key instead of one made from the order's."""
+
+    def charge(
+        self, amount_pence: int, idempotency_key: str, metadata: dict[str, str], payment_method: str
+    ) -> Any:
+        return super().charge(amount_pence, f"order-{uuid.uuid4()}", metadata, payment_method)
+
+
+class MerchantHoldIgnored(Orders):
+    def _reservation_ttl(self, org_id: uuid.UUID) -> int:
+        return RESERVATION_TTL_SECONDS
+
+
+class BasketConflictAccepted(Orders):
+    """A key sent again with another basket answers with the first order as if all were well."""
+
+    def _replay(self, order: Order | None, digest: str) -> Order:
+        if order is not None:
+            digest = order.basket_digest
+        return super()._replay(order, digest)
+
+
+class SkuTakenReplacesProduct(OrderStore):
+    """Adding a product whose SKU the merchant already uses overwrites that product."""
+
+    def add_product(self, org_id: uuid.UUID, product: Product) -> Product:
+        with self.db.tenant(org_id) as conn:
+            conn.execute(
+                "update products set name = %s, price_pence = %s, stock = %s"
+                " where org_id = %s and sku = %s",
+                (product.name, product.price_pence, product.stock, org_id, product.sku),
+            )
+        try:
+            return super().add_product(org_id, product)
+        except Exception:
+            raise ApiError(409, "conflict", "You already have a product with that SKU.") from None
+
+
+class ViewerCanManageProducts(AccessPolicy):
+    def allows(self, role: str, action: Action) -> bool:
+        return action == Action.MANAGE_PRODUCTS or super().allows(role, action)
 
 
 class OrderIdempotencyKeyIgnored(Orders):
@@ -156,6 +211,38 @@ DEFECTS: dict[str, Defect] = {
         "An order's card payment asks the payment provider for pounds instead of pence.",
         "payments",
         OrderChargedInPounds,
+    ),
+    "order_metadata_missing": Defect(
+        "An order's card payment does not name the order in its metadata.",
+        "payments",
+        OrderMetadataMissing,
+    ),
+    "order_provider_key_random": Defect(
+        "An order's card payment is sent with a fresh idempotency key, not one made from the "
+        "order's, so the provider cannot tell a retry from a new payment.",
+        "payments",
+        OrderProviderKeyRandom,
+    ),
+    "merchant_hold_ignored": Defect(
+        "The merchant's shorter hold is ignored: orders always hold their units for 900 seconds.",
+        "orders",
+        MerchantHoldIgnored,
+    ),
+    "basket_conflict_accepted": Defect(
+        "The same order key with another basket is answered with the first order, not refused.",
+        "orders",
+        BasketConflictAccepted,
+    ),
+    "sku_taken_replaces_product": Defect(
+        "Adding a product with a SKU the merchant already uses overwrites that product's price "
+        "and stock.",
+        "orders.store",
+        SkuTakenReplacesProduct,
+    ),
+    "viewer_can_manage_products": Defect(
+        "View-only team members can add and restock products and change the hold.",
+        "access",
+        ViewerCanManageProducts,
     ),
     "order_idempotency_key_ignored": Defect(
         "The order's idempotency key is ignored: the same request twice makes two orders and "

@@ -9,6 +9,8 @@ from typing import Any
 import psycopg
 
 from service.defects.base import Defect
+from service.domain.access import AccessPolicy, Action
+from service.domain.idempotency import Answer, IdempotentRequests
 from service.domain.refunds import Refunds
 from service.providers.payments import PaymentProvider
 from service.stores.orders import Order, OrderItem
@@ -74,6 +76,39 @@ class PartialRefundNotAnnounced(RefundStore):
             super()._announce(conn, org_id, refund, order)
 
 
+class RefundKeyIgnored(IdempotentRequests):
+    """Refunds forget to go through the idempotency keys, as if the endpoint had not adopted
+    them: the same keyed refund sent twice is a new refund each time."""
+
+    def run(
+        self, org_id: uuid.UUID, key: str | None, operation: str, request: Any, work: Any
+    ) -> Answer:
+        if operation == "refund":
+            return work()
+        return super().run(org_id, key, operation, request, work)
+
+
+class RefundProviderKeyRandom(Refunds):
+    """Each refund gets a fresh id (and so a fresh provider key), whatever the client's key."""
+
+    def _refund_id(self, org_id: uuid.UUID, key: str | None) -> uuid.UUID:
+        return uuid.uuid4()
+
+
+class RefundAgainstOrderId(PaymentProvider):
+    """The refund names the order, not the payment it refunds."""
+
+    def _refund_params(
+        self, intent_id: str, amount_pence: int, metadata: dict[str, str]
+    ) -> dict[str, Any]:
+        return super()._refund_params(metadata.get("order_id", ""), amount_pence, metadata)
+
+
+class ViewerCanRefund(AccessPolicy):
+    def allows(self, role: str, action: Action) -> bool:
+        return action == Action.REFUND_ORDER or super().allows(role, action)
+
+
 DEFECTS: dict[str, Defect] = {
     "partial_refund_marks_order_refunded": Defect(
         "Refunding some of an order's units marks the whole order refunded.",
@@ -119,5 +154,26 @@ DEFECTS: dict[str, Defect] = {
         "A refund of some of an order's units is not announced to the merchant's subscriptions.",
         "refunds.store",
         PartialRefundNotAnnounced,
+    ),
+    "refund_key_ignored": Defect(
+        "Refunds ignore their idempotency key: the same refund sent twice refunds twice.",
+        "idempotency",
+        RefundKeyIgnored,
+    ),
+    "refund_provider_key_random": Defect(
+        "A refund's provider key is not made from the client's key, so once the platform has "
+        "forgotten the key a retry refunds again.",
+        "refunds",
+        RefundProviderKeyRandom,
+    ),
+    "refund_against_order_id": Defect(
+        "A refund asks the payment provider to refund the order's id instead of its payment.",
+        "payments",
+        RefundAgainstOrderId,
+    ),
+    "viewer_can_refund": Defect(
+        "View-only team members can refund orders.",
+        "access",
+        ViewerCanRefund,
     ),
 }

@@ -55,6 +55,10 @@ class RefundStore:
             ).fetchone()
             yield conn, order_of(conn, row)
 
+    def exists(self, conn: psycopg.Connection, refund_id: uuid.UUID) -> bool:
+        found = conn.execute("select 1 from refunds where id = %s", (refund_id,)).fetchone()
+        return found is not None
+
     def record(
         self,
         conn: psycopg.Connection,

@@ -97,6 +97,27 @@ def expect_product(
     expect_stock(database, account.organisation_id, sku, units)
 
 
+def expect_not_sold(orders: OrdersDriver, account: Account, sku: str) -> None:
+    shown = orders.products(account).get(sku)
+    if shown is not None:
+        raise AssertionError(f"Expected the merchant not to sell {sku}, but it is shown {shown}.")
+
+
+def expect_hold_window(database: Database, account: Account, seconds: int) -> None:
+    """How long the merchant's orders hold their units: its own choice, or the default."""
+    rows = database.read(
+        "the merchant's order settings",
+        "select reservation_ttl_seconds from order_settings where org_id = %s",
+        (account.organisation_id,),
+    )
+    held = rows[0]["reservation_ttl_seconds"] if rows else DEFAULT_WINDOW_SECONDS
+    if held != seconds:
+        raise AssertionError(
+            f"Expected the merchant's orders to hold their units for {seconds} seconds, but they "
+            f"hold them for {held} seconds."
+        )
+
+
 def expect_paid(answer: httpx.Response, database: Database, account: Account) -> None:
     """The platform answered with the paid order, and recorded it as paid."""
     order = insist(answer, 201, "take the customer's order")

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
+import httpx
+
 from support.checks.orders import order_items, order_row
 from support.clients.database import Database
 from support.drivers.accounts import Account
@@ -55,6 +57,30 @@ def expect_refund_of(
             f"Expected the refund to be recorded as {pence} pence, but the order's refunds are "
             f"{recorded or 'none'}."
         )
+
+
+def expect_same_refund_answered(
+    answers: list[httpx.Response],
+    database: Database,
+    account: Account,
+    placed: Placed,
+    pence: int,
+) -> None:
+    """Every answer to the keyed refund made the refund (or gave it again): the same refund,
+    of `pence`, recorded once."""
+    made = [answer for answer in answers if answer.status_code == 201]
+    if len(made) != len(answers):
+        raise AssertionError(
+            "Expected every answer to the same refund to give the refund, but the answers were "
+            f"{[answer.status_code for answer in answers]}: "
+            f"{[answer.text[:200] for answer in answers if answer.status_code != 201]}."
+        )
+    bodies = [answer.json() for answer in made]
+    if any(body != bodies[0] for body in bodies):
+        raise AssertionError(
+            f"Expected every answer to name the same refund, but they named {bodies}."
+        )
+    expect_refund_of(bodies[0], database, account, placed, pence)
 
 
 def expect_refunds_total(

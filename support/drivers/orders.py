@@ -115,9 +115,12 @@ class OrdersDriver(ShownAs):
         listed = insist(response, 200, "list the merchant's products")["products"]
         return {product["sku"]: product for product in listed}
 
-    def set_reservation_window(self, account: Account, seconds: int) -> None:
+    def try_set_reservation_window(self, account: Account, seconds: int) -> httpx.Response:
         body = {"reservation_ttl_seconds": seconds}
-        response = self._api.request("PUT", paths.ORDER_SETTINGS, token=account.token, json=body)
+        return self._api.request("PUT", paths.ORDER_SETTINGS, token=account.token, json=body)
+
+    def set_reservation_window(self, account: Account, seconds: int) -> None:
+        response = self.try_set_reservation_window(account, seconds)
         insist(response, 200, f"hold stock for orders for {seconds} seconds")
 
     # -- orders --------------------------------------------------------------------------
