@@ -249,7 +249,8 @@ def provider_reports_failure(wallet, top_up):
 @when(
     parsers.re(
         r"a payment confirmation (?P<flaw>without a signature|signed with the wrong secret"
-        r"|signed \d+ minutes (?:ago|ahead)|whose content was changed after signing"
+        r"|signed \d+ minutes(?: and \d+ seconds)? (?:ago|ahead)"
+        r"|whose content was changed after signing"
         r"|with a malformed signature) arrives"
     ),
     target_fixture="outcome",

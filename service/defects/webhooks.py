@@ -31,6 +31,16 @@ class SignatureToleranceAnHour(PaymentProvider):
         return 3600
 
 
+class SignatureAgeInWholeMinutes(PaymentProvider):
+    """The signature's age is counted in whole minutes, so anything under six minutes passes."""
+
+    def _tolerance(self) -> int | None:
+        return 6 * 60 - 1
+
+    def _future_tolerance(self) -> int | None:
+        return 6 * 60 - 1
+
+
 class FutureSignatureAccepted(PaymentProvider):
     def _future_tolerance(self) -> int | None:
         return None
@@ -214,6 +224,12 @@ DEFECTS: dict[str, Defect] = {
         "Provider events signed up to an hour ago are believed.",
         "payments",
         SignatureToleranceAnHour,
+    ),
+    "signature_age_in_whole_minutes": Defect(
+        "A signature's age is counted in whole minutes: one 5 minutes and 59 seconds old or "
+        "ahead is believed.",
+        "payments",
+        SignatureAgeInWholeMinutes,
     ),
     "future_signature_accepted": Defect(
         "Provider events dated far in the future are believed (replayable until then).",

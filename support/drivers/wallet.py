@@ -107,8 +107,10 @@ class PaymentEventsDriver(ShownAs):
             return self.try_deliver(self.signed(event), with_signature=False)
         if flaw == "signed with the wrong secret":
             delivery = self.signed(event, secret="whsec_not_the_platforms_secret_0123456789")
-        elif match := re.fullmatch(r"signed (\d+) minutes (ago|ahead)", flaw):
-            shift = int(match[1]) * 60 * (-1 if match[2] == "ago" else 1)
+        elif match := re.fullmatch(
+            r"signed (\d+) minutes(?: and (\d+) seconds)? (ago|ahead)", flaw
+        ):
+            shift = (int(match[1]) * 60 + int(match[2] or 0)) * (-1 if match[3] == "ago" else 1)
             delivery = self.signed(event, timestamp=int(time.time()) + shift)
         elif flaw == "with a malformed signature":
             delivery = SignedEvent(event, self.signed(event).payload, "t=yesterday,v1=;;")
