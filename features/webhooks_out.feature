@@ -23,6 +23,17 @@ Feature: Telling merchants' own systems what happened, reliably and verifiably
     And the platform recorded the wallet top-up with 1 delivery
 
   @req:WHO-4 @severity:critical
+  Scenario: A completion that fails as it is saved is announced to no one
+    Given the merchant's receiver accepts deliveries
+    And the merchant has subscribed its receiver to onboarding completion
+    And the merchant's wallet has been topped up with 2000 credits
+    And onboarding's completion fails just as it is being saved
+    When the merchant tries to complete onboarding
+    And the delivery worker runs
+    Then the merchant's receiver has received 0 deliveries
+    And onboarding is still not complete for the merchant
+
+  @req:WHO-4 @severity:critical
   Scenario: A subscription receives only the kinds of event it asked for, each once
     Given the merchant's receiver accepts deliveries
     And the merchant has subscribed its receiver to onboarding completion

@@ -15,6 +15,11 @@ def writes_fail(faults, merchant):
     faults.onboarding_writes_fail(merchant.organisation_id)
 
 
+@given("onboarding's completion fails just as it is being saved")
+def commit_fails(faults, merchant):
+    faults.onboarding_commit_fails(merchant.organisation_id)
+
+
 @given("the onboarding records cannot be read")
 def reads_fail(faults, merchant):
     faults.onboarding_reads_fail(merchant.organisation_id)

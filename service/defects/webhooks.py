@@ -219,6 +219,17 @@ class WorkersSendTwice(WebhookStore):
         return (row["id"], row["org_id"]) if row else None
 
 
+class EventOutsideTransaction(WebhookStore):
+    """Records the event and its deliveries on a connection of their own, committed at once,
+    instead of inside the transaction that made the event happen."""
+
+    def record_event(
+        self, conn: psycopg.Connection, org_id: uuid.UUID, event_type: str, data: dict[str, Any]
+    ) -> uuid.UUID:
+        with self.db.tenant(org_id) as own:
+            return super().record_event(own, org_id, event_type, data)
+
+
 DEFECTS: dict[str, Defect] = {
     "signature_tolerance_an_hour": Defect(
         "Provider events signed up to an hour ago are believed.",
@@ -320,5 +331,11 @@ DEFECTS: dict[str, Defect] = {
         "The worker takes due deliveries without locking them: two workers send one twice.",
         "webhooks.store",
         WorkersSendTwice,
+    ),
+    "event_outside_transaction": Defect(
+        "Merchants' events are recorded outside the transaction that made them happen, so a "
+        "change that fails is still announced.",
+        "webhooks.store",
+        EventOutsideTransaction,
     ),
 }

@@ -30,6 +30,17 @@ class StoreFaults(ShownAs):
             ],
         )
 
+    def onboarding_commit_fails(self, organisation_id: str) -> None:
+        """Completing onboarding gets as far as committing, then fails: everything written in
+        that transaction before the failure must go with it."""
+        self._writes_fail(
+            organisation_id,
+            "c",
+            "committing onboarding's completion fails for this merchant only",
+            [("update", "organisations", "id")],
+            at_commit=True,
+        )
+
     def phone_number_writes_fail(self, organisation_id: str) -> None:
         self._writes_fail(
             organisation_id,
@@ -39,15 +50,28 @@ class StoreFaults(ShownAs):
         )
 
     def _writes_fail(
-        self, organisation_id: str, tag: str, title: str, writes: list[tuple[str, str, str]]
+        self,
+        organisation_id: str,
+        tag: str,
+        title: str,
+        writes: list[tuple[str, str, str]],
+        at_commit: bool = False,
     ) -> None:
         """Triggers that raise on the named writes (operations, table, organisation column)
-        of this merchant's rows only; removed after the scenario."""
+        of this merchant's rows only; removed after the scenario. `at_commit`: the write itself
+        succeeds and the transaction fails when it commits (a deferred constraint trigger), so
+        whatever the transaction wrote after it is rolled back too."""
         org = str(uuid.UUID(organisation_id))  # validated: it is written into DDL
         name = f"{PREFIX}{tag}_{org.replace('-', '')}"
+        when = (
+            "after {operations} on {table} deferrable initially deferred"
+            if at_commit
+            else "before {operations} on {table}"
+        )
+        kind = "constraint trigger" if at_commit else "trigger"
         triggers = "".join(
-            f"create trigger {name} before {operations} on {table} for each row"
-            f" when (new.{column} = '{org}') execute function {name}();\n"
+            f"create {kind} {name} {when.format(operations=operations, table=table)}"
+            f" for each row when (new.{column} = '{org}') execute function {name}();\n"
             for operations, table, column in writes
         )
         self._database.change(
