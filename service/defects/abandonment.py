@@ -165,6 +165,17 @@ class ConfirmedTopUpNotPaid(AbandonmentStore):
         return [dataclasses.replace(c, paid=c.org_id in told) for c in found]
 
 
+class PerMerchantQueries(AbandonmentStore):
+    def candidates(
+        self, after: uuid.UUID | None, scope: list[uuid.UUID] | None, limit: int
+    ) -> list[Candidate]:
+        found = super().candidates(after, scope, limit)
+        with self.db.owner() as conn:  # the N+1 mistake: each owner's address looked up alone
+            for candidate in found:
+                conn.execute("select email from users where org_id = %s", (candidate.org_id,))
+        return found
+
+
 class BatchWideViewTime(AbandonmentStore):
     def candidates(
         self, after: uuid.UUID | None, scope: list[uuid.UUID] | None, limit: int
@@ -276,6 +287,12 @@ DEFECTS: dict[str, Defect] = {
         "The unique guard is missing: a later run sends an email that was already sent.",
         "abandonment.store",
         SentEmailsForgotten,
+    ),
+    "per_merchant_queries": Defect(
+        "Each merchant of a batch costs a query of its own (its owner's address looked up "
+        "alone), so a run's queries grow with merchants, not batches.",
+        "abandonment.store",
+        PerMerchantQueries,
     ),
     "batch_wide_view_time": Defect(
         "The earliest payment view in a batch decides for every merchant in it.",
