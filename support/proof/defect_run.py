@@ -116,7 +116,7 @@ def main(argv: list[str] | None = None) -> int:
     if by_scenarios:
         servers = start_embedded()
         try:
-            verdicts = run_all(by_scenarios, expectations, declared, servers, args.jobs)
+            verdicts = run_all(by_scenarios, expectations, declared, servers, args.jobs, len(names))
         finally:
             servers.stop()
     for name in by_tests:  # after the scenarios: these start servers of their own
@@ -143,6 +143,7 @@ def run_all(
     declared: dict[str, str],
     servers: EmbeddedServers,
     jobs: int,
+    total: int | None = None,  # the run's defects, these and those caught by tests
 ) -> list[Verdict]:
     """The defects dealt round-robin to `jobs` pytest processes (a few process starts, however
     long the catalogue grows); each verdict is printed as soon as its process reports it."""
@@ -171,7 +172,7 @@ def run_all(
                         None if found["ran"] else "no scenario ran",
                     )
                     verdicts[verdict.defect] = verdict
-                    _progress(verdict, len(verdicts), len(names))
+                    _progress(verdict, len(verdicts), total or len(names))
                 read[i] = len(lines)
             if not any(running):
                 break
@@ -182,7 +183,7 @@ def run_all(
                 if name not in verdicts:
                     problem = " / ".join(tail) or "the test process ended without a verdict"
                     verdicts[name] = Verdict(name, declared[name], [], [], 0, problem)
-                    _progress(verdicts[name], len(verdicts), len(names))
+                    _progress(verdicts[name], len(verdicts), total or len(names))
     return list(verdicts.values())
 
 
