@@ -22,6 +22,7 @@ from pathlib import Path
 import psycopg
 
 from service.core.settings import Settings
+from service.defects import apply_defects
 from service.platform import Platform, build_platform
 from support.providers.email import EmailProviderFake
 from support.providers.fakes import ProviderFakes
@@ -56,7 +57,9 @@ class Bench:
         self.credentials = ProviderCredentials.new()
 
     @classmethod
-    def start(cls, batch_size: int = 500) -> Bench:
+    def start(cls, batch_size: int = 500, defects: tuple[str, ...] = ()) -> Bench:
+        """`defects`: catalogued defects switched on in its components (`make defects` proves
+        the query-count test catches `per_merchant_queries` this way)."""
         servers = start_embedded()
         with psycopg.connect(servers.database_url, autocommit=True) as conn:
             conn.execute("alter system set log_statement = 'all'")
@@ -77,6 +80,7 @@ class Bench:
 
         prepare_database(settings)
         platform = build_platform(settings)
+        apply_defects(platform, defects)
         platform.db.open()
         bench = cls(servers, platform, servers.folder / "pg" / "log")
         bench.credentials = credentials

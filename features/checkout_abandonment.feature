@@ -3,7 +3,8 @@ Feature: Nudging merchants who stopped at the payment step
   A merchant who reached the payment step of onboarding and then left is close to becoming a
   paying customer. The platform nudges them by email: a gentle nudge an hour after they last saw
   the payment step, a reminder after a day, and after two days a last chance that comes with
-  1000 bonus credits. Each email goes out at most once, the bonus is paid once and only with a
+  1000 bonus credits. Each email goes out at most once (an email the provider may have sent
+  without saying so is never sent again by itself), the bonus is paid once and only with a
   last-chance email that was really sent, and merchants who paid or finished are left alone.
   The nudge job runs every quarter of an hour; here the operator runs it on demand, saying
   what time it is, so that two days pass without anyone waiting.
@@ -98,6 +99,14 @@ Feature: Nudging merchants who stopped at the payment step
       And the merchant's wallet holds 0 credits
 
     @req:ABN-5 @critical @severity:critical
+    Scenario: A merchant whose top-up was confirmed by the payment provider is not nudged, even if the checkout never said so
+      Given the merchant viewed the payment step
+      And the payment provider confirmed the merchant's top-up of 2000 credits, though its checkout never said so
+      When the nudge job runs 49 hours after the merchant viewed the payment step
+      Then the merchant has been sent no email
+      And the merchant's wallet holds 2000 credits
+
+    @req:ABN-5 @critical @severity:critical
     Scenario: A merchant who completed onboarding is not nudged
       Given the merchant viewed the payment step
       And the merchant has completed onboarding
@@ -179,9 +188,9 @@ Feature: Nudging merchants who stopped at the payment step
       And the run reports 2 processed, 1 sent, 1 skipped and 0 failed
 
     @req:ABN-8 @severity:normal
-    Scenario Outline: When the email provider <trouble>, nothing is credited and the email waits
+    Scenario: When the email provider is down, nothing is credited and the email waits
       Given the merchant viewed the payment step
-      And the email provider <trouble>
+      And the email provider is down
       When the nudge job runs 49 hours after the merchant viewed the payment step
       Then the merchant has been sent no email
       And the merchant's wallet holds 0 credits
@@ -189,10 +198,38 @@ Feature: Nudging merchants who stopped at the payment step
       And the run reports 1 processed, 0 sent, 0 skipped and 1 failed
       And the run records 1 error
 
-      Examples:
-        | trouble         |
-        | is down         |
-        | does not answer |
+    @req:ABN-8 @severity:normal
+    Scenario: An email the provider was down for is sent on the next run
+      Given the merchant viewed the payment step
+      And the email provider is down
+      And the nudge job has run 49 hours after the merchant viewed the payment step
+      And the email provider accepts every message again
+      When the nudge job runs 49 hours 15 minutes after the merchant viewed the payment step
+      Then the merchant has been sent email 3
+      And the merchant's wallet holds 1000 credits
+
+  Rule: An email the provider never answered for may have gone out, so it is never sent again by itself
+
+    @req:ABN-13 @critical @severity:critical
+    Scenario: When the email provider does not answer, the email's outcome is recorded as unknown
+      Given the merchant viewed the payment step
+      And the email provider does not answer
+      When the nudge job runs 49 hours after the merchant viewed the payment step
+      Then the merchant's wallet holds 0 credits
+      And the platform records email 3 as unknown for the merchant
+      And the run reports 1 processed, 0 sent, 0 skipped and 1 failed
+      And the run records that the email's outcome is unknown, for an operator to check
+
+    @req:ABN-13 @critical @severity:critical
+    Scenario: An email the provider did not answer for is not sent again on the next run
+      Given the merchant viewed the payment step
+      And the email provider does not answer
+      And the nudge job has run 49 hours after the merchant viewed the payment step
+      And the email provider accepts every message again
+      When the nudge job runs 49 hours 15 minutes after the merchant viewed the payment step
+      Then the email provider was asked for email 3 to the merchant once
+      And the merchant's wallet holds 0 credits
+      And the run reports 1 processed, 0 sent, 1 skipped and 0 failed
 
   Rule: Operators run the job, see what it did, and it works in batches
 
@@ -240,3 +277,4 @@ Feature: Nudging merchants who stopped at the payment step
         | moment                    |
         | a time without a time zone |
         | a time that is not a date |
+        | no time at all            |

@@ -10,6 +10,11 @@ Feature: A deployment that could not keep merchants safe does not start
     When the platform is deployed as a live deployment with deliberate defects switched on
     Then it refuses to start, saying deliberate defects are only for test deployments
 
+  @req:SEC-1 @critical @severity:blocker
+  Scenario: The exception that lets the suite's fake webhook receivers through is refused outside a test deployment
+    When the platform is deployed as a live deployment that lets merchants' webhook addresses skip the safety check
+    Then it refuses to start, saying the exception for webhook addresses is only for test deployments
+
   @req:SEC-2 @critical @severity:critical
   Scenario: A live deployment must be given its own database password
     When the platform is deployed as a live deployment without its database password

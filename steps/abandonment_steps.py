@@ -18,6 +18,7 @@ WHO = r"(?P<who>the merchant|the other merchant)"
 NOT_A_MOMENT = {
     "a time without a time zone": "2026-03-01T10:00:00",
     "a time that is not a date": "tomorrow morning",
+    "no time at all": None,
 }
 
 
@@ -57,6 +58,16 @@ def viewed_payment_step(abandonment, request, who):
 @given(parsers.re(rf"{WHO} paid"))
 def paid(abandonment, request, who):
     abandonment.pay(_someone(request, who))
+
+
+@given(
+    parsers.parse(
+        "the payment provider confirmed the merchant's top-up of {credits:d} credits, "
+        "though its checkout never said so"
+    )
+)
+def top_up_confirmed_silently(wallet, merchant, credits):
+    wallet.fund(merchant, credits)
 
 
 # ---------------------------------------------------------------- When (and Given: earlier runs)
@@ -116,6 +127,16 @@ def has_been_sent(email_provider, request, who, emails):
     checks.expect_sent(email_provider, _someone(request, who), _numbers(emails))
 
 
+@then(
+    parsers.re(
+        rf"the email provider was asked for (?P<emails>no email|emails? [\d, and]+) to {WHO} "
+        r"(?:once|in all)"
+    )
+)
+def provider_asked(email_provider, request, emails, who):
+    checks.expect_asked(email_provider, _someone(request, who), _numbers(emails))
+
+
 @then(parsers.re(rf"{WHO}'s wallet holds (?P<credits>\d+) bonus credits"))
 def wallet_holds_bonus(wallet, database, request, who, credits):
     wallet_checks.expect_wallet_holds(wallet, database, _someone(request, who), int(credits))
@@ -133,7 +154,10 @@ def bonus_marked(database, merchant):
 
 @then(parsers.re(rf"the platform records (?P<records>.+) for {WHO}"))
 def records(database, request, records, who):
-    expected = {int(n): status for n, status in re.findall(r"email (\d) (sent|failed)", records)}
+    expected = {
+        int(n): status
+        for n, status in re.findall(r"email (\d) (?:as )?(sent|failed|unknown)", records)
+    }
     checks.expect_records(database, _someone(request, who).organisation_id, expected)
 
 
@@ -156,6 +180,11 @@ def runs_report_between_them(runs, sent, skipped):
 @then(parsers.parse("the run records {count:d} error"))
 def run_errors(run, count):
     checks.expect_errors_name(run, count)
+
+
+@then("the run records that the email's outcome is unknown, for an operator to check")
+def run_says_unknown(run):
+    checks.expect_error_says_unknown(run)
 
 
 @then("the operator reads back the same record of the run, with its start and its end")

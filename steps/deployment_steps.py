@@ -16,6 +16,15 @@ def live_with_defects(deployments):
 
 
 @when(
+    "the platform is deployed as a live deployment that lets merchants' webhook addresses skip "
+    "the safety check",
+    target_fixture="refusal",
+)
+def live_with_test_domain(deployments):
+    return deployments.live_with_test_domain()
+
+
+@when(
     "the platform is deployed as a live deployment without its database password",
     target_fixture="refusal",
 )
@@ -63,6 +72,15 @@ def refused_sign_in(deployments, refusal):
 @then("it refuses to start, saying deliberate defects are only for test deployments")
 def refused_defects(refusal):
     expect_refused_to_start(refusal, "defects are only for test deployments", "test deployment")
+
+
+@then(
+    "it refuses to start, saying the exception for webhook addresses is only for test deployments"
+)
+def refused_test_domain(refusal):
+    expect_refused_to_start(
+        refusal, "the webhook test domain is only for test deployments", "WEBHOOKS_TEST_DOMAIN"
+    )
 
 
 @then("it refuses to start, saying its database password is missing")

@@ -22,10 +22,11 @@ _bearer = HTTPBearer(auto_error=False, description="The operator token (OPERATOR
 
 
 class RunBody(BaseModel):
-    """An on-demand run: its "now" (the clock's when left out), perhaps only some merchants."""
+    """An on-demand run: its "now" (required: the caller says what time it is, as scenarios
+    and operators replaying a missed run must), perhaps only some merchants."""
 
     model_config = ConfigDict(extra="forbid")
-    now: AwareDatetime | None = None
+    now: AwareDatetime
     organisation_ids: Annotated[list[UUID], Field(min_length=1, max_length=1000)] | None = None
 
 
@@ -65,8 +66,7 @@ def _shown(record: dict[str, Any]) -> dict[str, Any]:
     response_model=AbandonmentRunAnswer,
 )
 async def run(body: RunBody, platform: PlatformDep) -> dict[str, Any]:
-    now = body.now or datetime.now(UTC)
-    record = await run_in_threadpool(platform.abandonment.run, now, body.organisation_ids)
+    record = await run_in_threadpool(platform.abandonment.run, body.now, body.organisation_ids)
     return _shown(record)
 
 

@@ -29,6 +29,12 @@ FIELDS: Mapping[str, tuple[str, str]] = {
         "payment viewed, payment succeeded, wizard completed.",
     ),
     "step_index": ("step", "The step must be a whole number from 0 to 4."),
+    # Operators' job runs (the nudge job, the webhook delivery worker) say what time it is.
+    "now": (
+        "moment to run at (now)",
+        "The moment to run at (now) must be a date and time with its time zone, "
+        "like 2026-03-01T10:00:00Z.",
+    ),
 }
 
 # Fields whose own rules say, for the person, what to change (service/domain/rules.py).

@@ -1,4 +1,5 @@
-"""What a deployment must declare before it starts: test-only switches stay in test deployments."""
+"""What a deployment must declare before it starts: test-only switches (deliberate defects, the
+webhooks' test domain) stay in test deployments."""
 
 from __future__ import annotations
 
@@ -24,6 +25,14 @@ class DeploymentPolicy:
                 "APP_DATABASE_PASSWORD is missing: a deployment that is not a test deployment "
                 "must give its own application role's password (there is no default)."
             )
+        # Before the defects' one, so that a live deployment with both is told of this too.
+        if self.settings.webhooks_test_domain and not self._test_domain_allowed():
+            raise StartupError(
+                f"WEBHOOKS_TEST_DOMAIN ({self.settings.webhooks_test_domain}) lets merchants' "
+                "webhook endpoints skip the check that keeps deliveries out of private networks, "
+                "so it is only allowed in a deployment that declares itself a test deployment "
+                "(DEPLOYMENT=test); remove WEBHOOKS_TEST_DOMAIN."
+            )
         if self.settings.defects and not self._defects_allowed():
             raise StartupError(
                 "Deliberate defects (DEFECTS) are only allowed in a deployment that declares "
@@ -34,6 +43,9 @@ class DeploymentPolicy:
         return not self.is_test
 
     def _defects_allowed(self) -> bool:
+        return self.is_test
+
+    def _test_domain_allowed(self) -> bool:
         return self.is_test
 
     def resets_role_password(self) -> bool:

@@ -12,7 +12,7 @@ from typing import Any
 from service.defects.base import Defect
 from service.domain.abandonment import BONUS_PENCE, LAST_CHANCE, Abandonment
 from service.domain.operators import Operators
-from service.providers import ProviderUnavailable
+from service.providers import ProviderOutcomeUnknown, ProviderUnavailable
 from service.providers.email import Message, Outcome
 from service.stores.abandonment import (
     BONUS_DESCRIPTION,
@@ -82,6 +82,14 @@ class OneFailureStopsTheBatch(Abandonment):
         return outcomes
 
 
+class TimeoutResent(Abandonment):
+    def _send(self, messages: list[Message]) -> list[Outcome]:
+        try:
+            return super()._send(messages)
+        except ProviderOutcomeUnknown as error:  # "no answer" taken for "not sent"
+            raise ProviderUnavailable(str(error)) from None
+
+
 class EmailsSentOneByOne(Abandonment):
     def _send(self, messages: list[Message]) -> list[Outcome]:
         return [outcome for m in messages for outcome in self.email.send_batch([m])]
@@ -140,6 +148,32 @@ class SentEmailsForgotten(AbandonmentStore):
                     (c.org_id, c.email_number, c.viewed_at, run_id),
                 )
         return {(c.org_id, c.email_number) for c in claims}
+
+
+class ConfirmedTopUpNotPaid(AbandonmentStore):
+    def candidates(
+        self, after: uuid.UUID | None, scope: list[uuid.UUID] | None, limit: int
+    ) -> list[Candidate]:
+        found = super().candidates(after, scope, limit)
+        with self.db.owner() as conn:  # "paid" read from the browser's telemetry alone
+            rows = conn.execute(
+                "select distinct org_id from onboarding_events"
+                " where event_name = 'payment_succeeded' and org_id = any(%s)",
+                ([c.org_id for c in found],),
+            ).fetchall()
+        told = {row["org_id"] for row in rows}
+        return [dataclasses.replace(c, paid=c.org_id in told) for c in found]
+
+
+class PerMerchantQueries(AbandonmentStore):
+    def candidates(
+        self, after: uuid.UUID | None, scope: list[uuid.UUID] | None, limit: int
+    ) -> list[Candidate]:
+        found = super().candidates(after, scope, limit)
+        with self.db.owner() as conn:  # the N+1 mistake: each owner's address looked up alone
+            for candidate in found:
+                conn.execute("select email from users where org_id = %s", (candidate.org_id,))
+        return found
 
 
 class BatchWideViewTime(AbandonmentStore):
@@ -210,11 +244,23 @@ DEFECTS: dict[str, Defect] = {
         "abandonment",
         PaidMerchantsNudged,
     ),
+    "confirmed_top_up_not_paid": Defect(
+        "A merchant whose top-up the payment provider confirmed counts as paid only when its "
+        "checkout also said so, so a lost checkout event gets it nudged and a bonus.",
+        "abandonment.store",
+        ConfirmedTopUpNotPaid,
+    ),
     "one_failure_stops_the_batch": Defect(
         "One refused email fails the whole batch, so the other merchants' emails count as "
         "failed and go out again.",
         "abandonment",
         OneFailureStopsTheBatch,
+    ),
+    "timeout_resent": Defect(
+        "An email the provider took but never answered for is treated as not sent, so the next "
+        "run sends it again (it may go out twice).",
+        "abandonment",
+        TimeoutResent,
     ),
     "emails_sent_one_by_one": Defect(
         "Each merchant's email is a call of its own to the email provider, not one per batch.",
@@ -241,6 +287,12 @@ DEFECTS: dict[str, Defect] = {
         "The unique guard is missing: a later run sends an email that was already sent.",
         "abandonment.store",
         SentEmailsForgotten,
+    ),
+    "per_merchant_queries": Defect(
+        "Each merchant of a batch costs a query of its own (its owner's address looked up "
+        "alone), so a run's queries grow with merchants, not batches.",
+        "abandonment.store",
+        PerMerchantQueries,
     ),
     "batch_wide_view_time": Defect(
         "The earliest payment view in a batch decides for every merchant in it.",

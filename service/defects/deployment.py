@@ -12,6 +12,11 @@ class DefectsAllowedAnywhere(DeploymentPolicy):
         return True
 
 
+class TestDomainAllowedAnywhere(DeploymentPolicy):
+    def _test_domain_allowed(self) -> bool:
+        return True
+
+
 class DatabasePasswordNotRequired(DeploymentPolicy):
     def _password_required(self) -> bool:
         return False
@@ -32,6 +37,12 @@ DEFECTS: dict[str, Defect] = {
         "Deliberate defects can be switched on in a deployment that is not a test deployment.",
         "deployment",
         DefectsAllowedAnywhere,
+    ),
+    "test_domain_allowed_anywhere": Defect(
+        "The webhooks' test domain (endpoints accepted without the private-network check) can "
+        "be set in a deployment that is not a test deployment.",
+        "deployment",
+        TestDomainAllowedAnywhere,
     ),
     "database_password_not_required": Defect(
         "A live deployment starts without its application role's password.",

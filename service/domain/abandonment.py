@@ -16,7 +16,7 @@ from typing import Any
 from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.triggers.interval import IntervalTrigger
 
-from service.providers import ProviderNotConfigured, ProviderUnavailable
+from service.providers import ProviderNotConfigured, ProviderOutcomeUnknown, ProviderUnavailable
 from service.providers.email import EmailProvider, Message, Outcome
 from service.stores.abandonment import (
     AbandonmentStore,
@@ -150,15 +150,27 @@ class Abandonment:
             if not addresses.get(c.org_id)
         ]
         messages = [_message(addresses[c.org_id] or "", c.email_number) for c in sendable]
+        unknown = False
         try:
             outcomes = self._send(messages)
             answered = True
+        except ProviderOutcomeUnknown as error:
+            # At most once: the provider may have sent them, so they are never sent again by
+            # themselves; an operator checks with the provider (the records say 'unknown').
+            errors.append(
+                f"The outcome of a batch of {len(messages)} emails is unknown: {error}. They may "
+                "have been sent, so they will not be sent again; their records say 'unknown' "
+                "(check them with the email provider)."
+            )
+            outcomes, answered, unknown = [Outcome(None, str(error))] * len(messages), False, True
         except ProviderUnavailable as error:  # one error for the batch, not one per merchant
             errors.append(f"A batch of {len(messages)} emails was not sent: {error}.")
             outcomes, answered = [Outcome(None, str(error))] * len(messages), False
         for claim, outcome in zip(sendable, outcomes, strict=True):
             deliveries.append(
-                Delivery(claim.org_id, claim.email_number, outcome.message_id, outcome.refusal)
+                Delivery(
+                    claim.org_id, claim.email_number, outcome.message_id, outcome.refusal, unknown
+                )
             )
             if answered and not outcome.accepted:
                 errors.append(

@@ -13,3 +13,8 @@ class ProviderUnavailable(Exception):
 
 class ProviderRefused(Exception):
     """The provider answered, and said no (for example a declined card)."""
+
+
+class ProviderOutcomeUnknown(ProviderUnavailable):
+    """The request reached the provider (or may have) but no answer came in time: the provider
+    may have acted on it. Callers that promise "at most once" must not simply try again."""

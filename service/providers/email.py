@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 import requests
 
-from service.providers import ProviderNotConfigured, ProviderUnavailable
+from service.providers import ProviderNotConfigured, ProviderOutcomeUnknown, ProviderUnavailable
 
 TIMEOUT_SECONDS = 10
 
@@ -51,7 +51,9 @@ class EmailProvider:
             raise ProviderNotConfigured("EMAIL_SERVER_TOKEN is not set")
 
     def send_batch(self, messages: list[Message]) -> list[Outcome]:
-        """One call for the whole batch; raises ProviderUnavailable when the call itself fails."""
+        """One call for the whole batch. Raises ProviderUnavailable when the provider could not be
+        reached or answered with an error (nothing was sent), and ProviderOutcomeUnknown when the
+        batch was sent but no answer came in time (the provider may have sent the messages)."""
         self.check_configured()
         body = [
             {
@@ -71,6 +73,10 @@ class EmailProvider:
                 headers={"Accept": "application/json", "X-Postmark-Server-Token": self._token},
                 timeout=TIMEOUT_SECONDS,
             )
+        except requests.ReadTimeout:
+            raise ProviderOutcomeUnknown(
+                f"the email provider did not answer within {TIMEOUT_SECONDS} s"
+            ) from None
         except requests.RequestException as error:
             raise ProviderUnavailable(f"the email provider could not be reached: {error}") from None
         if response.status_code != 200:

@@ -38,12 +38,14 @@ class Claim:
 
 @dataclass(frozen=True)
 class Delivery:
-    """What became of one claimed email: the provider's message id, or why it was refused."""
+    """What became of one claimed email: the provider's message id, or why it was refused, or
+    (`unknown`) that it was sent to the provider and no answer came, so it may have gone out."""
 
     org_id: uuid.UUID
     email_number: int
     message_id: str | None
     error: str | None
+    unknown: bool = False
 
 
 @dataclass(frozen=True)
@@ -134,14 +136,15 @@ class AbandonmentStore:
         return {(row["org_id"], row["email_number"]) for row in rows}
 
     def finish(self, deliveries: list[Delivery], bonus_pence: int) -> list[uuid.UUID]:
-        """Marks the batch's emails sent or failed and, in the same transaction, credits the
-        bonus of every sent email 3 not credited yet. Returns the merchants credited now."""
+        """Marks the batch's emails sent, failed (claimed again by a later run) or unknown (never
+        claimed again) and, in the same transaction, credits the bonus of every sent email 3 not
+        credited yet. Returns the merchants credited now."""
         sent = [d for d in deliveries if d.error is None]
         failed = [d for d in deliveries if d.error is not None]
         with self.db.anonymous() as conn:
             rows = conn.execute(
                 "select org_id from abandonment_finish(%s::uuid[], %s::smallint[], %s::text[],"
-                " %s::uuid[], %s::smallint[], %s::text[], %s, %s)",
+                " %s::uuid[], %s::smallint[], %s::text[], %s::text[], %s, %s)",
                 (
                     [d.org_id for d in sent],
                     [d.email_number for d in sent],
@@ -149,6 +152,7 @@ class AbandonmentStore:
                     [d.org_id for d in failed],
                     [d.email_number for d in failed],
                     [d.error for d in failed],
+                    ["unknown" if d.unknown else "failed" for d in failed],
                     bonus_pence,
                     BONUS_DESCRIPTION,
                 ),

@@ -26,6 +26,17 @@ def expect_sent(email: EmailProviderFake, account: Account, numbers: list[int]) 
         )
 
 
+def expect_asked(email: EmailProviderFake, account: Account, numbers: list[int]) -> None:
+    """Over the whole scenario, the provider was asked for exactly these emails to the
+    merchant, answered or not, in this order."""
+    asked = [e.number for e in email.asked_to(account.email)]
+    if asked != numbers:
+        raise AssertionError(
+            f"Expected the email provider to have been asked for {_named(numbers)} to the "
+            f"merchant, but it was asked for {_named(asked)}."
+        )
+
+
 def email_records(database: Database, organisation_id: str) -> list[dict[str, Any]]:
     return database.read(
         "the platform's records of the merchant's nudge emails",
@@ -36,11 +47,11 @@ def email_records(database: Database, organisation_id: str) -> list[dict[str, An
 
 
 def expect_records(database: Database, organisation_id: str, expected: dict[int, str]) -> None:
-    """The platform's records of the merchant's emails: number -> sent / failed, nothing else."""
+    """The platform's records of the merchant's emails: number -> sent / failed / unknown."""
     found = {r["email_number"]: r["status"] for r in email_records(database, organisation_id)}
     if found != expected:
-        shown = ", ".join(f"email {n} {s}" for n, s in sorted(found.items())) or "none"
-        wanted = ", ".join(f"email {n} {s}" for n, s in sorted(expected.items())) or "none"
+        shown = ", ".join(f"email {n} as {s}" for n, s in sorted(found.items())) or "none"
+        wanted = ", ".join(f"email {n} as {s}" for n, s in sorted(expected.items())) or "none"
         raise AssertionError(
             f"Expected the platform to record {wanted} for the merchant, but it records {shown}."
         )
@@ -95,4 +106,13 @@ def expect_one_call(email: EmailProviderFake, accounts: list[Account]) -> None:
         raise AssertionError(
             f"Expected the {len(accounts)} merchants' emails to go to the email provider in one "
             f"call, but they went in {len(calls)} call(s) of {sizes} messages."
+        )
+
+
+def expect_error_says_unknown(run: dict[str, Any]) -> None:
+    """The run's record tells an operator that some emails' outcome is unknown."""
+    if not any("unknown" in error for error in run["errors"]):
+        raise AssertionError(
+            "Expected the run's record to say that the outcome of an email is unknown, so that "
+            f"an operator checks it, but its errors are {run['errors']}."
         )

@@ -81,14 +81,18 @@ class AbandonmentDriver(ShownAs):
         if not chosen:
             # Without a scope the job covers every merchant, other scenarios' too.
             raise AssertionError("A scenario runs the job only over merchants it signed up.")
-        when = now.isoformat() if isinstance(now, datetime) else now
-        return {"now": when, "organisation_ids": chosen}
+        if now is None:  # an operator who forgot to say what time it is
+            return {"organisation_ids": chosen}
+        return {
+            "now": now.isoformat() if isinstance(now, datetime) else now,
+            "organisation_ids": chosen,
+        }
 
     def try_run(
         self, now: object, scope: list[str] | None = None, token: str | None = None
     ) -> httpx.Response:
-        """A run at `now` over this scenario's merchants (or `scope`), as the operator (or with
-        another `token`)."""
+        """A run at `now` (None: no moment given) over this scenario's merchants (or `scope`), as
+        the operator (or with another `token`)."""
         response = self._api.request(
             "POST",
             paths.ABANDONMENT_RUNS,

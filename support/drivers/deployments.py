@@ -12,6 +12,7 @@ from support.report.evidence import attach_text
 from support.report.redaction import SECRETS
 from support.report.shown import ShownAs
 from support.target.cleanup import Cleanup
+from support.target.inprocess import TEST_WEBHOOKS_DOMAIN
 from support.target.run import LiveTarget
 
 # Roles the suite creates start with this prefix, so that a crashed run's leftovers are findable.
@@ -56,6 +57,21 @@ class DeploymentsDriver(ShownAs):
             defects=self._defects or (HARMLESS_DEFECT,),
             app_db_role=self._new_role(password),
             app_db_password=password,
+            webhooks_test_domain="",  # only the defects are wrong with it
+        )
+
+    def live_with_test_domain(self) -> str | None:
+        """A deployment that does not declare itself a test one, yet accepts merchants'
+        endpoints under the suite's test domain without checking where they lead (the run's
+        own defects, if any, stay on: the policy must refuse the domain before them)."""
+        password = secrets.token_urlsafe(12)
+        SECRETS.add(password)
+        return self._refusal(
+            "a live deployment with the webhooks' test domain",
+            deployment="production",
+            app_db_role=self._new_role(password),
+            app_db_password=password,
+            webhooks_test_domain=TEST_WEBHOOKS_DOMAIN,
         )
 
     def live_without_password(self) -> str | None:
@@ -63,6 +79,7 @@ class DeploymentsDriver(ShownAs):
             "a live deployment without its application role's password",
             deployment="production",
             app_db_password="",
+            webhooks_test_domain="",  # only the password is wrong with it
         )
 
     def with_owner_rights(self) -> str | None:

@@ -1,7 +1,8 @@
 """`make defects`: proves the scenarios can fail, by running them against each catalogued defect.
 
 For every defect in catalogue/defects.toml, the scenarios of the requirements it names run
-against the reference service with that defect switched on. A defect counts as caught when at
+against the reference service with that defect switched on (or, for a defect no scenario can
+see, the pytest tests it names under `caught_by_tests`). A defect counts as caught when at
 least one of them fails on an assertion (a product-language expectation), not on a crash.
 The defects are shared out among a few pytest processes (one per core), each of which runs
 many defects, one in-process service per defect (support/proof/defect_plugin.py).
@@ -18,6 +19,7 @@ import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from xml.etree import ElementTree
 
 from support.proof.catalogues import ROOT, DefectExpectation, defect_expectations
 from support.proof.sub_runs import pytest_command
@@ -109,11 +111,17 @@ def main(argv: list[str] | None = None) -> int:
     started = time.monotonic()
     print(f"Running the scenarios that should catch each of {len(names)} defects…", flush=True)
     verdicts: list[Verdict] = []
-    servers = start_embedded()
-    try:
-        verdicts = run_all(names, expectations, declared, servers, args.jobs)
-    finally:
-        servers.stop()
+    by_tests = [n for n in names if expectations[n].tests]
+    by_scenarios = [n for n in names if n not in by_tests]
+    if by_scenarios:
+        servers = start_embedded()
+        try:
+            verdicts = run_all(by_scenarios, expectations, declared, servers, args.jobs, len(names))
+        finally:
+            servers.stop()
+    for name in by_tests:  # after the scenarios: these start servers of their own
+        verdicts.append(run_tests(name, expectations[name].tests, declared[name]))
+        _progress(verdicts[-1], len(verdicts), len(names))
 
     print()
     print(table(sorted(verdicts, key=lambda v: v.defect)))
@@ -135,6 +143,7 @@ def run_all(
     declared: dict[str, str],
     servers: EmbeddedServers,
     jobs: int,
+    total: int | None = None,  # the run's defects, these and those caught by tests
 ) -> list[Verdict]:
     """The defects dealt round-robin to `jobs` pytest processes (a few process starts, however
     long the catalogue grows); each verdict is printed as soon as its process reports it."""
@@ -163,7 +172,7 @@ def run_all(
                         None if found["ran"] else "no scenario ran",
                     )
                     verdicts[verdict.defect] = verdict
-                    _progress(verdict, len(verdicts), len(names))
+                    _progress(verdict, len(verdicts), total or len(names))
                 read[i] = len(lines)
             if not any(running):
                 break
@@ -174,8 +183,32 @@ def run_all(
                 if name not in verdicts:
                     problem = " / ".join(tail) or "the test process ended without a verdict"
                     verdicts[name] = Verdict(name, declared[name], [], [], 0, problem)
-                    _progress(verdicts[name], len(verdicts), len(names))
+                    _progress(verdicts[name], len(verdicts), total or len(names))
     return list(verdicts.values())
+
+
+def run_tests(name: str, tests: tuple[str, ...], summary: str) -> Verdict:
+    """The named pytest tests with the defect switched on; caught when one fails on an
+    assertion (the JUnit report's failure message), not when it crashes."""
+    with tempfile.TemporaryDirectory(prefix="mps-defect-tests-") as temporary:
+        report = Path(temporary) / "junit.xml"
+        command = pytest_command(
+            *tests, "-q", "-p", "no:randomly", "-p", "no:xdist", f"--defects={name}",
+            f"--junitxml={report}",
+        )  # fmt: skip
+        env = {k: v for k, v in os.environ.items() if k not in {"BASE_URL", "SERVICE_DEFECTS"}}
+        subprocess.run(command, cwd=ROOT, env=env, capture_output=True, check=False)
+        if not report.exists():
+            return Verdict(name, summary, [], [], 0, "the tests did not run")
+        cases = ElementTree.parse(report).getroot().iter("testcase")
+    caught, broken, ran = [], [], 0
+    for case in cases:
+        ran += 1
+        test = f"{case.get('classname')}::{case.get('name')}"
+        for failed in [*case.iter("failure"), *case.iter("error")]:
+            on_assertion = failed.tag == "failure" and "AssertionError" in failed.get("message", "")
+            (caught if on_assertion else broken).append(test)
+    return Verdict(name, summary, caught, broken, ran, None if ran else "no test ran")
 
 
 def _progress(verdict: Verdict, done: int, total: int) -> None:

@@ -18,7 +18,8 @@ INACTIVE_RECIPIENT = 406  # Postmark's code for an address it will not send to
 
 @dataclass(frozen=True)
 class SentEmail:
-    """One message the platform asked the provider to send, and what the provider said."""
+    """One message the platform asked the provider to send, and what the provider said (a
+    message whose call got no answer counts as not accepted: the platform cannot know)."""
 
     to: str
     subject: str
@@ -76,19 +77,19 @@ class EmailProviderFake:
         headers = {"Content-Type": "application/json"}
         if request.headers.get("X-Postmark-Server-Token") != self._token:
             return 401, headers, json.dumps({"ErrorCode": 10, "Message": "Bad Server API token"})
-        if self._down == "time out":
-            raise requests.exceptions.ReadTimeout("the email provider did not answer in time")
-        if self._down:
+        if self._down == "down":
             return 500, headers, json.dumps({"ErrorCode": 100, "Message": "Maintenance"})
         messages = json.loads(request.body or b"[]")
         batch, answers = [], []
         for message in messages:
             to = str(message.get("To", ""))
-            accepted = to.lower() not in self._refused
+            accepted = to.lower() not in self._refused and self._down is None
             subject, tag = message.get("Subject", ""), message.get("Tag", "")
             batch.append(SentEmail(to, subject, tag, accepted))
             answers.append(_accepted(to) if accepted else _refused(to))
-        self.batches.append(batch)
+        self.batches.append(batch)  # a batch that gets no answer was still asked for
+        if self._down == "time out":
+            raise requests.exceptions.ReadTimeout("the email provider did not answer in time")
         return 200, headers, json.dumps(answers)
 
     def attach_calls(self) -> None:

@@ -1,36 +1,25 @@
 """The nudge job's queries grow with batches, not merchants (counted by PostgreSQL's own log),
-and this check catches a job that looks merchants up one by one."""
+and this check catches a job that looks merchants up one by one (the catalogued defect
+`per_merchant_queries`, which `make defects` proves caught by the first test here)."""
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Iterator
 
 import pytest
 
 from bench.abandonment import Bench
+from service.defects.abandonment import PerMerchantQueries
 from service.defects.base import make_faulty
-from service.stores.abandonment import AbandonmentStore, Candidate
 
 BATCH = 500
 
 
-class PerMerchantLookups(AbandonmentStore):
-    """The N+1 mistake: the batch's owners' addresses fetched one query per merchant."""
-
-    def candidates(
-        self, after: uuid.UUID | None, scope: list[uuid.UUID] | None, limit: int
-    ) -> list[Candidate]:
-        found = super().candidates(after, scope, limit)
-        with self.db.owner() as conn:
-            for candidate in found:
-                conn.execute("select email from users where org_id = %s", (candidate.org_id,))
-        return found
-
-
 @pytest.fixture(scope="module")
-def bench() -> Iterator[Bench]:
-    started = Bench.start(batch_size=BATCH)
+def bench(run_state) -> Iterator[Bench]:
+    # The run's defects too: `make defects` runs the first test below with the catalogued
+    # `per_merchant_queries` switched on (catalogue/defects.toml, caught_by_tests).
+    started = Bench.start(batch_size=BATCH, defects=run_state.defects)
     yield started
     started.stop()
 
@@ -46,9 +35,10 @@ def test_queries_grow_with_batches_not_merchants(bench: Bench) -> None:
 
 
 def test_the_check_catches_per_merchant_queries(bench: Bench) -> None:
+    """Within `make test` too: the catalogued defect adds one query per merchant."""
     store = bench.platform.abandonment.store
     healthy = type(store)
-    make_faulty(store, PerMerchantLookups)
+    make_faulty(store, PerMerchantQueries)
     try:
         half, one = queries(bench, BATCH // 2, BATCH)
     finally:

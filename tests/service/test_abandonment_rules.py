@@ -1,4 +1,5 @@
-"""The nudge job's rules on their own: which email is due when, no backfill, kept errors."""
+"""The nudge job's rules on their own: which email is due when, no backfill, kept errors, and
+which of the email provider's troubles leave an email's outcome unknown."""
 
 from __future__ import annotations
 
@@ -6,8 +7,12 @@ import uuid
 from datetime import UTC, datetime, timedelta
 
 import pytest
+import requests
+import responses
 
 from service.domain.abandonment import ERRORS_KEPT, Abandonment, _kept
+from service.providers import ProviderOutcomeUnknown, ProviderUnavailable
+from service.providers.email import EmailProvider, Message
 from service.stores.abandonment import Candidate
 
 VIEWED = datetime(2026, 3, 1, 9, 0, tzinfo=UTC)
@@ -57,3 +62,29 @@ def test_a_run_keeps_its_first_errors_and_counts_the_rest() -> None:
     many = [f"error {n}" for n in range(ERRORS_KEPT + 5)]
     assert _kept(many)[:-1] == many[:ERRORS_KEPT]
     assert _kept(many)[-1] == "… and 5 more errors."
+
+
+@pytest.mark.parametrize(
+    ("trouble", "unknown"),
+    [
+        (requests.exceptions.ReadTimeout("no answer"), True),  # sent, no answer: may have gone
+        (requests.exceptions.ConnectTimeout("never connected"), False),  # surely not sent
+        (requests.exceptions.ConnectionError("refused"), False),
+    ],
+)
+def test_only_an_unanswered_batch_has_an_unknown_outcome(trouble: Exception, unknown: bool):
+    provider = EmailProvider("https://email.example", "server-token", "shop@example.com")
+    with responses.RequestsMock() as mock:
+        mock.add(responses.POST, "https://email.example/email/batch", body=trouble)
+        with pytest.raises(ProviderUnavailable) as failed:
+            provider.send_batch([Message("owner@example.com", "Hello", "Text", "tag-1")])
+    assert isinstance(failed.value, ProviderOutcomeUnknown) is unknown
+
+
+def test_an_error_answer_is_a_plain_failure_tried_again_next_run() -> None:
+    provider = EmailProvider("https://email.example", "server-token", "shop@example.com")
+    with responses.RequestsMock() as mock:
+        mock.add(responses.POST, "https://email.example/email/batch", status=503)
+        with pytest.raises(ProviderUnavailable) as failed:
+            provider.send_batch([Message("owner@example.com", "Hello", "Text", "tag-1")])
+    assert not isinstance(failed.value, ProviderOutcomeUnknown)

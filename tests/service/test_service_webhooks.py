@@ -11,6 +11,8 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from standardwebhooks.webhooks import Webhook
 
+from service.core.db import StartupError
+from service.core.deployment import DeploymentPolicy
 from service.core.errors import ApiError
 from service.core.settings import ConfigurationError, Settings
 from service.domain.operators import Operators
@@ -135,6 +137,19 @@ def test_webhook_settings_are_read_and_checked() -> None:
         with pytest.raises(ConfigurationError) as refused:
             Settings.from_env({**GOOD, **wrong})
         assert str(refused.value).endswith(".")
+
+
+@pytest.mark.parametrize("deployment", ["production", "test"])
+def test_the_test_domain_is_refused_outside_a_test_deployment(deployment: str) -> None:
+    env = {**GOOD, "APP_DATABASE_PASSWORD": "p" * 20, "DEPLOYMENT": deployment}
+    DeploymentPolicy(Settings.from_env(env)).check()  # without it, either deployment starts
+    policy = DeploymentPolicy(Settings.from_env({**env, "WEBHOOKS_TEST_DOMAIN": "webhooks.test"}))
+    if deployment == "test":
+        policy.check()
+        return
+    with pytest.raises(StartupError) as refused:
+        policy.check()
+    assert "WEBHOOKS_TEST_DOMAIN" in str(refused.value) and "\n" not in str(refused.value)
 
 
 class _NeverPosting(MerchantEndpoints):
