@@ -33,6 +33,11 @@ class Refusal(Enum):
     CARD_DECLINED = _Reason(402, "payment_declined", "refused because the card was declined")
     PAYMENT_DECLINED = _Reason(402, "payment_declined", "refused because the card was declined")
     OUT_OF_STOCK = _Reason(409, "out_of_stock", "refused because too little is in stock")
+    SOLD_OUT_WHILE_PAID = _Reason(
+        409,
+        "out_of_stock_after_payment",
+        "refused because its items sold out before the card payment went through",
+    )
     IDEMPOTENCY_CONFLICT = _Reason(
         409,
         "idempotency_conflict",

@@ -16,6 +16,9 @@ from support.clients import paths
 from support.clients.api import ApiClient
 from support.drivers.accounts import Account
 from support.drivers.base import insist
+from support.drivers.wallet import PaymentEventsDriver, failed, succeeded, timed
+from support.providers.payments import PaymentProviderFake
+from support.providers.signing import payment_intent_event
 from support.report.shown import ShownAs
 
 # The payment provider's test card, as its browser library hands it to the shop.
@@ -85,10 +88,19 @@ FLAWED_ORDERS: dict[str, tuple[dict[str, Any], bool]] = {
 class OrdersDriver(ShownAs):
     shown_as = "orders driver"
 
-    def __init__(self, api: ApiClient, on_merchant: Callable[[str], None]) -> None:
+    def __init__(
+        self,
+        api: ApiClient,
+        on_merchant: Callable[[str], None],
+        payments: Callable[[], PaymentProviderFake] | None = None,
+        events: Callable[[], PaymentEventsDriver] | None = None,
+    ) -> None:
         self._api = api
         # Told of every merchant that orders, so that the run can remove its keys afterwards.
         self._on_merchant = on_merchant
+        # The payment provider's fake and its events, made only when a scenario needs them.
+        self._payments = payments
+        self._events = events
 
     # -- products ------------------------------------------------------------------------
 
@@ -178,6 +190,13 @@ class OrdersDriver(ShownAs):
         )
         return Placed(request, pending=lambda: answer(ANSWER_WITHIN_SECONDS))
 
+    def place_while_one_is_held(
+        self, payments: PaymentProviderFake, account: Account, items: list[tuple[str, int]]
+    ) -> Placed:
+        """Another customer's order, paid at once while the payment under way stays held."""
+        payments.answers_new_payments_at_once()
+        return self.place(account, items)
+
     @staticmethod
     def answer_of(placed: Placed) -> Placed:
         """Waits for the platform's answer to an order under way."""
@@ -206,3 +225,28 @@ class OrdersDriver(ShownAs):
 
     def order_by_key(self, account: Account, key: str) -> dict[str, Any]:
         return insist(self.try_order_by_key(account, key), 200, "find the order by its key")
+
+    # -- the payment provider's word on an order's payment ------------------------------
+
+    def tell_outcomes(self, placed: Placed, arrivals: str) -> None:
+        """The provider's events on the order's payment, delivered in the order written, each
+        created at its own time ("failed at 10:00, succeeded at 10:01"; "succeeded now")."""
+        if self._payments is None or self._events is None:
+            raise AssertionError("This orders driver cannot speak for the payment provider.")
+        order_id = insist(placed.latest, 201, "take the customer's order")["id"]
+        intent = self._payments().intent_of_order(order_id)
+        timings = (
+            [(arrivals.removesuffix(" now"), None)]
+            if arrivals.endswith(" now")
+            else timed(arrivals, "succeeded|failed", "provider outcome")
+        )
+        for what, created in timings:
+            if what == "succeeded":
+                event = payment_intent_event(
+                    "payment_intent.succeeded", succeeded(intent), created=created
+                )
+            else:
+                event = payment_intent_event(
+                    "payment_intent.payment_failed", failed(intent), created=created
+                )
+            self._events().deliver(self._events().signed(event))

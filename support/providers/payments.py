@@ -84,6 +84,7 @@ class PaymentProviderFake:
         self._fakes = fakes
         self._plan: str | None = None
         self._status = "requires_payment_method"
+        self._confirmed_status = "succeeded"
         self._by_key: dict[str, dict[str, Any]] = {}
         self.created: list[dict[str, Any]] = []
         self._asked = threading.Event()
@@ -109,6 +110,16 @@ class PaymentProviderFake:
         intent back instead of a new one."""
         self._status = status
         self._planned("accept")
+
+    def leaves_card_payments_processing(self) -> None:
+        """An order's card payment, confirmed at creation, comes back still processing: the
+        provider's own event says later how it ended."""
+        self._confirmed_status = "processing"
+        self._planned("accept")
+
+    def answers_new_payments_at_once(self) -> None:
+        """A payment already held stays held; payments asked for from now on go through."""
+        self._plan = "accept"
 
     def declines_the_card(self) -> None:
         self._planned("decline")
@@ -185,7 +196,7 @@ class PaymentProviderFake:
         if intent is None:
             # An intent confirmed at creation (an order's) is paid at once; others wait for
             # the customer's browser, with the status the scenario planned.
-            status = "succeeded" if form.get("confirm") == "true" else self._status
+            status = self._confirmed_status if form.get("confirm") == "true" else self._status
             intent = payment_intent(
                 int(form.get("amount", 0)), form.get("currency", ""), _metadata(form), status
             )
@@ -193,6 +204,16 @@ class PaymentProviderFake:
             if key:
                 self._by_key[key] = intent
         return 200, headers, json.dumps(intent)
+
+    def intent_of_order(self, order_id: str) -> dict[str, Any]:
+        """The intent the platform created to pay one of its orders (found by its metadata)."""
+        for intent in self.created:
+            if intent["metadata"].get("order_id") == order_id:
+                return intent
+        raise AssertionError(
+            f"Expected the platform to have asked the payment provider to charge the order "
+            f"{order_id}, but the provider holds no payment for it."
+        )
 
     def intent_for(self, top_up_id: str) -> dict[str, Any]:
         """The intent the platform created for one of its top-ups (found by its metadata)."""
