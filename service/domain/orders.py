@@ -204,7 +204,7 @@ class Orders:
             raise failure_of(self._fail(org_id, order, "payment_declined")) from None
         except (ProviderUnavailable, ProviderNotConfigured):
             raise failure_of(self._fail(org_id, order, "provider_unavailable")) from None
-        if intent.status == "processing":  # the provider's event will say how it ends
+        if self._still_processing(intent.status):  # the provider's event says how it ends
             return self.store.order_awaiting_payment(org_id, order.id, intent.id)
         if intent.status != "succeeded":
             raise failure_of(self._fail(org_id, order, "payment_declined", intent.id))
@@ -212,6 +212,10 @@ class Orders:
         if paid.status != "paid":
             raise failure_of(paid)
         return paid
+
+    @staticmethod
+    def _still_processing(status: str) -> bool:
+        return status == "processing"
 
     def _sell(
         self, org_id: uuid.UUID, order: Order, intent_id: str, event: ProviderEvent | None = None

@@ -264,6 +264,16 @@ class OrderStore:
             " and failed_by_event_at <= %(paid_at)s))"
         )
 
+    @staticmethod
+    def _failable() -> str:
+        """SQL: a "payment failed" event may (still) fail the order: it waits for its payment,
+        or its payment failed before (the newest failure's time is kept). A paid order is never
+        failed by a late failure."""
+        return (
+            "(status in ('reserving', 'awaiting_payment')"
+            " or (status = 'failed' and failure = 'payment_declined'))"
+        )
+
     def _announce_paid(self, conn: psycopg.Connection, org_id: uuid.UUID, order: Order) -> None:
         self.outbox.record_event(conn, org_id, ORDER_PAID, order_event_data(order))
 
@@ -316,9 +326,7 @@ class OrderStore:
             row = conn.execute(
                 "update orders set status = 'failed', failure = coalesce(failure,"
                 " 'payment_declined'), failed_by_event_at = greatest(failed_by_event_at, %s)"
-                " where id = %s and (status in ('reserving', 'awaiting_payment')"
-                " or (status = 'failed' and failure = 'payment_declined'))"
-                f" returning {ORDER_COLUMNS}",
+                f" where id = %s and {self._failable()} returning {ORDER_COLUMNS}",
                 (event.created, order_id),
             ).fetchone()
             return order_of(conn, row)
