@@ -104,15 +104,7 @@ def expect_paid(answer: httpx.Response, database: Database, account: Account) ->
     order = insist(answer, 201, "take the customer's order")
     if order.get("status") != "paid":
         raise AssertionError(f"Expected the order to be paid, but it is {order.get('status')}.")
-    rows = database.read(
-        "the order",
-        "select id, status, failure, total_pence, payment_intent_id from orders"
-        " where org_id = %s and id = %s",
-        (account.organisation_id, order["id"]),
-    )
-    found = rows[0]["status"] if rows else "not recorded"
-    if found != "paid":
-        raise AssertionError(f"Expected the order to be recorded as paid, but it is {found}.")
+    expect_order_recorded_by_id(database, account.organisation_id, order["id"], "paid")
 
 
 def expect_order_recorded(

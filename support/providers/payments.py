@@ -207,22 +207,19 @@ class PaymentProviderFake:
 
     def intent_of_order(self, order_id: str) -> dict[str, Any]:
         """The intent the platform created to pay one of its orders (found by its metadata)."""
-        for intent in self.created:
-            if intent["metadata"].get("order_id") == order_id:
-                return intent
-        raise AssertionError(
-            f"Expected the platform to have asked the payment provider to charge the order "
-            f"{order_id}, but the provider holds no payment for it."
-        )
+        return self._intent_naming("order_id", order_id, f"to charge the order {order_id}")
 
     def intent_for(self, top_up_id: str) -> dict[str, Any]:
         """The intent the platform created for one of its top-ups (found by its metadata)."""
+        return self._intent_naming("top_up_id", top_up_id, f"for the top-up {top_up_id}")
+
+    def _intent_naming(self, field: str, value: str, asked: str) -> dict[str, Any]:
         for intent in self.created:
-            if intent["metadata"].get("top_up_id") == top_up_id:
+            if intent["metadata"].get(field) == value:
                 return intent
         raise AssertionError(
-            f"Expected the platform to have asked the payment provider for the top-up "
-            f"{top_up_id}, but the provider holds no payment for it."
+            f"Expected the platform to have asked the payment provider {asked}, but the "
+            f"provider holds no payment for it."
         )
 
     def expect_no_payment_requests(self) -> None:
