@@ -69,3 +69,33 @@ Feature: An order whose card payment is still processing is settled by the payme
     And the stock of "LAMP-7" is 4
     And the merchant sees that the order needs review because the customer must be paid back
     And the platform's operators are alerted that the order needs review
+
+  @req:ORD-10 @req:ORD-11 @slow @severity:critical
+  Scenario: A payment that goes through after the order's hold ran out and its units were sold is refunded
+    Given the merchant holds stock for orders for 2 seconds
+    And the payment provider accepts refunds
+    When a customer orders 3 of "LAMP-7"
+    Then the order awaits its card payment
+    When the hold has just run out
+    And another customer buys 2 of "LAMP-7" meanwhile
+    And the payment provider says the order's payment succeeded now
+    Then the order is recorded as failed
+    And the payment provider was asked to refund 13500 pence of the order's payment
+    And the order needs no review
+    And the stock of "LAMP-7" is 2
+    And 2 of "LAMP-7" are available
+
+  @req:ORD-11 @severity:critical
+  Scenario: The payment provider's word that arrives before the order knows its payment is asked for again, not lost
+    Given the payment provider takes its time to answer
+    When a customer orders 3 of "LAMP-7" and the payment is under way
+    And the payment provider says the order's payment succeeded before the order knows its payment
+    Then the payment provider is told to send its word again later
+    And the stock of "LAMP-7" is 4
+    When the payment provider answers that the card payment is processing
+    Then the order awaits its card payment
+    When the payment provider sends its word again
+    Then the order is recorded as paid
+    And the stock of "LAMP-7" is 1
+    And 1 of "LAMP-7" is available
+    And the order holds no reservations

@@ -148,6 +148,27 @@ def failure_then_older_success(orders, placed, failed_at, succeeded_at, service_
     orders.tell_outcomes(placed, f"failed at {failed_at}, succeeded at {succeeded_at}")
 
 
+@when(
+    parsers.parse(
+        "the payment provider says the order's payment {outcome} before the order knows its payment"
+    ),
+    target_fixture="outcome",
+)
+def provider_says_early(orders, merchant, placed, outcome):
+    return orders.tell_early(merchant, placed, outcome)
+
+
+@when("the payment provider sends its word again")
+def provider_sends_again(orders):
+    orders.tell_again()
+
+
+@when("the payment provider answers that the card payment is processing", target_fixture="placed")
+def provider_answers_processing(orders, payment_provider, placed) -> Placed:
+    payment_provider.answer_held("accept")
+    return orders.answer_of(placed)
+
+
 @when("the payment provider declines the card", target_fixture="placed")
 def provider_declines(orders, payment_provider, placed) -> Placed:
     payment_provider.answer_held("decline")
@@ -294,6 +315,11 @@ def order_not_for_review(orders, merchant, placed):
 @then("the platform's operators are alerted that the order needs review")
 def operators_alerted_order(service_log, database, merchant, placed):
     checks.expect_review_logged(service_log, database, merchant, placed.request)
+
+
+@then("the payment provider is told to send its word again later")
+def provider_told_to_resend(outcome, leaks):
+    expect_refused(outcome, Refusal.ORDER_BEING_PLACED, leaks)
 
 
 @then("the order's idempotency key is remembered")

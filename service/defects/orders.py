@@ -192,6 +192,11 @@ class LateSuccessNotReviewed(Orders):
         return "ignored"
 
 
+class EarlyOrderEventLost(Orders):
+    def being_placed(self, metadata: dict) -> bool:
+        return False
+
+
 DEFECTS: dict[str, Defect] = {
     "order_oversells_under_race": Defect(
         "Orders check the free stock and reserve it in two steps, so racing orders both get "
@@ -301,5 +306,11 @@ DEFECTS: dict[str, Defect] = {
         "is not marked for review and no operator is told.",
         "orders",
         LateSuccessNotReviewed,
+    ),
+    "early_order_event_lost": Defect(
+        "A provider event for an order that does not know its payment yet is recorded and "
+        "ignored, so the order waits for ever.",
+        "orders",
+        EarlyOrderEventLost,
     ),
 }

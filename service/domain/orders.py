@@ -259,6 +259,17 @@ class Orders:
         """(order id, organisation) of the order paid by this payment intent, if any."""
         return self.store.order_owner(intent_id) if intent_id else None
 
+    def being_placed(self, metadata: dict) -> bool:
+        """The payment names (in the metadata the platform gave it) an order that is still
+        being placed and does not know its payment yet: its event is for a moment later."""
+        try:
+            order_id = uuid.UUID(str(metadata.get("order_id")))
+            org_id = uuid.UUID(str(metadata.get("org_id")))
+        except ValueError:
+            return False
+        order = self.store.order(org_id, order_id)
+        return order is not None and order.status == "reserving" and not order.payment_intent_id
+
     def settle_by_event(
         self, org_id: uuid.UUID, order_id: uuid.UUID, event: ProviderEvent, intent: dict
     ) -> str:

@@ -187,6 +187,15 @@ class PaymentEvents:
         """The same rule as for top-ups, for an order whose payment was processing when it was
         placed (see Orders.settle_by_event); an event for no payment of ours is only recorded."""
         order = self.orders.owner_of_payment(str(intent.get("id", ""))) if self.orders else None
+        metadata = intent.get("metadata")
+        named = metadata if isinstance(metadata, dict) else {}
+        if order is None and self.orders and self.orders.being_placed(named):
+            # Recording it now would lose it: the provider sends it again when refused.
+            raise ApiError(
+                409,
+                "order_in_progress",
+                "The order this payment is for is still being placed; send the event again.",
+            )
         if order is None:
             return "ignored" if self.store.record_event(event) else "duplicate"
         order_id, org_id = order

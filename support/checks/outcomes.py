@@ -46,6 +46,9 @@ class Refusal(Enum):
     WALLET_ON_HOLD = _Reason(
         409, "wallet_on_hold", "refused because the wallet is on hold after a reversed payment"
     )
+    ORDER_BEING_PLACED = _Reason(
+        409, "order_in_progress", "told that the order it is for is still being placed"
+    )
     ORDER_NOT_PAID = _Reason(409, "order_not_paid", "refused because the order is not paid")
     REFUND_TOO_LARGE = _Reason(
         409, "refund_exceeds_order", "refused because it is more than is left to refund"

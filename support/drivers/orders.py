@@ -228,25 +228,50 @@ class OrdersDriver(ShownAs):
 
     # -- the payment provider's word on an order's payment ------------------------------
 
+    def tell_early(self, account: Account, placed: Placed, outcome: str) -> httpx.Response:
+        """The provider's event on the payment of an order still being placed (its answer to
+        the platform held back), delivered once; `tell_again` delivers it again."""
+        order_id = self.order_by_key(account, placed.request.key)["id"]
+        event = self._outcome_event(self._provider().intent_of_order(order_id), outcome, None)
+        return self._provider_events().try_deliver(self._provider_events().signed(event))
+
+    def tell_again(self) -> None:
+        """The provider sends its latest event again (same id, same signature)."""
+        events = self._provider_events()
+        if not events.delivered:
+            raise AssertionError("The payment provider has sent no event to send again.")
+        events.deliver(events.delivered[-1])
+
+    def _provider(self) -> PaymentProviderFake:
+        if self._payments is None:
+            raise AssertionError("This orders driver cannot speak for the payment provider.")
+        return self._payments()
+
+    def _provider_events(self) -> PaymentEventsDriver:
+        if self._events is None:
+            raise AssertionError("This orders driver cannot speak for the payment provider.")
+        return self._events()
+
+    @staticmethod
+    def _outcome_event(intent: dict[str, Any], outcome: str, created: int | None) -> dict:
+        if outcome == "succeeded":
+            return payment_intent_event(
+                "payment_intent.succeeded", succeeded(intent), created=created
+            )
+        return payment_intent_event(
+            "payment_intent.payment_failed", failed(intent), created=created
+        )
+
     def tell_outcomes(self, placed: Placed, arrivals: str) -> None:
         """The provider's events on the order's payment, delivered in the order written, each
         created at its own time ("failed at 10:00, succeeded at 10:01"; "succeeded now")."""
-        if self._payments is None or self._events is None:
-            raise AssertionError("This orders driver cannot speak for the payment provider.")
         order_id = insist(placed.latest, 201, "take the customer's order")["id"]
-        intent = self._payments().intent_of_order(order_id)
+        intent = self._provider().intent_of_order(order_id)
         timings = (
             [(arrivals.removesuffix(" now"), None)]
             if arrivals.endswith(" now")
             else timed(arrivals, "succeeded|failed", "provider outcome")
         )
+        events = self._provider_events()
         for what, created in timings:
-            if what == "succeeded":
-                event = payment_intent_event(
-                    "payment_intent.succeeded", succeeded(intent), created=created
-                )
-            else:
-                event = payment_intent_event(
-                    "payment_intent.payment_failed", failed(intent), created=created
-                )
-            self._events().deliver(self._events().signed(event))
+            events.deliver(events.signed(self._outcome_event(intent, what, created)))
