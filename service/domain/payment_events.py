@@ -191,6 +191,7 @@ class PaymentEvents:
         named = metadata if isinstance(metadata, dict) else {}
         if order is None and self.orders and self.orders.being_placed(named):
             # Recording it now would lose it: the provider sends it again when refused.
+            log.warning("Event %s is for an order still being placed: asked again", event.id)
             raise ApiError(
                 409,
                 "order_in_progress",
