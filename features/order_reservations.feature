@@ -47,3 +47,48 @@ Feature: Stock held for an order while its card is paid
     And the stock of "LAMP-7" is 4
     When the payment provider declines the card
     Then the order is refused because the card was declined
+
+  @req:ORD-10 @slow @critical @severity:critical
+  Scenario: A customer whose hold ran out before the card was charged, and whose units were sold meanwhile, is refunded and the order fails
+    Given the merchant holds stock for orders for 2 seconds
+    And the payment provider accepts refunds
+    When a customer orders 3 of "LAMP-7" and the payment is under way
+    And the hold has just run out
+    And another customer buys 2 of "LAMP-7" meanwhile
+    And the payment provider confirms the card payment
+    Then the order is refused because its items sold out before the card payment went through
+    And the payment provider was asked to refund 13500 pence of the order's payment
+    And the order is recorded as failed
+    And the order needs no review
+    And the order holds no reservations
+    And the stock of "LAMP-7" is 2
+    And 2 of "LAMP-7" are available
+
+  @req:ORD-10 @slow @severity:critical
+  Scenario: A customer whose hold ran out is still sold the units when exactly enough are left
+    Given the merchant holds stock for orders for 2 seconds
+    And the payment provider accepts refunds
+    When a customer orders 3 of "LAMP-7" and the payment is under way
+    And the hold has just run out
+    And another customer buys 1 of "LAMP-7" meanwhile
+    And the payment provider confirms the card payment
+    Then the order is paid
+    And the payment provider was not asked for a refund
+    And the order holds no reservations
+    And the stock of "LAMP-7" is 0
+    And 0 of "LAMP-7" are available
+
+  @req:ORD-10 @slow @severity:critical
+  Scenario: A sold-out order whose refund the payment provider refuses waits for an operator
+    Given the merchant holds stock for orders for 2 seconds
+    And the payment provider will refuse to give the customer's money back
+    When a customer orders 3 of "LAMP-7" and the payment is under way
+    And the hold has just run out
+    And another customer buys 2 of "LAMP-7" meanwhile
+    And the payment provider confirms the card payment
+    Then the order is refused because its items sold out before the card payment went through
+    And the order is recorded as failed
+    And the merchant sees that the order needs review because the customer must be paid back
+    And the platform's operators are alerted that the order needs review
+    And the stock of "LAMP-7" is 2
+    And 2 of "LAMP-7" are available

@@ -32,6 +32,7 @@ Feature: Customers' orders, paid by card, with the stock reserved first
     And the stock of "MUG-01" is 3
     And the stock of "TEA-02" is 7
     And the order holds no reservations
+    And the order's idempotency key is remembered
 
   @req:ORD-1 @req:ORD-4 @severity:critical
   Scenario: The last units in stock can be bought, and no more
@@ -52,6 +53,7 @@ Feature: Customers' orders, paid by card, with the stock reserved first
     And the order holds no reservations
     And the stock of "MUG-01" is 5
     And 5 of "MUG-01" are available
+    And the order's idempotency key is remembered
 
   @req:ORD-4 @severity:critical
   Scenario: One unavailable item fails the whole order and releases the others' reservations
@@ -62,6 +64,7 @@ Feature: Customers' orders, paid by card, with the stock reserved first
     And the order holds no reservations
     And 5 of "MUG-01" are available
     And 1 of "TEA-02" is available
+    And the order's idempotency key is remembered
 
   @req:ORD-3 @severity:critical
   Scenario: A declined card fails the order and gives its units back at once
@@ -72,6 +75,7 @@ Feature: Customers' orders, paid by card, with the stock reserved first
     And the order holds no reservations
     And the stock of "MUG-01" is 5
     And 5 of "MUG-01" are available
+    And the order's idempotency key is remembered
 
   @req:ORD-3 @severity:critical
   Scenario Outline: An order the payment provider cannot take fails and gives its units back

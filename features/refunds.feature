@@ -98,6 +98,7 @@ Feature: Refunding a paid order, whole or in part
     Then the refund is refused because the order is not paid
     And the payment provider was not asked for a refund
     And the declined order has 0 refunds totalling 0 pence
+    And the declined order is still failed, with nothing refunded
     And the stock of "MUG-01" is 3
 
   @req:REF-4 @severity:critical

@@ -108,6 +108,9 @@ def build_platform(settings: Settings) -> Platform:
     )
     abandonment = Abandonment(AbandonmentStore(db), email, settings.abandonment_batch_size)
     sign_in_limits = SignInLimits(cache, settings.sign_in_failures_per_address)
+    orders = Orders(
+        OrderStore(db, webhook_store), ReservationStore(cache), OrderKeys(cache), payments
+    )
     return Platform(
         settings=settings,
         db=db,
@@ -121,11 +124,9 @@ def build_platform(settings: Settings) -> Platform:
         payments=payments,
         telephony=telephony,
         wallet=Wallet(wallet_store, payments),
-        payment_events=PaymentEvents(wallet_store, payments, cache),
+        payment_events=PaymentEvents(wallet_store, payments, cache, orders),
         phone_numbers=PhoneNumbers(wallet_store, telephony, db),
-        orders=Orders(
-            OrderStore(db, webhook_store), ReservationStore(cache), OrderKeys(cache), payments
-        ),
+        orders=orders,
         refunds=Refunds(RefundStore(db, webhook_store), payments),
         health=HealthProbe(db, cache),
         errors=ErrorRenderer(),

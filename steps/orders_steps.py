@@ -31,6 +31,17 @@ def provider_takes_its_time(payment_provider):
     payment_provider.holds_payments()
 
 
+@given("the customer's card payments are still processing when orders are placed")
+def payments_processing(payment_provider):
+    payment_provider.leaves_card_payments_processing()
+
+
+@given("the payment provider will refuse to give the customer's money back")
+def provider_will_refuse_refund(payment_provider, service_log):
+    # service_log: listening from here on, for what operators are told.
+    payment_provider.refuses_refunds()
+
+
 @given(parsers.parse("the merchant holds stock for orders for {seconds:d} seconds"))
 def holds_stock_for(orders, merchant, seconds):
     orders.set_reservation_window(merchant, seconds)
@@ -138,6 +149,57 @@ def provider_confirms_payment(orders, payment_provider, placed) -> Placed:
     return orders.answer_of(placed)
 
 
+@when(parsers.re(rf"another customer buys {BASKET} meanwhile"))
+def another_customer_buys(orders, payment_provider, merchant, items):
+    orders.place_while_one_is_held(payment_provider, merchant, basket(items))
+
+
+@when(parsers.parse("the payment provider says the order's payment {outcome} now"))
+def provider_says_now(orders, placed, outcome):
+    orders.tell_outcomes(placed, f"{outcome} now")
+
+
+@when(
+    parsers.parse(
+        "the payment provider's messages about the order arrive in this order: {arrivals}"
+    )
+)
+def order_messages_arrive(orders, placed, arrivals):
+    orders.tell_outcomes(placed, arrivals)
+
+
+@when(
+    parsers.parse(
+        "the payment provider says the order's payment failed at {failed_at}, and then that "
+        "it succeeded at {succeeded_at}"
+    )
+)
+def failure_then_older_success(orders, placed, failed_at, succeeded_at, service_log):
+    # service_log: listening from before the success, for what operators are told.
+    orders.tell_outcomes(placed, f"failed at {failed_at}, succeeded at {succeeded_at}")
+
+
+@when(
+    parsers.parse(
+        "the payment provider says the order's payment {outcome} before the order knows its payment"
+    ),
+    target_fixture="outcome",
+)
+def provider_says_early(orders, merchant, placed, outcome):
+    return orders.tell_early(merchant, placed, outcome)
+
+
+@when("the payment provider sends its word again")
+def provider_sends_again(orders):
+    orders.tell_again()
+
+
+@when("the payment provider answers that the card payment is processing", target_fixture="placed")
+def provider_answers_processing(orders, payment_provider, placed) -> Placed:
+    payment_provider.answer_held("accept")
+    return orders.answer_of(placed)
+
+
 @when("the payment provider declines the card", target_fixture="placed")
 def provider_declines(orders, payment_provider, placed) -> Placed:
     payment_provider.answer_held("decline")
@@ -226,7 +288,8 @@ def order_is_paid(database, merchant, placed):
 @then(
     parsers.re(
         r"the order is refused (?:as )?(?P<reason>out of stock|because the card was declined"
-        r"|a repeat with a different basket|because card payments are not available)"
+        r"|a repeat with a different basket|because card payments are not available"
+        r"|because its items sold out before the card payment went through)"
     )
 )
 def order_refused(placed, leaks, reason):
@@ -273,6 +336,31 @@ def holds_reservation(cache, database, merchant, placed, quantity, sku, seconds)
 @then(parsers.re(r"the order is recorded as (?P<status>paid|failed)"))
 def order_recorded(database, merchant, placed, status):
     checks.expect_order_recorded(database, merchant.organisation_id, placed.request, status)
+
+
+@then("the order awaits its card payment")
+def order_awaits_payment(database, merchant, placed):
+    checks.expect_awaiting_payment(placed.latest, database, merchant)
+
+
+@then(parsers.parse("the merchant sees that the order needs review because {words}"))
+def order_shown_for_review(orders, merchant, placed, words):
+    checks.expect_shown_for_review(orders, merchant, placed.request, words)
+
+
+@then("the order needs no review")
+def order_not_for_review(orders, merchant, placed):
+    checks.expect_not_for_review(orders, merchant, placed.request)
+
+
+@then("the platform's operators are alerted that the order needs review")
+def operators_alerted_order(service_log, database, merchant, placed):
+    checks.expect_review_logged(service_log, database, merchant, placed.request)
+
+
+@then("the payment provider is told to send its word again later")
+def provider_told_to_resend(outcome, leaks):
+    expect_refused(outcome, Refusal.ORDER_BEING_PLACED, leaks)
 
 
 @then("the order's idempotency key is remembered")

@@ -135,6 +135,11 @@ def refunds_total(database, merchant, placed, count, pence):
     checks.expect_refunds_total(database, merchant, placed, int(count), int(pence))
 
 
+@then("the declined order is still failed, with nothing refunded")
+def declined_still_failed(database, merchant, declined):
+    checks.expect_order_refund_state(database, merchant, declined, "failed", {})
+
+
 @then(parsers.parse("the declined order has {count:d} refunds totalling {pence:d} pence"))
 def declined_refunds_total(database, merchant, declined, count, pence):
     checks.expect_refunds_total(database, merchant, declined, count, pence)

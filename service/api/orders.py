@@ -42,6 +42,7 @@ def order_view(order: Order) -> dict[str, Any]:
     return {
         "id": str(order.id),
         "status": order.status,
+        "review_reason": order.review_reason,
         "total_pence": order.total_pence,
         "items": [
             {

@@ -168,7 +168,10 @@ class OrderItemAnswer(_Answer):
 
 class OrderAnswer(_Answer):
     id: Uuid
-    status: Literal["reserving", "paid", "failed", "refunded"]
+    status: Literal["reserving", "awaiting_payment", "paid", "failed", "refunded"]
+    # Why money the order took waits for an operator (its card was charged, but it was not
+    # sold and the refund failed, or the payment came after the order had failed); else null.
+    review_reason: str | None
     total_pence: Pence
     items: list[OrderItemAnswer]
     created_at: Timestamp

@@ -18,7 +18,7 @@ router = APIRouter(prefix="/api/webhooks", tags=["webhooks"])
     "/payments",
     summary="Receive an event from the payment provider",
     response_model=ReceivedAnswer,
-    responses=refusals(400, 401, 503),
+    responses=refusals(400, 401, 409, 503),
     # The body is read as bytes (its signature covers them exactly), so it is documented here.
     openapi_extra={
         "requestBody": {

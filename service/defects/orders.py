@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import time
 import uuid
 from typing import Any
@@ -12,9 +13,11 @@ from service.core.errors import ApiError
 from service.defects.base import Defect
 from service.domain.access import AccessPolicy, Action
 from service.domain.orders import RESERVATION_TTL_SECONDS, Basket, Orders
+from service.domain.payment_events import PaymentEvents
 from service.providers.payments import PaymentProvider
 from service.stores.orders import Order, OrderStore, Product
 from service.stores.reservations import ReservationStore, index_key, reservation_key
+from service.stores.wallet import ProviderEvent
 
 
 class OrderOversellsUnderRace(Orders):
@@ -175,6 +178,80 @@ class OrderPaidNotAnnounced(OrderStore):
         return None
 
 
+class ChargedWithoutStock(OrderStore):
+    """Takes the units without asking whether the stock still holds them: after a hold ran out
+    and the units were sold, the database refuses, after the customer was charged."""
+
+    def _take_stock_of(self, conn: psycopg.Connection, org_id: uuid.UUID, order: Order) -> None:
+        for item in order.items:
+            conn.execute(
+                "update products set stock = stock - %s where org_id = %s and sku = %s",
+                (item.quantity, org_id, item.sku),
+            )
+
+
+class UnsoldPaymentKept(Orders):
+    def _unsold_after_payment(
+        self, org_id: uuid.UUID, order: Order, intent_id: str, event: ProviderEvent | None
+    ) -> Order:
+        self._release_unpaid(org_id, order)
+        return self.store.order_failed(
+            org_id, order.id, "out_of_stock_after_payment", intent_id, event=event
+        )
+
+
+class UnsoldRefundFailureHidden(Orders):
+    def _unsold_after_payment(
+        self, org_id: uuid.UUID, order: Order, intent_id: str, event: ProviderEvent | None
+    ) -> Order:
+        self._release_unpaid(org_id, order)
+        with contextlib.suppress(Exception):  # the defect: a refund that fails goes unseen
+            self.payments.refund(intent_id, order.total_pence, f"order-{order.id}-unsold", {})
+        return self.store.order_failed(
+            org_id, order.id, "out_of_stock_after_payment", intent_id, event=event
+        )
+
+
+class ProcessingPaymentFailsOrder(Orders):
+    @staticmethod
+    def _still_processing(status: str) -> bool:
+        return False
+
+
+class OrderEventsIgnored(PaymentEvents):
+    def _settle_order(self, event: ProviderEvent, intent: dict[str, Any]) -> str:
+        return "ignored" if self.store.record_event(event) else "duplicate"
+
+
+class OrderLastArrivalWins(OrderStore):
+    """Applies each of the provider's messages as it arrives, whatever its creation time."""
+
+    @staticmethod
+    def _payable() -> str:
+        return "status in ('reserving', 'awaiting_payment', 'failed')"
+
+    @staticmethod
+    def _failable() -> str:
+        return "status in ('reserving', 'awaiting_payment', 'failed', 'paid')"
+
+
+class FailedPaymentKeepsUnits(Orders):
+    def _failed_by_event(self, org_id: uuid.UUID, order: Order, event: ProviderEvent) -> str:
+        return "failed" if self.store.order_failed_by_event(org_id, order.id, event) else "ignored"
+
+
+class LateSuccessNotReviewed(Orders):
+    def _needs_review(
+        self, org_id: uuid.UUID, order: Order, reason: str, event: ProviderEvent | None = None
+    ) -> str:
+        return "ignored"
+
+
+class EarlyOrderEventLost(Orders):
+    def being_placed(self, metadata: dict) -> bool:
+        return False
+
+
 DEFECTS: dict[str, Defect] = {
     "order_oversells_under_race": Defect(
         "Orders check the free stock and reserve it in two steps, so racing orders both get "
@@ -269,5 +346,58 @@ DEFECTS: dict[str, Defect] = {
         "A paid order is not announced to the merchant's subscriptions for order payments.",
         "orders.store",
         OrderPaidNotAnnounced,
+    ),
+    "charged_without_stock": Defect(
+        "A card payment that goes through after the order's hold ran out and its units were "
+        "sold takes them anyway: the stock check fails after the customer was charged.",
+        "orders.store",
+        ChargedWithoutStock,
+    ),
+    "unsold_payment_kept": Defect(
+        "An order that sold out while its card was charged fails, but the payment is not refunded.",
+        "orders",
+        UnsoldPaymentKept,
+    ),
+    "unsold_refund_failure_hidden": Defect(
+        "When the refund of a sold-out order's payment fails, the order is not marked for "
+        "review and no operator is told.",
+        "orders",
+        UnsoldRefundFailureHidden,
+    ),
+    "processing_payment_fails_order": Defect(
+        "A card payment still processing when the order is placed fails the order at once "
+        "(and the customer is charged when it goes through).",
+        "orders",
+        ProcessingPaymentFailsOrder,
+    ),
+    "order_events_ignored": Defect(
+        "The payment provider's events for orders' payments are ignored: an order whose "
+        "payment was processing is never settled.",
+        "payment_events",
+        OrderEventsIgnored,
+    ),
+    "order_last_arrival_wins": Defect(
+        "An order follows the provider's messages in the order they arrive: a late failure "
+        "undoes a payment, and an old success pays a failed order.",
+        "orders.store",
+        OrderLastArrivalWins,
+    ),
+    "failed_payment_keeps_units": Defect(
+        "An order whose processing payment then fails keeps its units held until the hold "
+        "runs out.",
+        "orders",
+        FailedPaymentKeepsUnits,
+    ),
+    "late_success_not_reviewed": Defect(
+        "A success older than the order's latest failure is dropped silently: the money taken "
+        "is not marked for review and no operator is told.",
+        "orders",
+        LateSuccessNotReviewed,
+    ),
+    "early_order_event_lost": Defect(
+        "A provider event for an order that does not know its payment yet is recorded and "
+        "ignored, so the order waits for ever.",
+        "orders",
+        EarlyOrderEventLost,
     ),
 }

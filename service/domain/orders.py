@@ -12,10 +12,11 @@ from dataclasses import dataclass
 from service.core.errors import ApiError, not_found
 from service.domain.rules import IDEMPOTENCY_KEY_PATTERN
 from service.providers import ProviderNotConfigured, ProviderRefused, ProviderUnavailable
-from service.providers.payments import PaymentProvider
+from service.providers.payments import CURRENCY, PaymentProvider
 from service.stores.order_keys import OrderKeys
-from service.stores.orders import Order, OrderStore, Product, SkuTaken
+from service.stores.orders import EventSeen, Order, OrderStore, Product, SkuTaken, StockShort
 from service.stores.reservations import ReservationStore
+from service.stores.wallet import ProviderEvent
 
 log = logging.getLogger("service.domain.orders")
 
@@ -30,7 +31,15 @@ _FAILURES = {
         503,
         "We could not reach our payment provider, so nothing was charged. Please try again.",
     ),
+    "out_of_stock_after_payment": (
+        409,
+        "An item sold out before the card payment went through, so the order was not placed "
+        "and the payment is given back.",
+    ),
 }
+# The provider's word on a payment still processing when the order was placed.
+PAYMENT_SUCCEEDED = "payment_intent.succeeded"
+PAYMENT_FAILED = "payment_intent.payment_failed"
 
 
 def failure_of(order: Order) -> ApiError:
@@ -195,12 +204,130 @@ class Orders:
             raise failure_of(self._fail(org_id, order, "payment_declined")) from None
         except (ProviderUnavailable, ProviderNotConfigured):
             raise failure_of(self._fail(org_id, order, "provider_unavailable")) from None
+        if self._still_processing(intent.status):  # the provider's event says how it ends
+            return self.store.order_awaiting_payment(org_id, order.id, intent.id)
         if intent.status != "succeeded":
             raise failure_of(self._fail(org_id, order, "payment_declined", intent.id))
-        # Stock first, then the reservations: no moment shows units neither reserved nor sold.
-        paid = self.store.order_paid(org_id, order, intent.id)
+        paid = self._sell(org_id, order, intent.id)
+        if paid.status != "paid":
+            raise failure_of(paid)
+        return paid
+
+    @staticmethod
+    def _still_processing(status: str) -> bool:
+        return status == "processing"
+
+    def _sell(
+        self, org_id: uuid.UUID, order: Order, intent_id: str, event: ProviderEvent | None = None
+    ) -> Order:
+        """The order's card payment went through: its units leave the stock, then its
+        reservations are cleared (no moment shows units neither reserved nor sold). When the
+        stock can no longer cover it (its hold ran out and the units were sold meanwhile), the
+        payment is refunded and the order fails, nothing sold. Raises EventSeen for an event
+        processed before; returns the order unchanged when it can no longer be paid."""
+        try:
+            paid = self.store.order_paid(org_id, order, intent_id, event)
+        except StockShort:
+            return self._unsold_after_payment(org_id, order, intent_id, event)
+        if paid is None:
+            return self.order(org_id, order.id)
         self.reservations.release(org_id, order.id, [item.sku for item in order.items])
         return paid
+
+    def _unsold_after_payment(
+        self, org_id: uuid.UUID, order: Order, intent_id: str, event: ProviderEvent | None
+    ) -> Order:
+        """Gives the customer's money back (once, whoever asks: the key is the order's) and
+        fails the order; a refund the provider will not make leaves the order for review."""
+        self._release_unpaid(org_id, order)
+        failure = "out_of_stock_after_payment"
+        metadata = {"order_id": str(order.id), "reason": failure}
+        try:
+            self.payments.refund(intent_id, order.total_pence, f"order-{order.id}-unsold", metadata)
+        except (ProviderRefused, ProviderUnavailable, ProviderNotConfigured) as error:
+            reason = (
+                f"The card was charged {order.total_pence} pence after the stock ran out, and "
+                f"the refund failed ({error}): the customer must be paid back."
+            )
+            log.error("Order %s of organisation %s needs review: %s", order.id, org_id, reason)
+            return self.store.order_failed(org_id, order.id, failure, intent_id, reason, event)
+        return self.store.order_failed(org_id, order.id, failure, intent_id, event=event)
+
+    # -- the provider's word on a payment that was processing ---------------------------
+
+    def owner_of_payment(self, intent_id: str) -> tuple[uuid.UUID, uuid.UUID] | None:
+        """(order id, organisation) of the order paid by this payment intent, if any."""
+        return self.store.order_owner(intent_id) if intent_id else None
+
+    def being_placed(self, metadata: dict) -> bool:
+        """The payment names (in the metadata the platform gave it) an order that is still
+        being placed and does not know its payment yet: its event is for a moment later."""
+        try:
+            order_id = uuid.UUID(str(metadata.get("order_id")))
+            org_id = uuid.UUID(str(metadata.get("org_id")))
+        except ValueError:
+            return False
+        order = self.store.order(org_id, order_id)
+        return order is not None and order.status == "reserving" and not order.payment_intent_id
+
+    def settle_by_event(
+        self, org_id: uuid.UUID, order_id: uuid.UUID, event: ProviderEvent, intent: dict
+    ) -> str:
+        """Applies the provider's "succeeded" or "payment failed" event for the order's payment,
+        by the event's own creation time (as for top-ups, MON-1). Returns what happened: paid,
+        failed, refunded (sold out meanwhile), needs_review, ignored or duplicate."""
+        order = self.order(org_id, order_id)
+        try:
+            if event.type == PAYMENT_FAILED:
+                return self._failed_by_event(org_id, order, event)
+            mismatch = self._payment_mismatch(order, intent)
+            if mismatch is not None:  # money moved that the order did not ask for
+                return self._needs_review(org_id, order, mismatch, event)
+            settled = self._sell(org_id, order, order.payment_intent_id or "", event)
+        except EventSeen:
+            return "duplicate"
+        if settled.status == "paid":
+            return "ignored" if order.status == "paid" else "paid"
+        if settled.failure == "out_of_stock_after_payment":
+            if order.failure == settled.failure:  # refunded (or held) when it happened
+                return "ignored"
+            return "needs_review" if settled.review_reason else "refunded"
+        if settled.status == "failed":  # failed by a newer word, or before any: not paid
+            reason = (
+                f"The card payment of {order.total_pence} pence succeeded, but the order had "
+                "failed by then (the payment provider's newer word, or at its placing), so it "
+                "was not paid: the customer must be paid back."
+            )
+            return self._needs_review(org_id, settled, reason)
+        return "ignored"
+
+    def _failed_by_event(self, org_id: uuid.UUID, order: Order, event: ProviderEvent) -> str:
+        failed = self.store.order_failed_by_event(org_id, order.id, event)
+        if failed is None:
+            return "ignored"
+        self._release_unpaid(org_id, order)  # units back at once, not when the hold runs out
+        return "failed"
+
+    @staticmethod
+    def _payment_mismatch(order: Order, intent: dict) -> str | None:
+        """Why a confirmed payment cannot pay the order as it stands, or None when it matches."""
+        currency = str(intent.get("currency") or "").lower()
+        received = intent.get("amount_received")
+        if currency != CURRENCY or received != order.total_pence:
+            return (
+                f"The payment was confirmed for {received!r} {currency.upper() or 'no currency'}"
+                f", but the order is for {order.total_pence} pence in GBP."
+            )
+        return None
+
+    def _needs_review(
+        self, org_id: uuid.UUID, order: Order, reason: str, event: ProviderEvent | None = None
+    ) -> str:
+        if event is not None and not self.store.record_event(org_id, event):
+            return "duplicate"
+        self.store.order_needs_review(org_id, order.id, reason)
+        log.error("Order %s of organisation %s needs review: %s", order.id, org_id, reason)
+        return "needs_review"
 
     def _fail(
         self, org_id: uuid.UUID, order: Order, failure: str, intent_id: str | None = None

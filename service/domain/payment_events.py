@@ -1,4 +1,5 @@
-"""Events from the payment provider: verified, processed once each, applied to top-ups."""
+"""Events from the payment provider: verified, processed once each, applied to top-ups and to
+orders whose card payment was still processing."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ import redis
 import stripe
 
 from service.core.errors import ApiError
+from service.domain.orders import Orders
 from service.providers import ProviderNotConfigured
 from service.providers.payments import CURRENCY, PaymentProvider
 from service.stores.wallet import ProviderEvent, Reversal, WalletStore
@@ -26,14 +28,22 @@ REVERSING = {"charge.refunded": "refunded", "charge.dispute.created": "disputed"
 
 
 class PaymentEvents:
-    def __init__(self, store: WalletStore, payments: PaymentProvider, cache: redis.Redis) -> None:
+    def __init__(
+        self,
+        store: WalletStore,
+        payments: PaymentProvider,
+        cache: redis.Redis,
+        orders: Orders | None = None,
+    ) -> None:
         self.store = store
         self.payments = payments
         self.cache = cache
+        self.orders = orders  # whose payments the provider's events may settle too
 
     def receive(self, payload: bytes, signature: str | None) -> str:
-        """Returns what happened: credited, failed, ignored, duplicate, needs_review, or for a
-        refund or dispute noted, unchanged, taken_back or on_hold."""
+        """Returns what happened: credited, failed, ignored, duplicate, needs_review, for an
+        order paid or refunded, or for a refund or dispute noted, unchanged, taken_back or
+        on_hold."""
         event = self._verified(payload, signature)
         read = self._read(event)
         if self._seen_before(read.id):
@@ -95,7 +105,7 @@ class PaymentEvents:
         intent = (data.get("data") or {}).get("object") or {}
         owner = self.store.top_up_owner(str(intent.get("id", "")))
         if owner is None:
-            return "ignored" if self.store.record_event(event) else "duplicate"
+            return self._settle_order(event, intent)
         top_up_id, org_id = owner
         paid = None
         if event.type == "payment_intent.succeeded":
@@ -172,6 +182,25 @@ class PaymentEvents:
             held = top_up.amount_pence if top_up else 0
             return f"{claimed!r} pence were reversed of a top-up of {held} pence."
         return None
+
+    def _settle_order(self, event: ProviderEvent, intent: dict[str, Any]) -> str:
+        """The same rule as for top-ups, for an order whose payment was processing when it was
+        placed (see Orders.settle_by_event); an event for no payment of ours is only recorded."""
+        order = self.orders.owner_of_payment(str(intent.get("id", ""))) if self.orders else None
+        metadata = intent.get("metadata")
+        named = metadata if isinstance(metadata, dict) else {}
+        if order is None and self.orders and self.orders.being_placed(named):
+            # Recording it now would lose it: the provider sends it again when refused.
+            log.warning("Event %s is for an order still being placed: asked again", event.id)
+            raise ApiError(
+                409,
+                "order_in_progress",
+                "The order this payment is for is still being placed; send the event again.",
+            )
+        if order is None:
+            return "ignored" if self.store.record_event(event) else "duplicate"
+        order_id, org_id = order
+        return self.orders.settle_by_event(org_id, order_id, event, intent)
 
     def _settle(
         self, org_id: uuid.UUID, top_up_id: uuid.UUID, event: ProviderEvent, paid: int | None

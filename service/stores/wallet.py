@@ -67,6 +67,17 @@ class Reversal:
 CREDITED = ("succeeded", "refunded", "disputed")
 
 
+def first_time(conn: psycopg.Connection, event: ProviderEvent) -> bool:
+    """The database half of "each event is processed once" (top-ups' and orders' alike), inside
+    the transaction that applies the event: False when it was recorded before."""
+    row = conn.execute(
+        "insert into payment_events (event_id, event_type) values (%s, %s)"
+        " on conflict (event_id) do nothing returning event_id",
+        (event.id, event.type),
+    ).fetchone()
+    return row is not None
+
+
 @dataclass(frozen=True)
 class PhoneNumber:
     e164: str
@@ -516,13 +527,7 @@ class WalletStore:
 
     @staticmethod
     def _first_time(conn: psycopg.Connection, event: ProviderEvent) -> bool:
-        """The database half of "each event is processed once"."""
-        row = conn.execute(
-            "insert into payment_events (event_id, event_type) values (%s, %s)"
-            " on conflict (event_id) do nothing returning event_id",
-            (event.id, event.type),
-        ).fetchone()
-        return row is not None
+        return first_time(conn, event)
 
     # -- phone numbers -------------------------------------------------------------------
 

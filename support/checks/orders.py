@@ -10,6 +10,7 @@ import httpx
 
 from support.checks.leaks import LeakContext
 from support.checks.outcomes import Refusal, expect_refused
+from support.checks.wallet import expect_error_logged
 from support.clients.cache import Cache
 from support.clients.database import Database
 from support.drivers.accounts import Account
@@ -18,6 +19,7 @@ from support.drivers.orders import OrderRequest, OrdersDriver, Placed
 from support.providers.fakes import ProviderCall
 from support.providers.payments import PaymentProviderFake
 from support.report.evidence import attach_json
+from support.target.inprocess import ServiceLog
 
 # The platform's keys in Redis (its contract): one reservation per order and SKU, and the
 # order an idempotency key made, all under the merchant's prefix.
@@ -123,15 +125,7 @@ def expect_paid(answer: httpx.Response, database: Database, account: Account) ->
     order = insist(answer, 201, "take the customer's order")
     if order.get("status") != "paid":
         raise AssertionError(f"Expected the order to be paid, but it is {order.get('status')}.")
-    rows = database.read(
-        "the order",
-        "select id, status, failure, total_pence, payment_intent_id from orders"
-        " where org_id = %s and id = %s",
-        (account.organisation_id, order["id"]),
-    )
-    found = rows[0]["status"] if rows else "not recorded"
-    if found != "paid":
-        raise AssertionError(f"Expected the order to be recorded as paid, but it is {found}.")
+    expect_order_recorded_by_id(database, account.organisation_id, order["id"], "paid")
 
 
 def expect_order_recorded(
@@ -248,6 +242,9 @@ ORDER_REFUSALS = {
     "because the card was declined": Refusal.PAYMENT_DECLINED,
     "a repeat with a different basket": Refusal.IDEMPOTENCY_CONFLICT,
     "because card payments are not available": Refusal.PROVIDER_UNAVAILABLE,
+    "because its items sold out before the card payment went through": (
+        Refusal.SOLD_OUT_WHILE_PAID
+    ),
 }
 
 
@@ -325,3 +322,58 @@ def expect_card_charges(payment_provider: PaymentProviderFake, count: int) -> No
 
 def _units(held: dict[str, int]) -> str:
     return ", ".join(f"{quantity} of {sku}" for sku, quantity in sorted(held.items()))
+
+
+def expect_awaiting_payment(answer: httpx.Response, database: Database, account: Account) -> None:
+    """The platform took the order and said it waits for its payment, and recorded it so."""
+    order = insist(answer, 201, "take the customer's order")
+    if order.get("status") != "awaiting_payment":
+        raise AssertionError(
+            f"Expected the order to await its card payment, but it is {order.get('status')}."
+        )
+    expect_order_recorded_by_id(database, account.organisation_id, order["id"], "awaiting_payment")
+
+
+def expect_order_recorded_by_id(
+    database: Database, organisation_id: str, order_id: str, status: str
+) -> None:
+    rows = database.read(
+        "the order",
+        "select id, status, failure, review_reason from orders where org_id = %s and id = %s",
+        (organisation_id, order_id),
+    )
+    found = rows[0]["status"] if rows else "not recorded"
+    if found != status:
+        raise AssertionError(f"Expected the order to be recorded as {status}, but it is {found}.")
+
+
+def expect_shown_for_review(
+    orders: OrdersDriver, account: Account, request: OrderRequest, words: str
+) -> None:
+    """The merchant sees the order failed and waiting for review, for a reason that says
+    these words."""
+    shown = orders.order_by_key(account, request.key)
+    attach_json("The order as the merchant sees it", shown)
+    reason = shown.get("review_reason") or ""
+    if shown.get("status") != "failed" or words not in reason:
+        raise AssertionError(
+            f"Expected the merchant to see the order failed and needing review because "
+            f"{words}, but it is {shown.get('status')} with "
+            f"{repr(reason) if reason else 'nothing to review'}."
+        )
+
+
+def expect_not_for_review(orders: OrdersDriver, account: Account, request: OrderRequest) -> None:
+    shown = orders.order_by_key(account, request.key)
+    if shown.get("review_reason"):
+        raise AssertionError(
+            f"Expected the order to need no review, but it says {shown['review_reason']!r}."
+        )
+
+
+def expect_review_logged(
+    service_log: ServiceLog, database: Database, account: Account, request: OrderRequest
+) -> None:
+    """Operators are told, as an error in the service's log, which order needs review."""
+    order = _recorded(database, account.organisation_id, request.key)
+    expect_error_logged(service_log, [str(order["id"]), "review"])

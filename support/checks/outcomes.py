@@ -33,6 +33,11 @@ class Refusal(Enum):
     CARD_DECLINED = _Reason(402, "payment_declined", "refused because the card was declined")
     PAYMENT_DECLINED = _Reason(402, "payment_declined", "refused because the card was declined")
     OUT_OF_STOCK = _Reason(409, "out_of_stock", "refused because too little is in stock")
+    SOLD_OUT_WHILE_PAID = _Reason(
+        409,
+        "out_of_stock_after_payment",
+        "refused because its items sold out before the card payment went through",
+    )
     IDEMPOTENCY_CONFLICT = _Reason(
         409,
         "idempotency_conflict",
@@ -40,6 +45,9 @@ class Refusal(Enum):
     )
     WALLET_ON_HOLD = _Reason(
         409, "wallet_on_hold", "refused because the wallet is on hold after a reversed payment"
+    )
+    ORDER_BEING_PLACED = _Reason(
+        409, "order_in_progress", "told that the order it is for is still being placed"
     )
     ORDER_NOT_PAID = _Reason(409, "order_not_paid", "refused because the order is not paid")
     REFUND_TOO_LARGE = _Reason(

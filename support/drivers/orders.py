@@ -16,6 +16,9 @@ from support.clients import paths
 from support.clients.api import ApiClient
 from support.drivers.accounts import Account
 from support.drivers.base import insist
+from support.drivers.wallet import PaymentEventsDriver, failed, succeeded, timed
+from support.providers.payments import PaymentProviderFake
+from support.providers.signing import payment_intent_event
 from support.report.shown import ShownAs
 
 # The payment provider's test card, as its browser library hands it to the shop.
@@ -85,10 +88,19 @@ FLAWED_ORDERS: dict[str, tuple[dict[str, Any], bool]] = {
 class OrdersDriver(ShownAs):
     shown_as = "orders driver"
 
-    def __init__(self, api: ApiClient, on_merchant: Callable[[str], None]) -> None:
+    def __init__(
+        self,
+        api: ApiClient,
+        on_merchant: Callable[[str], None],
+        payments: Callable[[], PaymentProviderFake] | None = None,
+        events: Callable[[], PaymentEventsDriver] | None = None,
+    ) -> None:
         self._api = api
         # Told of every merchant that orders, so that the run can remove its keys afterwards.
         self._on_merchant = on_merchant
+        # The payment provider's fake and its events, made only when a scenario needs them.
+        self._payments = payments
+        self._events = events
 
     # -- products ------------------------------------------------------------------------
 
@@ -181,6 +193,13 @@ class OrdersDriver(ShownAs):
         )
         return Placed(request, pending=lambda: answer(ANSWER_WITHIN_SECONDS))
 
+    def place_while_one_is_held(
+        self, payments: PaymentProviderFake, account: Account, items: list[tuple[str, int]]
+    ) -> Placed:
+        """Another customer's order, paid at once while the payment under way stays held."""
+        payments.answers_new_payments_at_once()
+        return self.place(account, items)
+
     @staticmethod
     def answer_of(placed: Placed) -> Placed:
         """Waits for the platform's answer to an order under way."""
@@ -209,3 +228,53 @@ class OrdersDriver(ShownAs):
 
     def order_by_key(self, account: Account, key: str) -> dict[str, Any]:
         return insist(self.try_order_by_key(account, key), 200, "find the order by its key")
+
+    # -- the payment provider's word on an order's payment ------------------------------
+
+    def tell_early(self, account: Account, placed: Placed, outcome: str) -> httpx.Response:
+        """The provider's event on the payment of an order still being placed (its answer to
+        the platform held back), delivered once; `tell_again` delivers it again."""
+        order_id = self.order_by_key(account, placed.request.key)["id"]
+        event = self._outcome_event(self._provider().intent_of_order(order_id), outcome, None)
+        return self._provider_events().try_deliver(self._provider_events().signed(event))
+
+    def tell_again(self) -> None:
+        """The provider sends its latest event again (same id, same signature)."""
+        events = self._provider_events()
+        if not events.delivered:
+            raise AssertionError("The payment provider has sent no event to send again.")
+        events.deliver(events.delivered[-1])
+
+    def _provider(self) -> PaymentProviderFake:
+        if self._payments is None:
+            raise AssertionError("This orders driver cannot speak for the payment provider.")
+        return self._payments()
+
+    def _provider_events(self) -> PaymentEventsDriver:
+        if self._events is None:
+            raise AssertionError("This orders driver cannot speak for the payment provider.")
+        return self._events()
+
+    @staticmethod
+    def _outcome_event(intent: dict[str, Any], outcome: str, created: int | None) -> dict:
+        if outcome == "succeeded":
+            return payment_intent_event(
+                "payment_intent.succeeded", succeeded(intent), created=created
+            )
+        return payment_intent_event(
+            "payment_intent.payment_failed", failed(intent), created=created
+        )
+
+    def tell_outcomes(self, placed: Placed, arrivals: str) -> None:
+        """The provider's events on the order's payment, delivered in the order written, each
+        created at its own time ("failed at 10:00, succeeded at 10:01"; "succeeded now")."""
+        order_id = insist(placed.latest, 201, "take the customer's order")["id"]
+        intent = self._provider().intent_of_order(order_id)
+        timings = (
+            [(arrivals.removesuffix(" now"), None)]
+            if arrivals.endswith(" now")
+            else timed(arrivals, "succeeded|failed", "provider outcome")
+        )
+        events = self._provider_events()
+        for what, created in timings:
+            events.deliver(events.signed(self._outcome_event(intent, what, created)))

@@ -161,17 +161,17 @@ def succeeded(intent: dict[str, Any]) -> dict[str, Any]:
     return paid
 
 
-def _timed(arrivals: str, what: str, named: str) -> list[tuple[str, int]]:
+def timed(arrivals: str, what: str, named: str) -> list[tuple[str, int]]:
     """ "<what> at HH:MM, ..." as (what, creation time), the times of an hour ago on one clock
     (10:00 is an hour ago)."""
     hour_ago = int(time.time()) - 3600
-    timed = []
+    found = []
     for arrival in arrivals.split(", "):
         match = re.fullmatch(rf"({what}) at (\d\d):(\d\d)", arrival)
         if match is None:
             raise KeyError(f"No {named} written as {arrival!r}.")
-        timed.append((match[1], hour_ago + (int(match[2]) - 10) * 3600 + int(match[3]) * 60))
-    return timed
+        found.append((match[1], hour_ago + (int(match[2]) - 10) * 3600 + int(match[3]) * 60))
+    return found
 
 
 def _charge_id(intent: dict[str, Any]) -> str:
@@ -411,13 +411,13 @@ class WalletDriver(ShownAs):
     def deliver_refunds(self, top_up: TopUp, arrivals: str) -> None:
         """Delivers refunds in the order written, each a running total created at its own time,
         e.g. "2000 at 10:01, 500 at 10:00"."""
-        for total, created in _timed(arrivals, r"\d+", "refund"):
+        for total, created in timed(arrivals, r"\d+", "refund"):
             self.events.deliver(self.payment_refunded(top_up, int(total), created))
 
     def deliver_outcomes(self, top_up: TopUp, arrivals: str) -> None:
         """Delivers the provider's outcomes in the order written, each created at its own time,
         e.g. "failed at 10:00, succeeded at 10:01"."""
-        for what, created in _timed(arrivals, "succeeded|failed", "provider outcome"):
+        for what, created in timed(arrivals, "succeeded|failed", "provider outcome"):
             outcome = self.payment_succeeded if what == "succeeded" else self.payment_failed
             self.events.deliver(outcome(top_up, created))
 

@@ -13,7 +13,9 @@ from support.target.cleanup import Cleanup
 
 
 @pytest.fixture
-def orders(api: ApiClient, cache: Cache, cleanup: Cleanup) -> OrdersDriver:
+def orders(
+    api: ApiClient, cache: Cache, cleanup: Cleanup, request: pytest.FixtureRequest
+) -> OrdersDriver:
     """Every merchant that orders leaves reservations and idempotency keys in Redis, outside the
     cascade that removes its rows: the scenario removes them when it ends."""
     seen: set[str] = set()
@@ -28,7 +30,12 @@ def orders(api: ApiClient, cache: Cache, cleanup: Cleanup) -> OrdersDriver:
             lambda: cache.forget_matching(pattern),
         )
 
-    return OrdersDriver(api, on_merchant=forget_keys_when_done)
+    return OrdersDriver(
+        api,
+        on_merchant=forget_keys_when_done,
+        payments=lambda: request.getfixturevalue("payment_provider"),
+        events=lambda: request.getfixturevalue("payment_events"),
+    )
 
 
 @pytest.fixture

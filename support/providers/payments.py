@@ -84,6 +84,7 @@ class PaymentProviderFake:
         self._fakes = fakes
         self._plan: str | None = None
         self._status = "requires_payment_method"
+        self._confirmed_status = "succeeded"
         self._by_key: dict[str, dict[str, Any]] = {}
         self.created: list[dict[str, Any]] = []
         self._asked = threading.Event()
@@ -109,6 +110,18 @@ class PaymentProviderFake:
         intent back instead of a new one."""
         self._status = status
         self._planned("accept")
+
+    def leaves_card_payments_processing(self) -> None:
+        """An order's card payment, confirmed at creation, comes back still processing: the
+        provider's own event says later how it ended."""
+        self._confirmed_status = "processing"
+        self._planned("accept")
+
+    def answers_new_payments_at_once(self) -> None:
+        """A payment already held stays held (and ends as planned for it); payments asked for
+        from now on go through at once."""
+        self._plan = "accept"
+        self._confirmed_status = "succeeded"
 
     def declines_the_card(self) -> None:
         self._planned("decline")
@@ -170,6 +183,12 @@ class PaymentProviderFake:
 
     def _answer(self, request: requests.PreparedRequest) -> tuple[int, dict, str]:
         headers = {"Request-Id": f"req_{uuid.uuid4().hex[:14]}", "Content-Type": "application/json"}
+        form = form_of(request)
+        key = request.headers.get("Idempotency-Key")
+        if self._plan == "hold":
+            # The provider has made the intent (its events may already be on their way); only
+            # its answer to the platform waits.
+            self._intent(form, key)
         self._asked.set()
         if self._plan == "hold" and not self._answer_now.wait(HOLD_LIMIT_SECONDS):
             return 500, headers, json.dumps(DOWN)
@@ -179,29 +198,40 @@ class PaymentProviderFake:
             return 500, headers, json.dumps(DOWN)
         if self._plan == "time out":
             raise requests.exceptions.ReadTimeout("the payment provider did not answer in time")
-        form = form_of(request)
-        key = request.headers.get("Idempotency-Key")
+        return 200, headers, json.dumps(self._intent(form, key))
+
+    def _intent(self, form: dict[str, str], key: str | None) -> dict[str, Any]:
+        """The intent for this request: like the real provider, a repeated idempotency key
+        gets the same intent back instead of a new one."""
         intent = self._by_key.get(key) if key else None
         if intent is None:
-            # An intent confirmed at creation (an order's) is paid at once; others wait for
-            # the customer's browser, with the status the scenario planned.
-            status = "succeeded" if form.get("confirm") == "true" else self._status
+            # An intent confirmed at creation (an order's) is paid at once, or processing when
+            # the scenario says so; others wait for the customer's browser, with the status the
+            # scenario planned.
+            status = self._confirmed_status if form.get("confirm") == "true" else self._status
             intent = payment_intent(
                 int(form.get("amount", 0)), form.get("currency", ""), _metadata(form), status
             )
             self.created.append(intent)
             if key:
                 self._by_key[key] = intent
-        return 200, headers, json.dumps(intent)
+        return intent
+
+    def intent_of_order(self, order_id: str) -> dict[str, Any]:
+        """The intent the platform created to pay one of its orders (found by its metadata)."""
+        return self._intent_naming("order_id", order_id, f"to charge the order {order_id}")
 
     def intent_for(self, top_up_id: str) -> dict[str, Any]:
         """The intent the platform created for one of its top-ups (found by its metadata)."""
+        return self._intent_naming("top_up_id", top_up_id, f"for the top-up {top_up_id}")
+
+    def _intent_naming(self, field: str, value: str, asked: str) -> dict[str, Any]:
         for intent in self.created:
-            if intent["metadata"].get("top_up_id") == top_up_id:
+            if intent["metadata"].get(field) == value:
                 return intent
         raise AssertionError(
-            f"Expected the platform to have asked the payment provider for the top-up "
-            f"{top_up_id}, but the provider holds no payment for it."
+            f"Expected the platform to have asked the payment provider {asked}, but the "
+            f"provider holds no payment for it."
         )
 
     def expect_no_payment_requests(self) -> None:
