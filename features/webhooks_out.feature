@@ -188,6 +188,8 @@ Feature: Telling merchants' own systems what happened, reliably and verifiably
       | a machine on a home network                        |
       | the cloud's internal metadata service              |
       | no machine at all                                  |
+      | an address that is not a web address               |
+      | an address with a port that cannot exist           |
 
   @req:WHO-8 @critical @severity:critical
   Scenario: Another merchant cannot see the merchant's deliveries

@@ -84,7 +84,13 @@ class Webhooks:
     def _check_endpoint(self, url: str) -> None:
         """HTTPS only, and never to the platform's own network: a platform that posts wherever
         its merchants say must not become a way in to loopback or private addresses."""
-        parts = urlsplit(url)
+        try:
+            parts = urlsplit(url)
+            parts.port  # noqa: B018 - raises for a port that is not a number from 0 to 65535
+        except ValueError:
+            raise ApiError(
+                400, "invalid_request", "The endpoint is not a valid web address."
+            ) from None
         if parts.scheme != "https" or not parts.hostname:
             raise ApiError(
                 400, "invalid_request", "The endpoint must be an HTTPS address (https://…)."

@@ -43,6 +43,8 @@ UNSAFE_ADDRESSES = {
     "a machine on a home network": "https://192.168.1.20/hooks",
     "the cloud's internal metadata service": "https://169.254.169.254/latest/meta-data",
     "no machine at all": "https://0.0.0.0/hooks",
+    "an address that is not a web address": "https://[shop.example.com/hooks",
+    "an address with a port that cannot exist": "https://shop.example.com:70000/hooks",
 }
 
 
