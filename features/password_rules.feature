@@ -13,11 +13,13 @@ Feature: A merchant's password is hard to guess
     And no organisation is created for that email address
 
     Examples:
-      | password                                | advice                          |
-      | a password of 14 characters             | at least 15 characters          |
-      | a password of fifteen identical letters | too easy to guess               |
-      | a commonly used password                | most commonly used passwords    |
-      | a password of keyboard patterns         | too easy to guess               |
+      | password                                | advice                             |
+      | a password of 14 characters             | at least 15 characters             |
+      | a password of fifteen identical letters | too easy to guess                  |
+      | a commonly used password                | most commonly used passwords       |
+      | a password of keyboard patterns         | too easy to guess                  |
+      | a password with a zero-width space      | must not contain hidden characters |
+      | a password with a tab                   | must not contain hidden characters |
 
   @req:SEC-9 @severity:normal
   Scenario: A hard-to-guess password of exactly 15 characters is accepted

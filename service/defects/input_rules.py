@@ -35,6 +35,13 @@ class WeakPasswordsAccepted(InputRules):
         return value
 
 
+class HiddenCharactersInPasswords(InputRules):
+    """Only NUL is refused, as before the password rule matched its documented pattern."""
+
+    def password_characters_allowed(self, value: str) -> bool:
+        return "\x00" not in value
+
+
 class UnknownMembersRefused(InputRules):
     def body_members(self, declared: frozenset[str], sent: dict[str, Any]) -> dict[str, Any]:
         unknown = sorted(set(sent) - declared)
@@ -64,6 +71,12 @@ DEFECTS: dict[str, Defect] = {
         "Any password of ten characters is accepted, however common or easy to guess.",
         "rules",
         WeakPasswordsAccepted,
+    ),
+    "hidden_characters_in_passwords": Defect(
+        "Passwords may hold hidden characters (tabs, zero-width spaces), which the API "
+        "document says are refused and which nobody can type again.",
+        "rules",
+        HiddenCharactersInPasswords,
     ),
     "unknown_members_refused": Defect(
         "A request naming anything beside what it takes (an older app's extra field) is "

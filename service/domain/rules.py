@@ -42,8 +42,11 @@ class InputRules:
 
     def password(self, value: str) -> str:
         """Long enough and hard to guess; the ValueError says, for the person, what to change."""
-        if "\x00" in value:
-            raise ValueError("The password must not contain a NUL character.")
+        if not self.password_characters_allowed(value):
+            raise ValueError(
+                "The password must not contain hidden characters (tabs, line breaks, "
+                "zero-width spaces and the like): a password must be one you can type again."
+            )
         if not self.password_long_enough(value):
             raise ValueError(
                 f"The password must be at least {PASSWORD_MIN} characters long (it has "
@@ -69,6 +72,11 @@ class InputRules:
         Anything else (a `role` at sign-up, an `org_id`, a `balance_pence` on a top-up) is
         dropped unread, never refused: what the server owns is never taken from a client."""
         return {name: value for name, value in sent.items() if name in declared}
+
+    def password_characters_allowed(self, value: str) -> bool:
+        """No control or formatting characters (NUL among them): what the API document's
+        pattern for passwords says too."""
+        return not any(unicodedata.category(character) in ("Cc", "Cf") for character in value)
 
     def password_long_enough(self, value: str) -> bool:
         """The length rule on its own, so the rule is one method (and a defect can loosen it)."""

@@ -69,6 +69,8 @@ class Builders:
             "a password of fifteen identical letters": {"password": "a" * 15},
             "a commonly used password": {"password": "1qaz2wsx3edc4rfv"},
             "a password of keyboard patterns": {"password": "qwertyuiopasdfgh"},
+            "a password with a zero-width space": {"password": f"{usable.password}\u200b"},
+            "a password with a tab": {"password": f"{usable.password[:8]}\t{usable.password[8:]}"},
             "no password": {"password": None},
         }
         if length := re.fullmatch(r"a password of (?:exactly )?(\d+) characters", problem):
