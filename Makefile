@@ -104,7 +104,7 @@ clean:
 # The same harness test `make test` runs with a few examples per operation, at length.
 FUZZ_EXAMPLES ?= 100
 fuzz: setup
-	FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) $(PYTEST) tests/contract -p no:randomly -s
+	FUZZ_RANDOM=1 FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) $(PYTEST) tests/contract -p no:randomly -s
 
 SOAK_RUNS ?= 20
 soak: setup

@@ -28,6 +28,10 @@ from support.target.cleanup import Cleanup
 from support.target.run import LiveTarget
 
 EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "8"))
+# `make test` fuzzes the same examples every run, so that a red build always means a change
+# broke something; `make fuzz` (FUZZ_RANDOM=1) explores new ones each time, and each failure it
+# finds prints the seed that reproduces it.
+RANDOM = os.environ.get("FUZZ_RANDOM") == "1"
 CREDIT_PENCE = 100_000  # the most one top-up takes: enough for charges and a phone number
 CONFIG = Path(__file__).resolve().parents[2] / "schemathesis.toml"
 
@@ -73,6 +77,7 @@ def fuzz(
 
     fuzzing = settings(
         max_examples=EXAMPLES,
+        derandomize=not RANDOM,
         deadline=None,
         database=None,  # nothing kept between runs: every run starts from the document alone
         phases=(Phase.explicit, Phase.generate),  # the first failing example is reported
