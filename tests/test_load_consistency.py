@@ -1,4 +1,5 @@
-"""A short load run keeps every penny, and its consistency check catches a double credit."""
+"""A short load run keeps every penny and every unit, and its consistency check catches a double
+credit and refunded units that never went back into stock."""
 
 import subprocess
 import sys
@@ -23,7 +24,9 @@ def test_a_short_load_run_has_no_server_error_and_loses_nothing():
     assert "Consistency: every penny accounted for" in done.stdout
 
 
-def test_the_consistency_check_finds_a_payment_credited_twice():
-    done = load("--defects", "duplicate_event_credits_twice")
+def test_the_consistency_check_finds_a_double_credit_and_a_lost_unit():
+    # Two catalogued defects in one run (a run costs seconds): each must be named.
+    done = load("--defects", "duplicate_event_credits_twice,refund_restores_no_stock")
     assert done.returncode == 1, done.stdout[-2000:] + done.stderr[-2000:]
     assert "a confirmed payment not credited exactly once" in done.stdout
+    assert "a stock that is not the start less the units sold and not refunded" in done.stdout

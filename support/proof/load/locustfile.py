@@ -1,9 +1,12 @@
 """Locust's merchants: sign up and in, top up and confirm by signed provider event (sometimes
-delivered twice), spend, get the phone number, read the wallet and the ledger.
+delivered twice), spend, get the phone number, read the wallet and the ledger; sell one product,
+take customers' orders (sometimes sent twice with the same key) and refund some of their units
+(sometimes sent twice with the same key).
 
-Expected refusals (too little credit) count as successes; a 5xx counts as a server error, any
-other refusal as unexpected. Each merchant's accepted charges are tallied for the consistency
-check (written to LOAD_TALLY when the run stops).
+Expected refusals (too little credit, out of stock) count as successes; a 5xx counts as a server
+error, any other refusal as unexpected, and so does a repeated request answered with another
+order or refund than the first. What each merchant was told it did (charges, paid orders,
+refunds) is tallied for the consistency check (written to LOAD_TALLY when the run stops).
 """
 
 from __future__ import annotations
@@ -16,10 +19,13 @@ import uuid
 from locust import HttpUser, between, events, task
 
 from support.clients import paths
-from support.proof.load import LOAD_CHARGE
+from support.drivers.orders import TEST_CARD
+from support.proof.load import LOAD_CHARGE, LOAD_PRICE, LOAD_SKU, LOAD_STOCK
 from support.providers.signing import payment_intent_event, sign
 
 ACCEPTED_CHARGES: dict[str, int] = {}
+PAID_ORDERS: dict[str, dict[str, int]] = {}  # merchant -> order id -> units
+REFUNDS: dict[str, dict[str, list]] = {}  # merchant -> refund id -> [order id, units]
 
 
 def _judge(response, ok: tuple[int, ...]) -> None:
@@ -47,7 +53,20 @@ class Merchant(HttpUser):
         self.client.headers["Authorization"] = f"Bearer {token}"
         self.has_number = False
         ACCEPTED_CHARGES.setdefault(self.organisation, 0)
+        PAID_ORDERS.setdefault(self.organisation, {})
+        REFUNDS.setdefault(self.organisation, {})
+        self.refundable: dict[str, int] = {}  # paid order id -> units not yet refunded
         self.top_up_and_confirm(deliveries=2)  # every merchant's first payment arrives twice
+        product = {"sku": LOAD_SKU, "name": "Load mug", "price_pence": LOAD_PRICE}
+        with self.client.post(
+            paths.PRODUCTS,
+            json={**product, "stock": LOAD_STOCK},
+            name="product",
+            catch_response=True,
+        ) as added:
+            _judge(added, (201,))
+        self.order(sends=2)  # and its first order and refund are each sent twice, same key
+        self.refund(sends=2)
 
     @task(3)
     def top_up_and_confirm(self, deliveries: int | None = None) -> None:
@@ -103,6 +122,50 @@ class Merchant(HttpUser):
             _judge(answer, (200, 402))
         self.has_number = answer.status_code == 200
 
+    @task(2)
+    def order(self, sends: int | None = None) -> None:
+        """A customer's order of 1 to 3 units; the shop retries with the same key sometimes."""
+        units = random.randint(1, 3)
+        body = {"items": [{"sku": LOAD_SKU, "quantity": units}], "payment_method": TEST_CARD}
+        key = f"load-order-{uuid.uuid4().hex}"
+        paid = self._keyed(paths.ORDERS, body, key, "order", (201, 409), sends)
+        if paid is not None:
+            PAID_ORDERS[self.organisation][paid] = units
+            self.refundable[paid] = units
+
+    @task(1)
+    def refund(self, sends: int | None = None) -> None:
+        """One unit of a paid order back; the merchant retries with the same key sometimes."""
+        left = [order for order, units in self.refundable.items() if units > 0]
+        if not left:
+            return
+        order = random.choice(left)
+        body = {"items": [{"sku": LOAD_SKU, "quantity": 1}]}
+        key = f"load-refund-{uuid.uuid4().hex}"
+        made = self._keyed(paths.order_refunds(order), body, key, "refund", (201,), sends)
+        if made is not None:
+            REFUNDS[self.organisation][made] = [order, 1]
+            self.refundable[order] -= 1
+
+    def _keyed(
+        self, path: str, body: dict, key: str, name: str, ok: tuple[int, ...], sends: int | None
+    ) -> str | None:
+        """Sends the request once, or `sends` times with one key (by default twice one time in
+        five); every 201 must name the same thing. Returns its id, or None if none was made."""
+        if sends is None:
+            sends = 2 if random.random() < 0.2 else 1
+        made: set[str] = set()
+        for _ in range(sends):
+            with self.client.post(
+                path, json=body, headers={"Idempotency-Key": key}, name=name, catch_response=True
+            ) as answer:
+                _judge(answer, ok)
+                if answer.status_code == 201:
+                    made.add(answer.json()["id"])
+                    if len(made) > 1:
+                        answer.failure(f"the same {name} sent again made another: {sorted(made)}")
+        return next(iter(made)) if len(made) == 1 else None
+
     @task(4)
     def ledger(self) -> None:
         with self.client.get(
@@ -122,4 +185,4 @@ SECRET = os.environ.get("LOAD_WEBHOOK_SECRET", "")
 @events.test_stop.add_listener
 def _write_tally(environment, **_: object) -> None:
     with open(os.environ["LOAD_TALLY"], "w") as tally:
-        json.dump(ACCEPTED_CHARGES, tally)
+        json.dump({"charges": ACCEPTED_CHARGES, "orders": PAID_ORDERS, "refunds": REFUNDS}, tally)

@@ -21,7 +21,7 @@ from pathlib import Path
 import psycopg
 
 from support.proof.catalogues import ROOT
-from support.proof.load import LOAD_CHARGE
+from support.proof.load import LOAD_CHARGE, LOAD_SKU, LOAD_STOCK
 
 LOCUSTFILE = Path(__file__).with_name("locustfile.py")
 
@@ -41,27 +41,82 @@ CONSISTENCY = {
             select 1 from top_ups t
             where 'top_up:' || t.id::text = e.reference and t.status = 'succeeded')""",
     "a negative balance": "select org_id from wallets where balance_pence < 0",
+    "an order item refunded more than it was ordered": """
+        select order_id, sku from order_items where refunded_quantity > quantity""",
+    "a refund whose amount is not its units' price": """
+        select r.id from refunds r join refund_items i on i.refund_id = r.id
+        join order_items o on o.order_id = r.order_id and o.sku = i.sku
+        group by r.id, r.amount_pence
+        having r.amount_pence <> sum(i.quantity * o.unit_price_pence)""",
 }
 
 
-def consistency(database_url: str, accepted_charges: dict[str, int]) -> list[str]:
+def consistency(database_url: str, tally: dict) -> list[str]:
     problems = []
     with psycopg.connect(database_url, autocommit=True) as connection:
         for what, query in CONSISTENCY.items():
             rows = connection.execute(query).fetchall()
             if rows:
                 problems.append(f"{len(rows)} x {what}")
-        entries = dict(
-            connection.execute(
-                "select org_id::text, count(*) from ledger_entries"
-                " where kind = 'charge' and description = %s group by org_id",
-                (LOAD_CHARGE,),
-            ).fetchall()
-        )
-    unbooked = [org for org, count in accepted_charges.items() if entries.get(org, 0) != count]
-    if unbooked:
-        problems.append(f"{len(unbooked)} x a merchant whose accepted charges and ledger differ")
+        problems += _charges_booked(connection, tally.get("charges", {}))
+        problems += _orders_kept(connection, tally.get("orders", {}), tally.get("refunds", {}))
     return problems
+
+
+def _charges_booked(connection: psycopg.Connection, accepted: dict[str, int]) -> list[str]:
+    entries = dict(
+        connection.execute(
+            "select org_id::text, count(*) from ledger_entries"
+            " where kind = 'charge' and description = %s group by org_id",
+            (LOAD_CHARGE,),
+        ).fetchall()
+    )
+    unbooked = [org for org, count in accepted.items() if entries.get(org, 0) != count]
+    if unbooked:
+        return [f"{len(unbooked)} x a merchant whose accepted charges and ledger differ"]
+    return []
+
+
+def _orders_kept(
+    connection: psycopg.Connection, orders: dict[str, dict], refunds: dict[str, dict]
+) -> list[str]:
+    """What each merchant was told (its paid orders, its refunds) is what the platform holds,
+    and its stock is what it started with, less the units sold, plus the units refunded."""
+    paid = _by_org(
+        connection, "select org_id::text, id::text from orders where status in ('paid', 'refunded')"
+    )
+    made = _by_org(connection, "select org_id::text, id::text from refunds")
+    stock = dict(
+        connection.execute(
+            "select org_id::text, stock from products where sku = %s", (LOAD_SKU,)
+        ).fetchall()
+    )
+    lost, wrong_stock = [], []
+    for org, told in orders.items():
+        refunded = refunds.get(org, {})
+        if paid.get(org, set()) != set(told) or made.get(org, set()) != set(refunded):
+            lost.append(org)
+        sold = sum(told.values()) - sum(units for _, units in refunded.values())
+        if stock.get(org) != LOAD_STOCK - sold:
+            wrong_stock.append(org)
+    problems = []
+    if lost:
+        problems.append(
+            f"{len(lost)} x a merchant whose paid orders or refunds differ from its told"
+        )
+    if wrong_stock:
+        problems.append(
+            f"{len(wrong_stock)} x a stock that is not the start less the units sold and "
+            "not refunded"
+        )
+    return problems
+
+
+def _by_org(connection: psycopg.Connection, query: str) -> dict[str, set[str]]:
+    found: dict[str, set[str]] = {}
+    for org, row_id in connection.execute(query).fetchall():
+        found.setdefault(org, set()).add(row_id)
+    return found
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -119,13 +174,13 @@ def main(argv: list[str] | None = None) -> int:
             )
             stats = _rows(Path(folder, "load_stats.csv"))
             failures = _rows(Path(folder, "load_failures.csv"))
-            accepted = json.loads(tally.read_text()) if tally.exists() else {}
-            problems = consistency(facts["database_url"], accepted)
+            told = json.loads(tally.read_text()) if tally.exists() else {}
+            problems = consistency(facts["database_url"], told)
     finally:
         if target.stdin:
             target.stdin.close()
         target.wait(timeout=60)
-    return report(args, stats, failures, problems, len(accepted))
+    return report(args, stats, failures, problems, len(told.get("charges", {})))
 
 
 def _rows(table: Path) -> list[dict]:

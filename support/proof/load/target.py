@@ -27,7 +27,9 @@ def main() -> int:
     credentials = ProviderCredentials.new()
     fakes = ProviderFakes()
     fakes.start()
-    PaymentProviderFake(fakes).accepts_payment_intents()
+    payments = PaymentProviderFake(fakes)
+    payments.accepts_payment_intents()  # an order's, confirmed at creation, is paid at once
+    payments.accepts_refunds()
     TelephonyProviderFake(fakes, credentials).sells_numbers()
     try:
         service = start_service(
