@@ -44,15 +44,25 @@ def outcomes(junit: Path) -> dict[str, str]:
 
 
 def failure_reasons(junit: Path) -> dict[str, str]:
-    """Failed scenario name -> the first line of why it failed, from one run's JUnit XML."""
+    """Failed scenario name -> the first line of why it failed, and the warnings and errors the
+    service logged meanwhile (a flake's cause is often there), from one run's JUnit XML."""
     if not junit.exists():
         return {}
     found = {}
     for case in ElementTree.parse(junit).getroot().iter("testcase"):
-        for child in case:
-            if child.tag in {"failure", "error"}:
-                said = (child.get("message") or child.text or "").strip().splitlines()
-                found[case.get("name", "?")] = (said[0] if said else "no message")[:400]
+        failed = [child for child in case if child.tag in {"failure", "error"}]
+        if not failed:
+            continue
+        said = (failed[0].get("message") or failed[0].text or "").strip().splitlines()
+        reason = (said[0] if said else "no message")[:400]
+        logged = [
+            line.strip()[:300]
+            for child in case
+            if child.tag in {"system-out", "system-err"}
+            for line in (child.text or "").splitlines()
+            if line.startswith(("WARNING", "ERROR", "CRITICAL"))
+        ]
+        found[case.get("name", "?")] = "\n    ".join([reason, *logged[:5]])
     return found
 
 
@@ -82,6 +92,8 @@ def main(argv: list[str] | None = None) -> int:
                         "randomly",
                         f"--randomly-seed={seed}",
                         f"--junitxml={junit}",
+                        "-o",
+                        "junit_logging=log",  # the service's warnings, for a failure's reason
                     ),
                     cwd=ROOT,
                     env=env,
