@@ -54,17 +54,21 @@ class SecretRegistry:
             every = {value for values in self._by_prefix.values() for value in values}
         return sorted(every, key=len, reverse=True)
 
-    def redact(self, text: str) -> str:
-        """Every registered value in the text replaced by the redaction mark."""
+    def found_in(self, text: str) -> set[str]:
+        """The registered values that occur in the text (one pass, whatever their number)."""
         size = self._PREFIX
         with self._lock:
             index = self._by_prefix
-            present = {
+            candidates = {
                 value
                 for start in range(len(text) - size + 1)
                 for value in index.get(text[start : start + size], ())
             }
-        for value in sorted(present, key=len, reverse=True):
+        return {value for value in candidates if value in text}
+
+    def redact(self, text: str) -> str:
+        """Every registered value in the text replaced by the redaction mark."""
+        for value in sorted(self.found_in(text), key=len, reverse=True):
             text = text.replace(value, REDACTED)
         return text
 

@@ -8,6 +8,8 @@ import re
 from importlib.metadata import version
 from pathlib import Path
 
+import ahocorasick
+
 # One list for both report builders: Allure 2 reads it from the results folder, and Allure 3
 # from allurerc.mjs, which loads this same file.
 CATEGORIES_FILE = Path(__file__).with_name("categories.json")
@@ -32,17 +34,29 @@ def leaked_secrets(results: Path, secrets_dir: Path, own: list[str]) -> list[str
     """`file: kind` for every result file holding a secret: any value a process of the run
     registered as secret, or anything shaped like a bearer token, a provider's API key or
     signing secret, or a card number."""
-    values = set(own)
+    # Thousands of values against thousands of files (12 MB for a whole run): an Aho-Corasick
+    # automaton (pyahocorasick) finds them all in one pass per file. Testing each value against
+    # each file took about 7 s at the end of every reported run; Python's own prefix index, 2.4 s.
+    values = {value for value in own if len(value) >= 8}
     for path in secrets_dir.glob("*.json"):
-        values.update(json.loads(path.read_text()))
-    values = {v for v in values if len(v) >= 8}
+        values.update(value for value in json.loads(path.read_text()) if len(value) >= 8)
+    automaton = ahocorasick.Automaton()
+    for value in values:
+        automaton.add_word(value, value)
+    if values:
+        automaton.make_automaton()
     offenders = []
     for path in sorted(results.glob("*")):
         if not path.is_file():
             continue
         text = path.read_text("utf-8", "replace")
-        kinds = {_kind_of(value) for value in values if value in text}
-        kinds.update(kind for kind, shape in SHAPES.items() if shape.search(text))
+        found = {value for _, value in automaton.iter(text)} if values else set()
+        kinds = {_kind_of(value) for value in found}
+        kinds.update(
+            kind
+            for kind, shape in SHAPES.items()
+            if SHAPE_MARKS[kind] in text and shape.search(text)
+        )
         if any(_luhn(match.group(0)) for match in CARD_NUMBER.finditer(text)):
             kinds.add("card data")
         offenders.extend(f"{path.name}: {kind}" for kind in sorted(kinds))
@@ -56,6 +70,8 @@ SHAPES = {
     "a provider API key": re.compile(r"\b[sr]k_(?:test|live)_[A-Za-z0-9]{16,}"),
     "a signing secret": re.compile(r"\bwhsec_[A-Za-z0-9]{16,}"),
 }
+# A piece of text each shape must hold: most files hold none, and need no regular expression.
+SHAPE_MARKS = {"a bearer token": "eyJ", "a provider API key": "k_", "a signing secret": "whsec_"}
 # 15 to 19 digits, perhaps in groups, standing alone (not part of an id such as a UUID): 13-digit
 # runs are left out, since millisecond times are.
 CARD_NUMBER = re.compile(r"(?<![\w.-])\d(?:[ -]?\d){14,18}(?![\w.-])")
