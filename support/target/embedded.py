@@ -11,6 +11,7 @@ import signal
 import tempfile
 import time
 import warnings
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -37,11 +38,18 @@ def start_embedded() -> EmbeddedServers:
     # A short path: PostgreSQL's unix socket path must stay under about 100 characters.
     folder = Path(tempfile.mkdtemp(prefix="mps-", dir="/tmp"))
     handles: list = []
+    cache_handles: list = []
     try:
-        database_url = _start_postgres(folder / "pg", handles)
-        redis_url = _start_redis(folder / "redis", handles)
+        # Redis starts while PostgreSQL's cluster is copied and started: a third of a second
+        # of a cold start, spent waiting on two processes one after the other.
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="embedded-redis") as pool:
+            starting_redis = pool.submit(_start_redis, folder / "redis", cache_handles)
+            try:
+                database_url = _start_postgres(folder / "pg", handles)
+            finally:
+                redis_url = starting_redis.result()  # waited for, so it is stopped on failure
     except Exception as error:
-        for handle in reversed(handles):
+        for handle in reversed(handles + cache_handles):
             handle()
         shutil.rmtree(folder, ignore_errors=True)
         if isinstance(error, HarnessError):
@@ -49,7 +57,7 @@ def start_embedded() -> EmbeddedServers:
         raise HarnessError(
             f"The embedded database or Redis did not start ({type(error).__name__}: {error})."
         ) from error
-    return EmbeddedServers(folder, database_url, redis_url, handles)
+    return EmbeddedServers(folder, database_url, redis_url, handles + cache_handles)
 
 
 def _start_postgres(folder: Path, handles: list) -> str:
