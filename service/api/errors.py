@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -45,7 +46,33 @@ async def _http_error(request: Request, exc: Exception) -> JSONResponse:
     code, message = HTTP_CODES.get(exc.status_code, ("http_error", "The request failed."))
     if exc.status_code >= 500:
         code, message = "internal_error", INTERNAL_ERROR_MESSAGE
-    return envelope(exc.status_code, code, message, exc.headers)
+    headers = exc.headers
+    if exc.status_code == 405:
+        headers = {**(headers or {}), "Allow": ", ".join(_allowed_methods(request))}
+    return envelope(exc.status_code, code, message, headers)
+
+
+def _allowed_methods(request: Request) -> list[str]:
+    """Every method the API document gives this path. Starlette's own `Allow` names only the
+    first route that matched the path, so a path served by a GET and a POST route said one."""
+    for pattern, methods in _documented_paths(request.app):
+        if pattern.fullmatch(request.url.path):
+            return methods
+    return []
+
+
+def _documented_paths(app: FastAPI) -> list[tuple[re.Pattern[str], list[str]]]:
+    paths = getattr(app.state, "documented_paths", None)
+    if paths is None:
+        paths = [
+            (
+                re.compile(re.sub(r"\\\{[^/]+?\\\}", "[^/]+", re.escape(template))),
+                sorted(method.upper() for method in operations),
+            )
+            for template, operations in app.openapi().get("paths", {}).items()
+        ]
+        app.state.documented_paths = paths
+    return paths
 
 
 class UnexpectedErrorMiddleware:

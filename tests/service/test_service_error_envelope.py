@@ -64,6 +64,22 @@ def test_wrong_methods_answer_method_not_allowed(client: TestClient) -> None:
     assert error_of(response)["code"] == "method_not_allowed"
 
 
+@pytest.mark.parametrize(
+    ("path", "allowed"),
+    [
+        ("/api/orders", "GET, POST"),  # two routes share the path: both methods are named
+        ("/api/wallet", "GET"),
+        ("/api/orders/3f0c9a52-0000-4000-8000-000000000001/refunds", "POST"),
+    ],
+)
+def test_a_wrong_method_names_every_method_the_path_takes(
+    client: TestClient, path: str, allowed: str
+) -> None:
+    response = client.delete(path)
+    assert response.status_code == 405
+    assert response.headers["allow"] == allowed
+
+
 def test_malformed_json_is_an_invalid_request(client: TestClient) -> None:
     response = client.post(
         "/api/auth/signup", content=b'{"email": ', headers={"Content-Type": "application/json"}
