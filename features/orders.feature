@@ -123,14 +123,19 @@ Feature: Customers' orders, paid by card, with the stock reserved first
     And the stock of "MUG-01" is 5
 
   @req:ORD-6 @severity:critical
-  Scenario: The same key with a different basket is refused
+  Scenario Outline: The same key with a different basket is refused
     Given the merchant's card payments go through
     When a customer orders 2 of "MUG-01"
-    And the shop sends the same key with 3 of "MUG-01"
+    And the shop sends the same key with <other> of "MUG-01"
     Then the order is refused as a repeat with a different basket
     And the payment provider was asked to charge a card 1 time
     And the merchant has 1 paid order
     And the stock of "MUG-01" is 3
+
+    Examples:
+      | other |
+      | 1     |
+      | 3     |
 
   @req:ORD-6 @severity:normal
   Scenario: Another merchant's shop may use the same key for its own order
@@ -143,6 +148,21 @@ Feature: Customers' orders, paid by card, with the stock reserved first
     And the payment provider was asked to charge a card 2 times
     And the merchant has 1 paid order
     And the stock of "MUG-01" is 3
+
+  @req:ORD-6 @severity:normal
+  Scenario Outline: A shop asking for an order by a key it did not use for one finds none
+    Given the merchant's card payments go through
+    And another merchant has signed up
+    And a customer has paid for 1 of "MUG-01"
+    When <shop> asks for an order by <key>
+    Then the order request is <refusal>
+
+    Examples:
+      | shop                       | key                      | refusal                         |
+      | the shop                   | a key it never used      | refused because it is not found |
+      | the other merchant's shop  | the key of that order    | refused because it is not found |
+      | the shop                   | a key of 201 characters  | refused as invalid              |
+      | the shop                   | a key with a space in it | refused as invalid              |
 
   @req:ACC-6 @severity:normal
   Scenario: A view-only team member cannot place an order

@@ -7,6 +7,7 @@ from pytest_bdd import given, parsers, then, when
 from support.checks import orders as checks
 from support.checks.outcomes import Refusal, expect_refused
 from support.drivers.orders import Placed, basket
+from support.drivers.wallet import CURRENCY_OF_UNIT
 
 # ---------------------------------------------------------------- Given
 
@@ -189,6 +190,22 @@ def provider_says_early(orders, merchant, placed, outcome):
     return orders.tell_early(merchant, placed, outcome)
 
 
+@when(
+    parsers.re(
+        r"the payment provider says the order's payment succeeded for (?P<amount>\d+) "
+        r"(?P<unit>pence|euro cents|US cents)"
+    )
+)
+def provider_says_succeeded_otherwise(orders, placed, amount, unit, service_log):
+    # service_log: listening from before the success, for what operators are told.
+    orders.tell_success_otherwise(placed, int(amount), CURRENCY_OF_UNIT[unit])
+
+
+@when("the platform's quick record of that message is gone")
+def order_message_record_gone(orders, provider_event_memory):
+    provider_event_memory.forget(orders.last_message_id())
+
+
 @when("the payment provider sends its word again")
 def provider_sends_again(orders):
     orders.tell_again()
@@ -214,6 +231,19 @@ def hold_nearly_over(cache, database, merchant, placed):
 @when("the hold has just run out")
 def hold_run_out(cache, database, merchant, placed):
     checks.wait_for_reservation_end(cache, database, merchant.organisation_id, placed.request, 100)
+
+
+@when(parsers.parse("the shop asks for an order by {which}"), target_fixture="outcome")
+def shop_asks_by_key(orders, merchant, which):
+    return orders.try_find_by_key(merchant, which, None)
+
+
+@when(
+    parsers.parse("the other merchant's shop asks for an order by {which}"),
+    target_fixture="outcome",
+)
+def other_shop_asks_by_key(orders, other_merchant, placed, which):
+    return orders.try_find_by_key(other_merchant, which, placed)
 
 
 @when(parsers.parse("the shop sends an order {flaw}"), target_fixture="outcome")

@@ -28,6 +28,14 @@ ANSWER_WITHIN_SECONDS = 20.0
 _LINE = re.compile(r'(\d+) of "([^"]+)"')
 
 
+# Keys a shop may ask for an order by, other than one it used.
+LOOKED_UP_KEYS: dict[str, Callable[[], str]] = {
+    "a key it never used": lambda: f"order-{uuid.uuid4()}",
+    "a key of 201 characters": lambda: "k" * 201,
+    "a key with a space in it": lambda: f"order {uuid.uuid4()}",
+}
+
+
 @dataclass(frozen=True)
 class OrderRequest:
     """What the shop sends: a basket (SKU, quantity per line) and its idempotency key."""
@@ -226,6 +234,17 @@ class OrdersDriver(ShownAs):
         params = {"idempotency_key": key}
         return self._api.request("GET", paths.ORDERS, token=account.token, params=params)
 
+    def try_find_by_key(
+        self, account: Account, which: str, placed: Placed | None
+    ) -> httpx.Response:
+        """Asks for an order by one of the keys a product owner names (see LOOKED_UP_KEYS), or
+        by the key of the order `placed` ("the key of that order")."""
+        if which == "the key of that order" and placed is not None:
+            return self.try_order_by_key(account, placed.request.key)
+        if which not in LOOKED_UP_KEYS:
+            raise KeyError(f"No looked-up key {which!r}; known: {', '.join(LOOKED_UP_KEYS)}.")
+        return self.try_order_by_key(account, LOOKED_UP_KEYS[which]())
+
     def order_by_key(self, account: Account, key: str) -> dict[str, Any]:
         return insist(self.try_order_by_key(account, key), 200, "find the order by its key")
 
@@ -244,6 +263,13 @@ class OrdersDriver(ShownAs):
         if not events.delivered:
             raise AssertionError("The payment provider has sent no event to send again.")
         events.deliver(events.delivered[-1])
+
+    def last_message_id(self) -> str:
+        """The id of the provider's latest event on an order's payment."""
+        events = self._provider_events()
+        if not events.delivered:
+            raise AssertionError("The payment provider has sent no event.")
+        return events.delivered[-1].event["id"]
 
     def _provider(self) -> PaymentProviderFake:
         if self._payments is None:
@@ -264,6 +290,15 @@ class OrdersDriver(ShownAs):
         return payment_intent_event(
             "payment_intent.payment_failed", failed(intent), created=created
         )
+
+    def tell_success_otherwise(self, placed: Placed, amount: int, currency: str) -> None:
+        """The provider's word that the order's payment succeeded, for `amount` in `currency`
+        (other than what the order asked for)."""
+        order_id = insist(placed.latest, 201, "take the customer's order")["id"]
+        intent = {**succeeded(self._provider().intent_of_order(order_id))}
+        intent.update(amount_received=amount, currency=currency)
+        events = self._provider_events()
+        events.deliver(events.signed(payment_intent_event("payment_intent.succeeded", intent)))
 
     def tell_outcomes(self, placed: Placed, arrivals: str) -> None:
         """The provider's events on the order's payment, delivered in the order written, each
