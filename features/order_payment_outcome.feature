@@ -59,6 +59,22 @@ Feature: An order whose card payment is still processing is settled by the payme
       | 13501 pence       | 13501 GBP |
       | 13500 euro cents  | 13500 EUR |
 
+  @req:ORD-6 @req:ORD-11 @severity:critical
+  Scenario: The same order sent again while its payment is processing is the same order, still waiting
+    When a customer orders 3 of "LAMP-7"
+    And the shop sends the same order again
+    Then the order awaits its card payment
+    And the payment provider was asked to charge a card 1 time
+    And 1 of "LAMP-7" is available
+
+  @req:ORD-11 @severity:normal
+  Scenario: The payment provider's word on a payment that is no order's is acknowledged and changes nothing
+    When a customer orders 3 of "LAMP-7"
+    And the payment provider says a payment that is no order's succeeded
+    Then the message is acknowledged
+    And the order awaits its card payment
+    And 1 of "LAMP-7" is available
+
   @req:ORD-12 @critical @severity:critical
   Scenario Outline: The payment provider's newest message decides the order, whatever order they arrive in
     When a customer orders 3 of "LAMP-7"

@@ -92,6 +92,21 @@ Feature: Customers' orders, paid by card, with the stock reserved first
       | is down         |
       | does not answer |
 
+  @req:ORD-3 @severity:critical
+  Scenario Outline: A card payment the payment provider answers as neither paid nor processing fails the order
+    Given the payment provider answers the card payment as <answer>
+    When a customer tries to order 2 of "MUG-01"
+    Then the order is refused because the card was declined
+    And the order is recorded as failed
+    And the order holds no reservations
+    And the stock of "MUG-01" is 5
+    And 5 of "MUG-01" are available
+
+    Examples:
+      | answer                                 |
+      | canceled                               |
+      | waiting for the customer to confirm it |
+
   @req:ORD-6 @critical @severity:blocker
   Scenario: The same order sent twice is one order and one charge
     Given the merchant's card payments go through
@@ -134,8 +149,8 @@ Feature: Customers' orders, paid by card, with the stock reserved first
 
     Examples:
       | other |
-      | 1     |
       | 3     |
+      | 6     |
 
   @req:ORD-6 @severity:normal
   Scenario: Another merchant's shop may use the same key for its own order

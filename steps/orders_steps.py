@@ -37,6 +37,18 @@ def payments_processing(payment_provider):
     payment_provider.leaves_card_payments_processing()
 
 
+# How the payment provider may answer a card payment that is neither paid nor processing.
+PAYMENT_ANSWERS = {
+    "canceled": "canceled",
+    "waiting for the customer to confirm it": "requires_action",
+}
+
+
+@given(parsers.parse("the payment provider answers the card payment as {answer}"))
+def provider_answers_as(payment_provider, answer):
+    payment_provider.answers_card_payments_as(PAYMENT_ANSWERS[answer])
+
+
 @given("the payment provider will refuse to give the customer's money back")
 def provider_will_refuse_refund(payment_provider, service_log):
     # service_log: listening from here on, for what operators are told.
@@ -204,6 +216,11 @@ def provider_says_succeeded_otherwise(orders, placed, amount, unit, service_log)
 @when("the platform's quick record of that message is gone")
 def order_message_record_gone(orders, provider_event_memory):
     provider_event_memory.forget(orders.last_message_id())
+
+
+@when("the payment provider says a payment that is no order's succeeded", target_fixture="outcome")
+def provider_says_no_orders_payment(orders):
+    return orders.try_tell_success_of_no_order()
 
 
 @when("the payment provider sends its word again")

@@ -17,7 +17,7 @@ from support.clients.api import ApiClient
 from support.drivers.accounts import Account
 from support.drivers.base import insist
 from support.drivers.wallet import PaymentEventsDriver, failed, succeeded, timed
-from support.providers.payments import PaymentProviderFake
+from support.providers.payments import PaymentProviderFake, payment_intent
 from support.providers.signing import payment_intent_event
 from support.report.shown import ShownAs
 
@@ -289,6 +289,15 @@ class OrdersDriver(ShownAs):
             )
         return payment_intent_event(
             "payment_intent.payment_failed", failed(intent), created=created
+        )
+
+    def try_tell_success_of_no_order(self) -> httpx.Response:
+        """The provider's word that a payment succeeded which is none of the platform's orders
+        (nor top-ups): a payment with no metadata of the platform's."""
+        intent = payment_intent(999, "gbp", {}, "succeeded")
+        events = self._provider_events()
+        return events.try_deliver(
+            events.signed(payment_intent_event("payment_intent.succeeded", intent))
         )
 
     def tell_success_otherwise(self, placed: Placed, amount: int, currency: str) -> None:
