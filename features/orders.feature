@@ -107,6 +107,17 @@ Feature: Customers' orders, paid by card, with the stock reserved first
       | canceled                               |
       | waiting for the customer to confirm it |
 
+  @req:ORD-11 @req:REF-1 @severity:critical
+  Scenario: The payment provider's word that a refunded order's payment went through, arriving late, changes nothing
+    Given the merchant's card payments go through
+    And the payment provider accepts refunds
+    And a customer has paid for 2 of "MUG-01"
+    When the merchant refunds the whole order
+    And the payment provider says the order's payment succeeded now
+    Then the order needs no review
+    And the stock of "MUG-01" is 5
+    And 5 of "MUG-01" are available
+
   @req:ORD-6 @critical @severity:blocker
   Scenario: The same order sent twice is one order and one charge
     Given the merchant's card payments go through
