@@ -68,12 +68,17 @@ Feature: An order whose card payment is still processing is settled by the payme
     And 1 of "LAMP-7" is available
 
   @req:ORD-11 @severity:normal
-  Scenario: The payment provider's word on a payment that is no order's is acknowledged and changes nothing
+  Scenario Outline: The payment provider's word on a payment that is no order's is acknowledged and changes nothing
     When a customer orders 3 of "LAMP-7"
-    And the payment provider says a payment that is no order's succeeded
+    And the payment provider says a payment <which> succeeded
     Then the message is acknowledged
     And the order awaits its card payment
     And 1 of "LAMP-7" is available
+
+    Examples:
+      | which                               |
+      | that is no order's                  |
+      | naming an order that does not exist |
 
   @req:ORD-12 @critical @severity:critical
   Scenario Outline: The payment provider's newest message decides the order, whatever order they arrive in

@@ -218,9 +218,11 @@ def order_message_record_gone(orders, provider_event_memory):
     provider_event_memory.forget(orders.last_message_id())
 
 
-@when("the payment provider says a payment that is no order's succeeded", target_fixture="outcome")
-def provider_says_no_orders_payment(orders):
-    return orders.try_tell_success_of_no_order()
+@when(
+    parsers.parse("the payment provider says a payment {which} succeeded"), target_fixture="outcome"
+)
+def provider_says_no_orders_payment(orders, which):
+    return orders.try_tell_success_of_no_order(which)
 
 
 @when("the payment provider sends its word again")

@@ -36,6 +36,16 @@ LOOKED_UP_KEYS: dict[str, Callable[[], str]] = {
 }
 
 
+# Payments that are none of the platform's orders, by the metadata the provider sends with them.
+PAYMENTS_OF_NO_ORDER: dict[str, Callable[[], dict[str, str]]] = {
+    "that is no order's": dict,
+    "naming an order that does not exist": lambda: {
+        "order_id": str(uuid.uuid4()),
+        "org_id": str(uuid.uuid4()),
+    },
+}
+
+
 @dataclass(frozen=True)
 class OrderRequest:
     """What the shop sends: a basket (SKU, quantity per line) and its idempotency key."""
@@ -291,10 +301,13 @@ class OrdersDriver(ShownAs):
             "payment_intent.payment_failed", failed(intent), created=created
         )
 
-    def try_tell_success_of_no_order(self) -> httpx.Response:
+    def try_tell_success_of_no_order(self, which: str) -> httpx.Response:
         """The provider's word that a payment succeeded which is none of the platform's orders
-        (nor top-ups): a payment with no metadata of the platform's."""
-        intent = payment_intent(999, "gbp", {}, "succeeded")
+        (nor top-ups): one of the payments a product owner names (see PAYMENTS_OF_NO_ORDER)."""
+        if which not in PAYMENTS_OF_NO_ORDER:
+            known = ", ".join(PAYMENTS_OF_NO_ORDER)
+            raise KeyError(f"No payment of no order {which!r}; known: {known}.")
+        intent = payment_intent(999, "gbp", PAYMENTS_OF_NO_ORDER[which](), "succeeded")
         events = self._provider_events()
         return events.try_deliver(
             events.signed(payment_intent_event("payment_intent.succeeded", intent))
