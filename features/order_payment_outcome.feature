@@ -58,6 +58,7 @@ Feature: An order whose card payment is still processing is settled by the payme
       | 13499 pence       | 13499 GBP |
       | 13501 pence       | 13501 GBP |
       | 13500 euro cents  | 13500 EUR |
+      | 13500 US cents    | 13500 USD |
 
   @req:ORD-6 @req:ORD-11 @severity:critical
   Scenario: The same order sent again while its payment is processing is the same order, still waiting
