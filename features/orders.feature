@@ -118,6 +118,17 @@ Feature: Customers' orders, paid by card, with the stock reserved first
     And the stock of "MUG-01" is 5
     And 5 of "MUG-01" are available
 
+  @req:ORD-3 @req:ORD-11 @severity:critical
+  Scenario: The payment provider's word on a payment it did not answer for is acknowledged, and the failed order stays failed
+    Given the payment provider does not answer
+    When a customer tries to order 2 of "MUG-01"
+    Then the order is refused because card payments are not available
+    When the payment provider says the payment it did not answer for succeeded
+    Then the message is acknowledged
+    And the order is recorded as failed
+    And the stock of "MUG-01" is 5
+    And 5 of "MUG-01" are available
+
   @req:ORD-6 @critical @severity:blocker
   Scenario: The same order sent twice is one order and one charge
     Given the merchant's card payments go through

@@ -225,6 +225,14 @@ def provider_says_no_orders_payment(orders, which):
     return orders.try_tell_success_of_no_order(which)
 
 
+@when(
+    "the payment provider says the payment it did not answer for succeeded",
+    target_fixture="outcome",
+)
+def provider_says_unanswered_succeeded(orders, merchant, placed):
+    return orders.try_tell_success_of_unanswered(merchant, placed)
+
+
 @when("the payment provider sends its word again")
 def provider_sends_again(orders):
     orders.tell_again()
@@ -276,6 +284,16 @@ def shop_sends_flawed(orders, merchant, flaw):
 )
 def other_shop_same_key(orders, other_merchant, placed, items) -> Placed:
     return orders.send_again(other_merchant, Placed(placed.request), basket(items))
+
+
+@when("the shop sends the same order again while it is being placed", target_fixture="outcome")
+def shop_sends_again_while_placed(orders, merchant, placed):
+    return orders.try_send_again(merchant, placed)
+
+
+@then("the repeat is refused because the order is still being placed")
+def repeat_refused_in_progress(outcome, leaks):
+    expect_refused(outcome, Refusal.ORDER_BEING_PLACED, leaks)
 
 
 @when("the shop sends the same order again", target_fixture="placed")

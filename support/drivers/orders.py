@@ -187,6 +187,22 @@ class OrdersDriver(ShownAs):
         request = placed.request if items is None else placed.request.with_items(items)
         return placed.answered(self._send(account, request))
 
+    def try_send_again(self, account: Account, placed: Placed) -> httpx.Response:
+        """The same request sent again (with the same key), its answer kept apart from the
+        first request's (which may still be under way)."""
+        return self._send(account, placed.request)
+
+    def try_tell_success_of_unanswered(self, account: Account, placed: Placed) -> httpx.Response:
+        """The provider's word that the payment of an order it never answered for (its answer
+        lost, so the order does not know the payment) succeeded; the payment names the order."""
+        order = self.order_by_key(account, placed.request.key)
+        named = {"order_id": order["id"], "org_id": account.organisation_id}
+        intent = payment_intent(order["total_pence"], "gbp", named, "succeeded")
+        events = self._provider_events()
+        return events.try_deliver(
+            events.signed(payment_intent_event("payment_intent.succeeded", intent))
+        )
+
     def try_send_flawed(self, account: Account, flaw: str) -> httpx.Response:
         """An order request with one of the flaws a product owner names (see FLAWED_ORDERS)."""
         if flaw not in FLAWED_ORDERS:
