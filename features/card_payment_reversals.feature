@@ -117,6 +117,8 @@ Feature: Credit bought with a card payment that is refunded or disputed is taken
       | disputed | in euros             |
       | disputed | for 2001 credits     |
       | refunded | for 2001 credits     |
+      | refunded | for -1 credits       |
+      | disputed | for 0 credits        |
 
   @req:MON-3 @critical @severity:critical
   Scenario: A refund of a top-up that was never credited takes nothing back, even when its payment is confirmed later

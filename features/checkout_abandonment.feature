@@ -218,6 +218,7 @@ Feature: Nudging merchants who stopped at the payment step
       Then the merchant's wallet holds 0 credits
       And the platform records email 3 as unknown for the merchant
       And the run reports 1 processed, 0 sent, 0 skipped and 1 failed
+      And the run records 1 error
       And the run records that the email's outcome is unknown, for an operator to check
 
     @req:ABN-13 @critical @severity:critical
@@ -241,6 +242,7 @@ Feature: Nudging merchants who stopped at the payment step
       When the nudge job runs 1 hour after the merchant viewed the payment step
       Then the run reports 2 processed, 2 sent, 0 skipped and 0 failed
       And the run records 0 errors
+      And the run's record says it covered the 2 merchants the operator named
       And the operator reads back the same record of the run, with its start and its end
 
     @req:ABN-9 @severity:minor

@@ -42,6 +42,45 @@ Feature: An order whose card payment is still processing is settled by the payme
     And 4 of "LAMP-7" are available
     And the order needs no review
 
+  @req:ORD-11 @critical @severity:critical
+  Scenario Outline: A payment that goes through for another amount or currency does not pay the order, and is put in front of an operator
+    When a customer orders 3 of "LAMP-7"
+    And the payment provider says the order's payment succeeded for <paid>
+    Then the order is recorded as failed
+    And the stock of "LAMP-7" is 4
+    And 4 of "LAMP-7" are available
+    And the order holds no reservations
+    And the merchant sees that the order needs review because the payment was confirmed for <seen>
+    And the platform's operators are alerted that the order needs review
+
+    Examples:
+      | paid              | seen      |
+      | 13499 pence       | 13499 GBP |
+      | 13501 pence       | 13501 GBP |
+      | 13500 euro cents  | 13500 EUR |
+      | 13500 US cents    | 13500 USD |
+
+  @req:ORD-6 @req:ORD-11 @severity:critical
+  Scenario: The same order sent again while its payment is processing is the same order, still waiting
+    When a customer orders 3 of "LAMP-7"
+    And the shop sends the same order again
+    Then the order awaits its card payment
+    And the payment provider was asked to charge a card 1 time
+    And 1 of "LAMP-7" is available
+
+  @req:ORD-11 @severity:normal
+  Scenario Outline: The payment provider's word on a payment that is no order's is acknowledged and changes nothing
+    When a customer orders 3 of "LAMP-7"
+    And the payment provider says a payment <which> succeeded
+    Then the message is acknowledged
+    And the order awaits its card payment
+    And 1 of "LAMP-7" is available
+
+    Examples:
+      | which                               |
+      | that is no order's                  |
+      | naming an order that does not exist |
+
   @req:ORD-12 @critical @severity:critical
   Scenario Outline: The payment provider's newest message decides the order, whatever order they arrive in
     When a customer orders 3 of "LAMP-7"
@@ -84,6 +123,20 @@ Feature: An order whose card payment is still processing is settled by the payme
     And the order needs no review
     And the stock of "LAMP-7" is 2
     And 2 of "LAMP-7" are available
+
+  @req:ORD-11 @severity:critical
+  Scenario: The payment provider's word sent again once the platform's quick record of it is gone pays the order once
+    Given the merchant's receiver accepts deliveries
+    And the merchant has subscribed its receiver to order payments
+    When a customer orders 3 of "LAMP-7"
+    And the payment provider says the order's payment succeeded now
+    And the platform's quick record of that message is gone
+    And the payment provider sends its word again
+    And the delivery worker runs
+    Then the order is recorded as paid
+    And the stock of "LAMP-7" is 1
+    And 1 of "LAMP-7" is available
+    And the merchant's receiver has received 1 delivery
 
   @req:ORD-11 @severity:critical
   Scenario: The payment provider's word that arrives before the order knows its payment is asked for again, not lost

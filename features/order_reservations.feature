@@ -33,6 +33,16 @@ Feature: Stock held for an order while its card is paid
     And the stock of "LAMP-7" is 4
     And 4 of "LAMP-7" are available
 
+  @req:ORD-6 @severity:critical
+  Scenario: The same order sent again while the first is still being placed is refused for now, and charged once
+    When a customer orders 3 of "LAMP-7" and the payment is under way
+    And the shop sends the same order again while it is being placed
+    Then the repeat is refused because the order is still being placed
+    When the payment provider confirms the card payment
+    Then the order is paid
+    And the payment provider was asked to charge a card 1 time
+    And the stock of "LAMP-7" is 1
+
   @req:ORD-5 @slow @severity:critical
   Scenario: A hold that runs out gives its units back by itself
     Given the merchant holds stock for orders for 2 seconds

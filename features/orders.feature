@@ -92,6 +92,43 @@ Feature: Customers' orders, paid by card, with the stock reserved first
       | is down         |
       | does not answer |
 
+  @req:ORD-3 @severity:critical
+  Scenario Outline: A card payment the payment provider answers as neither paid nor processing fails the order
+    Given the payment provider answers the card payment as <answer>
+    When a customer tries to order 2 of "MUG-01"
+    Then the order is refused because the card was declined
+    And the order is recorded as failed
+    And the order holds no reservations
+    And the stock of "MUG-01" is 5
+    And 5 of "MUG-01" are available
+
+    Examples:
+      | answer                                 |
+      | canceled                               |
+      | waiting for the customer to confirm it |
+
+  @req:ORD-11 @req:REF-1 @severity:critical
+  Scenario: The payment provider's word that a refunded order's payment went through, arriving late, changes nothing
+    Given the merchant's card payments go through
+    And the payment provider accepts refunds
+    And a customer has paid for 2 of "MUG-01"
+    When the merchant refunds the whole order
+    And the payment provider says the order's payment succeeded now
+    Then the order needs no review
+    And the stock of "MUG-01" is 5
+    And 5 of "MUG-01" are available
+
+  @req:ORD-3 @req:ORD-11 @severity:critical
+  Scenario: The payment provider's word on a payment it did not answer for is acknowledged, and the failed order stays failed
+    Given the payment provider does not answer
+    When a customer tries to order 2 of "MUG-01"
+    Then the order is refused because card payments are not available
+    When the payment provider says the payment it did not answer for succeeded
+    Then the message is acknowledged
+    And the order is recorded as failed
+    And the stock of "MUG-01" is 5
+    And 5 of "MUG-01" are available
+
   @req:ORD-6 @critical @severity:blocker
   Scenario: The same order sent twice is one order and one charge
     Given the merchant's card payments go through
@@ -123,14 +160,19 @@ Feature: Customers' orders, paid by card, with the stock reserved first
     And the stock of "MUG-01" is 5
 
   @req:ORD-6 @severity:critical
-  Scenario: The same key with a different basket is refused
+  Scenario Outline: The same key with a different basket is refused
     Given the merchant's card payments go through
     When a customer orders 2 of "MUG-01"
-    And the shop sends the same key with 3 of "MUG-01"
+    And the shop sends the same key with <other> of "MUG-01"
     Then the order is refused as a repeat with a different basket
     And the payment provider was asked to charge a card 1 time
     And the merchant has 1 paid order
     And the stock of "MUG-01" is 3
+
+    Examples:
+      | other |
+      | 3     |
+      | 6     |
 
   @req:ORD-6 @severity:normal
   Scenario: Another merchant's shop may use the same key for its own order
@@ -143,6 +185,21 @@ Feature: Customers' orders, paid by card, with the stock reserved first
     And the payment provider was asked to charge a card 2 times
     And the merchant has 1 paid order
     And the stock of "MUG-01" is 3
+
+  @req:ORD-6 @severity:normal
+  Scenario Outline: A shop asking for an order by a key it did not use for one finds none
+    Given the merchant's card payments go through
+    And another merchant has signed up
+    And a customer has paid for 1 of "MUG-01"
+    When <shop> asks for an order by <key>
+    Then the order request is <refusal>
+
+    Examples:
+      | shop                       | key                      | refusal                         |
+      | the shop                   | a key it never used      | refused because it is not found |
+      | the other merchant's shop  | the key of that order    | refused because it is not found |
+      | the shop                   | a key of 201 characters  | refused as invalid              |
+      | the shop                   | a key with a space in it | refused as invalid              |
 
   @req:ACC-6 @severity:normal
   Scenario: A view-only team member cannot place an order

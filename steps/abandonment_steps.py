@@ -182,6 +182,11 @@ def run_errors(run, count):
     checks.expect_errors_name(run, count)
 
 
+@then(parsers.parse("the run's record says it covered the {count:d} merchants the operator named"))
+def run_scope_named(run, count):
+    checks.expect_scope_named(run, count)
+
+
 @then("the run records that the email's outcome is unknown, for an operator to check")
 def run_says_unknown(run):
     checks.expect_error_says_unknown(run)

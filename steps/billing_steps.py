@@ -10,7 +10,7 @@ from pytest_bdd import given, parsers, then, when
 
 from support.checks import wallet as checks
 from support.checks.outcomes import Refusal, expect_accepted, expect_refused, expect_same_refusal
-from support.drivers.wallet import TopUp
+from support.drivers.wallet import CURRENCY_OF_UNIT, TopUp
 from support.providers.fakes import plan_trouble
 from support.target.run import Deployment
 
@@ -30,8 +30,6 @@ LEDGER_REQUESTS = {
     "a start past the largest number the database holds": (10, 2**63),
 }
 SLOW_TELEPHONY_SECONDS = 0.3
-# What a confirmation can say was paid, against what was asked (pence).
-CONFIRMED_PAYMENTS = {"pence": "gbp", "euro cents": "eur", "US cents": "usd"}
 
 
 @pytest.fixture
@@ -185,7 +183,7 @@ def provider_confirms(wallet, top_up):
 def provider_confirms_other(wallet, top_up, amount, unit, service_log):
     # service_log: listening from before the confirmation, for what operators are told.
     confirmation = wallet.payment_succeeded(
-        top_up, amount_received=int(amount), currency=CONFIRMED_PAYMENTS[unit]
+        top_up, amount_received=int(amount), currency=CURRENCY_OF_UNIT[unit]
     )
     wallet.events.deliver(confirmation)
     return confirmation

@@ -281,7 +281,7 @@ def has_spent(wallet, merchant, credits):
 @when(
     parsers.re(
         r"the payment provider reports that the top-up's payment was (?P<how>refunded|disputed)"
-        r"(?: (?P<difference>in euros|for \d+ credits))?"
+        r"(?: (?P<difference>in euros|for -?\d+ credits))?"
     ),
     target_fixture="reversal",
 )

@@ -7,6 +7,7 @@ from pytest_bdd import given, parsers, then, when
 from support.checks import orders as checks
 from support.checks.outcomes import Refusal, expect_refused
 from support.drivers.orders import Placed, basket
+from support.drivers.wallet import CURRENCY_OF_UNIT
 
 # ---------------------------------------------------------------- Given
 
@@ -34,6 +35,18 @@ def provider_takes_its_time(payment_provider):
 @given("the customer's card payments are still processing when orders are placed")
 def payments_processing(payment_provider):
     payment_provider.leaves_card_payments_processing()
+
+
+# How the payment provider may answer a card payment that is neither paid nor processing.
+PAYMENT_ANSWERS = {
+    "canceled": "canceled",
+    "waiting for the customer to confirm it": "requires_action",
+}
+
+
+@given(parsers.parse("the payment provider answers the card payment as {answer}"))
+def provider_answers_as(payment_provider, answer):
+    payment_provider.answers_card_payments_as(PAYMENT_ANSWERS[answer])
 
 
 @given("the payment provider will refuse to give the customer's money back")
@@ -189,6 +202,37 @@ def provider_says_early(orders, merchant, placed, outcome):
     return orders.tell_early(merchant, placed, outcome)
 
 
+@when(
+    parsers.re(
+        r"the payment provider says the order's payment succeeded for (?P<amount>\d+) "
+        r"(?P<unit>pence|euro cents|US cents)"
+    )
+)
+def provider_says_succeeded_otherwise(orders, placed, amount, unit, service_log):
+    # service_log: listening from before the success, for what operators are told.
+    orders.tell_success_otherwise(placed, int(amount), CURRENCY_OF_UNIT[unit])
+
+
+@when("the platform's quick record of that message is gone")
+def order_message_record_gone(orders, provider_event_memory):
+    provider_event_memory.forget(orders.last_message_id())
+
+
+@when(
+    parsers.parse("the payment provider says a payment {which} succeeded"), target_fixture="outcome"
+)
+def provider_says_no_orders_payment(orders, which):
+    return orders.try_tell_success_of_no_order(which)
+
+
+@when(
+    "the payment provider says the payment it did not answer for succeeded",
+    target_fixture="outcome",
+)
+def provider_says_unanswered_succeeded(orders, merchant, placed):
+    return orders.try_tell_success_of_unanswered(merchant, placed)
+
+
 @when("the payment provider sends its word again")
 def provider_sends_again(orders):
     orders.tell_again()
@@ -216,6 +260,19 @@ def hold_run_out(cache, database, merchant, placed):
     checks.wait_for_reservation_end(cache, database, merchant.organisation_id, placed.request, 100)
 
 
+@when(parsers.parse("the shop asks for an order by {which}"), target_fixture="outcome")
+def shop_asks_by_key(orders, merchant, which):
+    return orders.try_find_by_key(merchant, which, None)
+
+
+@when(
+    parsers.parse("the other merchant's shop asks for an order by {which}"),
+    target_fixture="outcome",
+)
+def other_shop_asks_by_key(orders, other_merchant, placed, which):
+    return orders.try_find_by_key(other_merchant, which, placed)
+
+
 @when(parsers.parse("the shop sends an order {flaw}"), target_fixture="outcome")
 def shop_sends_flawed(orders, merchant, flaw):
     return orders.try_send_flawed(merchant, flaw)
@@ -227,6 +284,16 @@ def shop_sends_flawed(orders, merchant, flaw):
 )
 def other_shop_same_key(orders, other_merchant, placed, items) -> Placed:
     return orders.send_again(other_merchant, Placed(placed.request), basket(items))
+
+
+@when("the shop sends the same order again while it is being placed", target_fixture="outcome")
+def shop_sends_again_while_placed(orders, merchant, placed):
+    return orders.try_send_again(merchant, placed)
+
+
+@then("the repeat is refused because the order is still being placed")
+def repeat_refused_in_progress(outcome, leaks):
+    expect_refused(outcome, Refusal.ORDER_BEING_PLACED, leaks)
 
 
 @when("the shop sends the same order again", target_fixture="placed")

@@ -247,6 +247,12 @@ class LateSuccessNotReviewed(Orders):
         return "ignored"
 
 
+class MismatchedOrderPaymentPaid(Orders):
+    @staticmethod
+    def _payment_mismatch(order: Order, intent: dict) -> str | None:
+        return None
+
+
 class EarlyOrderEventLost(Orders):
     def being_placed(self, metadata: dict) -> bool:
         return False
@@ -393,6 +399,12 @@ DEFECTS: dict[str, Defect] = {
         "is not marked for review and no operator is told.",
         "orders",
         LateSuccessNotReviewed,
+    ),
+    "mismatched_order_payment_paid": Defect(
+        "A payment confirmed for another amount or currency than the order's pays the order "
+        "as if it matched.",
+        "orders",
+        MismatchedOrderPaymentPaid,
     ),
     "early_order_event_lost": Defect(
         "A provider event for an order that does not know its payment yet is recorded and "

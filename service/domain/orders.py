@@ -325,7 +325,11 @@ class Orders:
     ) -> str:
         if event is not None and not self.store.record_event(org_id, event):
             return "duplicate"
-        self.store.order_needs_review(org_id, order.id, reason)
+        if order.status == "awaiting_payment":  # not paid by this: it fails, its units go back
+            self.store.order_failed(org_id, order.id, "payment_declined", review_reason=reason)
+            self._release_unpaid(org_id, order)
+        else:
+            self.store.order_needs_review(org_id, order.id, reason)
         log.error("Order %s of organisation %s needs review: %s", order.id, org_id, reason)
         return "needs_review"
 

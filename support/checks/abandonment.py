@@ -98,6 +98,16 @@ def expect_errors_name(run: dict[str, Any], count: int) -> None:
         )
 
 
+def expect_scope_named(run: dict[str, Any], count: int) -> None:
+    """The run's record says it covered only the merchants an operator named, and how many."""
+    said = f"{count} merchants named by an operator"
+    if run.get("scope") != said:
+        raise AssertionError(
+            f"Expected the run's record to say it covered {said!r}, "
+            f"but it says {run.get('scope')!r}."
+        )
+
+
 def expect_one_call(email: EmailProviderFake, accounts: list[Account]) -> None:
     """The emails to these merchants went to the provider together, in one call."""
     calls = email.batches_with({a.email for a in accounts})

@@ -351,11 +351,12 @@ def expect_shown_for_review(
     orders: OrdersDriver, account: Account, request: OrderRequest, words: str
 ) -> None:
     """The merchant sees the order failed and waiting for review, for a reason that says
-    these words."""
+    these words (its first letter in either case, as a sentence may start with them)."""
     shown = orders.order_by_key(account, request.key)
     attach_json("The order as the merchant sees it", shown)
     reason = shown.get("review_reason") or ""
-    if shown.get("status") != "failed" or words not in reason:
+    said = reason[:1].lower() + reason[1:]
+    if shown.get("status") != "failed" or words not in said:
         raise AssertionError(
             f"Expected the merchant to see the order failed and needing review because "
             f"{words}, but it is {shown.get('status')} with "

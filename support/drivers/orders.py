@@ -17,7 +17,7 @@ from support.clients.api import ApiClient
 from support.drivers.accounts import Account
 from support.drivers.base import insist
 from support.drivers.wallet import PaymentEventsDriver, failed, succeeded, timed
-from support.providers.payments import PaymentProviderFake
+from support.providers.payments import PaymentProviderFake, payment_intent
 from support.providers.signing import payment_intent_event
 from support.report.shown import ShownAs
 
@@ -26,6 +26,24 @@ TEST_CARD = "pm_card_visa"
 # How long a scenario waits for an order left under way to be answered.
 ANSWER_WITHIN_SECONDS = 20.0
 _LINE = re.compile(r'(\d+) of "([^"]+)"')
+
+
+# Keys a shop may ask for an order by, other than one it used.
+LOOKED_UP_KEYS: dict[str, Callable[[], str]] = {
+    "a key it never used": lambda: f"order-{uuid.uuid4()}",
+    "a key of 201 characters": lambda: "k" * 201,
+    "a key with a space in it": lambda: f"order {uuid.uuid4()}",
+}
+
+
+# Payments that are none of the platform's orders, by the metadata the provider sends with them.
+PAYMENTS_OF_NO_ORDER: dict[str, Callable[[], dict[str, str]]] = {
+    "that is no order's": dict,
+    "naming an order that does not exist": lambda: {
+        "order_id": str(uuid.uuid4()),
+        "org_id": str(uuid.uuid4()),
+    },
+}
 
 
 @dataclass(frozen=True)
@@ -169,6 +187,22 @@ class OrdersDriver(ShownAs):
         request = placed.request if items is None else placed.request.with_items(items)
         return placed.answered(self._send(account, request))
 
+    def try_send_again(self, account: Account, placed: Placed) -> httpx.Response:
+        """The same request sent again (with the same key), its answer kept apart from the
+        first request's (which may still be under way)."""
+        return self._send(account, placed.request)
+
+    def try_tell_success_of_unanswered(self, account: Account, placed: Placed) -> httpx.Response:
+        """The provider's word that the payment of an order it never answered for (its answer
+        lost, so the order does not know the payment) succeeded; the payment names the order."""
+        order = self.order_by_key(account, placed.request.key)
+        named = {"order_id": order["id"], "org_id": account.organisation_id}
+        intent = payment_intent(order["total_pence"], "gbp", named, "succeeded")
+        events = self._provider_events()
+        return events.try_deliver(
+            events.signed(payment_intent_event("payment_intent.succeeded", intent))
+        )
+
     def try_send_flawed(self, account: Account, flaw: str) -> httpx.Response:
         """An order request with one of the flaws a product owner names (see FLAWED_ORDERS)."""
         if flaw not in FLAWED_ORDERS:
@@ -226,6 +260,17 @@ class OrdersDriver(ShownAs):
         params = {"idempotency_key": key}
         return self._api.request("GET", paths.ORDERS, token=account.token, params=params)
 
+    def try_find_by_key(
+        self, account: Account, which: str, placed: Placed | None
+    ) -> httpx.Response:
+        """Asks for an order by one of the keys a product owner names (see LOOKED_UP_KEYS), or
+        by the key of the order `placed` ("the key of that order")."""
+        if which == "the key of that order" and placed is not None:
+            return self.try_order_by_key(account, placed.request.key)
+        if which not in LOOKED_UP_KEYS:
+            raise KeyError(f"No looked-up key {which!r}; known: {', '.join(LOOKED_UP_KEYS)}.")
+        return self.try_order_by_key(account, LOOKED_UP_KEYS[which]())
+
     def order_by_key(self, account: Account, key: str) -> dict[str, Any]:
         return insist(self.try_order_by_key(account, key), 200, "find the order by its key")
 
@@ -244,6 +289,13 @@ class OrdersDriver(ShownAs):
         if not events.delivered:
             raise AssertionError("The payment provider has sent no event to send again.")
         events.deliver(events.delivered[-1])
+
+    def last_message_id(self) -> str:
+        """The id of the provider's latest event on an order's payment."""
+        events = self._provider_events()
+        if not events.delivered:
+            raise AssertionError("The payment provider has sent no event.")
+        return events.delivered[-1].event["id"]
 
     def _provider(self) -> PaymentProviderFake:
         if self._payments is None:
@@ -264,6 +316,27 @@ class OrdersDriver(ShownAs):
         return payment_intent_event(
             "payment_intent.payment_failed", failed(intent), created=created
         )
+
+    def try_tell_success_of_no_order(self, which: str) -> httpx.Response:
+        """The provider's word that a payment succeeded which is none of the platform's orders
+        (nor top-ups): one of the payments a product owner names (see PAYMENTS_OF_NO_ORDER)."""
+        if which not in PAYMENTS_OF_NO_ORDER:
+            known = ", ".join(PAYMENTS_OF_NO_ORDER)
+            raise KeyError(f"No payment of no order {which!r}; known: {known}.")
+        intent = payment_intent(999, "gbp", PAYMENTS_OF_NO_ORDER[which](), "succeeded")
+        events = self._provider_events()
+        return events.try_deliver(
+            events.signed(payment_intent_event("payment_intent.succeeded", intent))
+        )
+
+    def tell_success_otherwise(self, placed: Placed, amount: int, currency: str) -> None:
+        """The provider's word that the order's payment succeeded, for `amount` in `currency`
+        (other than what the order asked for)."""
+        order_id = insist(placed.latest, 201, "take the customer's order")["id"]
+        intent = {**succeeded(self._provider().intent_of_order(order_id))}
+        intent.update(amount_received=amount, currency=currency)
+        events = self._provider_events()
+        events.deliver(events.signed(payment_intent_event("payment_intent.succeeded", intent)))
 
     def tell_outcomes(self, placed: Placed, arrivals: str) -> None:
         """The provider's events on the order's payment, delivered in the order written, each

@@ -154,6 +154,10 @@ def keyed(key: str | bytes | None) -> dict[str, str | bytes] | None:
     return {"Idempotency-Key": key} if key is not None else None
 
 
+# The currency the payment provider names for an amount written in these units.
+CURRENCY_OF_UNIT = {"pence": "gbp", "euro cents": "eur", "US cents": "usd"}
+
+
 def succeeded(intent: dict[str, Any]) -> dict[str, Any]:
     """The provider's intent once the card was charged in full."""
     paid = copy.deepcopy(intent)

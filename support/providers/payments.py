@@ -117,6 +117,12 @@ class PaymentProviderFake:
         self._confirmed_status = "processing"
         self._planned("accept")
 
+    def answers_card_payments_as(self, status: str) -> None:
+        """An order's card payment, confirmed at creation, comes back with this status (one
+        that is neither paid nor processing)."""
+        self._confirmed_status = status
+        self._planned("accept")
+
     def answers_new_payments_at_once(self) -> None:
         """A payment already held stays held (and ends as planned for it); payments asked for
         from now on go through at once."""
