@@ -8,6 +8,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from support.proof.catalogues import ROOT
 
 LINT_IMPORTS = Path(sys.executable).with_name("lint-imports")
@@ -32,41 +34,39 @@ def copy_of_the_tree(tmp_path: Path) -> Path:
     return tmp_path
 
 
-def test_a_circle_in_the_service_is_caught(tmp_path):
-    tree = copy_of_the_tree(tmp_path)
-    settings = tree / "service" / "core" / "settings.py"
+# Each: imports added to a copy of the tree (file, line), and what lint-imports must then say.
+BROKEN_TREES = {
     # The circle this project once had: settings reaching up to the defect catalogue.
-    settings.write_text(settings.read_text() + "\nfrom service.defects import CATALOGUE  # noqa\n")
-    done = lint_imports(tree)
-    assert done.returncode != 0
-    assert "service.core.settings -> service.defects" in done.stdout, done.stdout[-2000:]
-
-
-def test_a_circle_in_the_harness_is_caught(tmp_path):
-    tree = copy_of_the_tree(tmp_path)
-    evidence = tree / "support" / "report" / "evidence.py"
-    evidence.write_text(evidence.read_text() + "\nimport support.clients.api  # noqa\n")
-    done = lint_imports(tree)
-    assert done.returncode != 0
-    assert "support.report.evidence -> support.clients.api" in done.stdout, done.stdout[-2000:]
-
-
-def test_a_circle_inside_one_layer_is_caught(tmp_path):
+    "a circle in the service": (
+        [("service/core/settings.py", "from service.defects import CATALOGUE")],
+        "service.core.settings -> service.defects",
+    ),
+    "a circle in the harness": (
+        [("support/report/evidence.py", "import support.clients.api")],
+        "support.report.evidence -> support.clients.api",
+    ),
     # Orders and refunds both sit in the domain layer, so the layer contracts alone allow this.
-    tree = copy_of_the_tree(tmp_path)
-    refunds = tree / "service" / "domain" / "refunds.py"
-    refunds.write_text(refunds.read_text() + "\nimport service.domain.orders  # noqa\n")
-    orders = tree / "service" / "domain" / "orders.py"
-    orders.write_text(orders.read_text() + "\nimport service.domain.refunds  # noqa\n")
-    done = lint_imports(tree)
-    assert done.returncode != 0
-    assert "No cycles are allowed in service.domain" in done.stdout, done.stdout[-2000:]
+    "a circle inside one layer": (
+        [
+            ("service/domain/refunds.py", "import service.domain.orders"),
+            ("service/domain/orders.py", "import service.domain.refunds"),
+        ],
+        "No cycles are allowed in service.domain",
+    ),
+    "a second tie from the harness into the service": (
+        [("support/drivers/orders.py", "import service.domain.orders")],
+        "support.drivers.orders -> service.domain.orders",
+    ),
+}
 
 
-def test_a_second_tie_from_the_harness_into_the_service_is_caught(tmp_path):
+@pytest.mark.parametrize("breakage", list(BROKEN_TREES))
+def test_an_import_that_breaks_the_layers_is_caught(tmp_path, breakage):
+    imports, said = BROKEN_TREES[breakage]
     tree = copy_of_the_tree(tmp_path)
-    driver = tree / "support" / "drivers" / "orders.py"
-    driver.write_text(driver.read_text() + "\nimport service.domain.orders  # noqa\n")
+    for name, line in imports:
+        module = tree / name
+        module.write_text(module.read_text() + f"\n{line}  # noqa\n")
     done = lint_imports(tree)
     assert done.returncode != 0
-    assert "support.drivers.orders -> service.domain.orders" in done.stdout, done.stdout[-2000:]
+    assert said in done.stdout, done.stdout[-2000:]
