@@ -9,6 +9,7 @@ import json
 import uuid
 from datetime import datetime, timedelta
 from typing import Any
+from urllib.parse import urlsplit
 
 import psycopg
 
@@ -93,6 +94,14 @@ class SubscriptionSecretListed(Webhooks):
 class PlainHttpEndpointAccepted(Webhooks):
     def _check_endpoint(self, url: str) -> None:
         super()._check_endpoint(url.replace("http://", "https://", 1))
+
+
+class MalformedEndpointServerError(Webhooks):
+    """The address is split up without asking whether it can be: a malformed one fails later."""
+
+    @staticmethod
+    def _parts(url: str) -> Any:
+        return urlsplit(url)
 
 
 class PrivateEndpointAccepted(Webhooks):
@@ -281,6 +290,12 @@ DEFECTS: dict[str, Defect] = {
         "Subscriptions to plain HTTP addresses are accepted.",
         "webhooks",
         PlainHttpEndpointAccepted,
+    ),
+    "malformed_endpoint_server_error": Defect(
+        "An endpoint is split up without asking whether it can be: an unclosed bracket is "
+        "answered with a server error, and a port that cannot exist is taken.",
+        "webhooks",
+        MalformedEndpointServerError,
     ),
     "private_endpoint_accepted": Defect(
         "Subscriptions to loopback and private addresses are accepted.",

@@ -11,7 +11,7 @@ import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import SplitResult, urlsplit
 
 from service.core.errors import ApiError, not_found
 from service.providers.merchant_endpoints import EndpointAnswer, MerchantEndpoints, new_secret
@@ -84,13 +84,7 @@ class Webhooks:
     def _check_endpoint(self, url: str) -> None:
         """HTTPS only, and never to the platform's own network: a platform that posts wherever
         its merchants say must not become a way in to loopback or private addresses."""
-        try:
-            parts = urlsplit(url)
-            parts.port  # noqa: B018 - raises for a port that is not a number from 0 to 65535
-        except ValueError:
-            raise ApiError(
-                400, "invalid_request", "The endpoint is not a valid web address."
-            ) from None
+        parts = self._parts(url)
         if parts.scheme != "https" or not parts.hostname:
             raise ApiError(
                 400, "invalid_request", "The endpoint must be an HTTPS address (https://…)."
@@ -107,6 +101,19 @@ class Webhooks:
                 "invalid_request",
                 "The endpoint must be a public address, not a loopback or private one.",
             )
+
+    @staticmethod
+    def _parts(url: str) -> SplitResult:
+        """The address split up; one that cannot be (an unclosed "[", a port that cannot exist)
+        is refused as invalid, never left to fail later as a server error."""
+        try:
+            parts = urlsplit(url)
+            parts.port  # noqa: B018 - raises for a port that is not a number from 0 to 65535
+        except ValueError:
+            raise ApiError(
+                400, "invalid_request", "The endpoint is not a valid web address."
+            ) from None
+        return parts
 
     @staticmethod
     def _addresses(host: str) -> list[str]:
