@@ -1,5 +1,17 @@
 """Loads the harness plugin and the shared step modules for every test under this folder."""
 
+import sys
+from pathlib import Path
+
+# Compiled Python is cached even where PYTHONDONTWRITEBYTECODE is set (as on the machines this
+# project grew on): without the cache every pytest process (each xdist worker, each run of
+# `make defects`) compiled the service, the harness and the steps again, about 1.3 s of CPU
+# each. The cache lives in the project's ignored .run/ folder, never beside the sources, which
+# is what that variable usually keeps clean.
+if sys.dont_write_bytecode:
+    sys.pycache_prefix = str(Path(__file__).resolve().parent / ".run" / "pycache")
+    sys.dont_write_bytecode = False
+
 pytest_plugins = [
     "support.plugin.hooks",
     "support.plugin.deployment_fixtures",
