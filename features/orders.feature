@@ -118,16 +118,89 @@ Feature: Customers' orders, paid by card, with the stock reserved first
     And the stock of "MUG-01" is 5
     And 5 of "MUG-01" are available
 
-  @req:ORD-3 @req:ORD-11 @severity:critical
-  Scenario: The payment provider's word on a payment it did not answer for is acknowledged, and the failed order stays failed
+  @req:ORD-13 @critical @severity:critical
+  Scenario: A payment the payment provider did not answer for but took all the same sells nothing, and is put in front of an operator
     Given the payment provider does not answer
     When a customer tries to order 2 of "MUG-01"
     Then the order is refused because card payments are not available
     When the payment provider says the payment it did not answer for succeeded
     Then the message is acknowledged
     And the order is recorded as failed
+    And the merchant sees that the order needs review because the card was charged 2500 GBP for this order after the payment provider did not answer
+    And the platform's operators are alerted that the order needs review, naming the payment taken
     And the stock of "MUG-01" is 5
     And 5 of "MUG-01" are available
+
+  @req:ORD-13 @severity:critical
+  Scenario Outline: Whatever else the payment provider says of a payment it did not answer for, money it took is put in front of an operator
+    Given the payment provider does not answer
+    When a customer tries to order 2 of "MUG-01"
+    And the payment provider's messages about the payment it did not answer for arrive in this order: <arrivals>
+    Then the message is acknowledged
+    And the order is recorded as failed
+    And the merchant sees that the order needs review because the card was charged 2500 GBP
+    And the stock of "MUG-01" is 5
+    And 5 of "MUG-01" are available
+
+    Examples:
+      | arrivals                            |
+      | failed at 10:00, succeeded at 10:01 |
+      | failed at 10:01, succeeded at 10:00 |
+      | succeeded at 10:00, failed at 10:01 |
+      | succeeded at 10:01, failed at 10:00 |
+
+  @req:ORD-13 @severity:critical
+  Scenario Outline: The payment provider's word on a payment it did not answer for, sent again, puts the order in front of an operator once
+    Given the payment provider does not answer
+    When a customer tries to order 2 of "MUG-01"
+    And the payment provider says the payment it did not answer for succeeded
+    And the payment provider sends its word again<when>
+    Then the order is recorded as failed
+    And the merchant sees that the order needs review because the card was charged 2500 GBP
+    And the platform's operators are alerted once that the order needs review
+    And the stock of "MUG-01" is 5
+
+    Examples:
+      | when                                                 |
+      |                                                      |
+      | , once the platform's quick record of it is gone     |
+
+  @req:ORD-13 @severity:critical
+  Scenario: The payment provider's word that a payment it did not answer for failed leaves the order failed, with nothing to review
+    Given the payment provider does not answer
+    When a customer tries to order 2 of "MUG-01"
+    And the payment provider says the payment it did not answer for failed
+    Then the message is acknowledged
+    And the order is recorded as failed
+    And the order needs no review
+    And the platform's operators are not alerted
+    And the stock of "MUG-01" is 5
+    And 5 of "MUG-01" are available
+
+  @req:ORD-13 @severity:critical
+  Scenario Outline: The payment provider's word on a payment that names an order otherwise than the platform did changes no merchant's order
+    Given another merchant has signed up
+    And the other merchant sells "MUG-01" at 1250 pence with 5 in stock
+    And the payment provider does not answer
+    When a customer tries to order 2 of "MUG-01"
+    And a customer of the other merchant tries to order 2 of "MUG-01"
+    And the payment provider says the payment it did not answer for succeeded, naming <naming>
+    Then the message is acknowledged
+    And the order is recorded as failed
+    And the order needs no review
+    And the other merchant's order is recorded as failed and needs no review
+    And the platform's operators are not alerted
+    And the stock of "MUG-01" is 5
+    And the other merchant sells "MUG-01" at 1250 pence with 5 in stock
+
+    Examples:
+      | naming                                                |
+      | the other merchant's order as the merchant's          |
+      | the merchant's order as the other merchant's          |
+      | the merchant's order and no merchant                  |
+      | the merchant and no order                             |
+      | the merchant's order and a merchant id that is no id  |
+      | an order id that is no id, as the merchant's          |
 
   @req:ORD-6 @critical @severity:blocker
   Scenario: The same order sent twice is one order and one charge

@@ -110,6 +110,14 @@ def customer_tries_to_order(orders, merchant, items) -> Placed:
     return orders.try_place(merchant, basket(items))
 
 
+@when(
+    parsers.re(r"a customer of the other merchant tries to order (?P<items>.+)"),
+    target_fixture="other_placed",
+)
+def other_customer_tries_to_order(orders, other_merchant, items) -> Placed:
+    return orders.try_place(other_merchant, basket(items))
+
+
 @when(parsers.re(rf"the team member tries to order {BASKET}"), target_fixture="outcome")
 def member_tries_to_order(orders, team_member, items):
     return orders.try_place(team_member, basket(items)).latest
@@ -226,15 +234,44 @@ def provider_says_no_orders_payment(orders, which):
 
 
 @when(
-    "the payment provider says the payment it did not answer for succeeded",
+    parsers.re(r"the payment provider says the payment it did not answer for (?P<arrivals>\w+)"),
     target_fixture="outcome",
 )
-def provider_says_unanswered_succeeded(orders, merchant, placed):
-    return orders.try_tell_success_of_unanswered(merchant, placed)
+@when(
+    parsers.parse(
+        "the payment provider's messages about the payment it did not answer for arrive in "
+        "this order: {arrivals}"
+    ),
+    target_fixture="outcome",
+)
+def provider_says_unanswered(orders, merchant, placed, arrivals, service_log):
+    # service_log: listening from before the provider's word, for what operators are told.
+    return orders.try_tell_unanswered(merchant, placed, arrivals)
+
+
+@when(
+    parsers.parse(
+        "the payment provider says the payment it did not answer for succeeded, naming {which}"
+    ),
+    target_fixture="outcome",
+)
+def provider_says_unanswered_misnamed(
+    orders, merchant, placed, other_merchant, other_placed, which, service_log
+):
+    # service_log: listening from before the provider's word, for what operators are told.
+    return orders.try_tell_unanswered_misnamed(
+        merchant, placed, other_merchant, other_placed, which
+    )
 
 
 @when("the payment provider sends its word again")
 def provider_sends_again(orders):
+    orders.tell_again()
+
+
+@when("the payment provider sends its word again, once the platform's quick record of it is gone")
+def provider_sends_again_forgotten(orders, provider_event_memory):
+    provider_event_memory.forget(orders.last_message_id())
     orders.tell_again()
 
 
@@ -423,6 +460,29 @@ def order_not_for_review(orders, merchant, placed):
 @then("the platform's operators are alerted that the order needs review")
 def operators_alerted_order(service_log, database, merchant, placed):
     checks.expect_review_logged(service_log, database, merchant, placed.request)
+
+
+@then("the platform's operators are alerted that the order needs review, naming the payment taken")
+def operators_alerted_order_payment(orders, service_log, database, merchant, placed):
+    payment = orders.last_payment_id()
+    checks.expect_review_logged(service_log, database, merchant, placed.request, also=payment)
+
+
+@then("the platform's operators are alerted once that the order needs review")
+def operators_alerted_order_once(service_log, database, merchant, placed):
+    checks.expect_review_logged(service_log, database, merchant, placed.request, times=1)
+
+
+@then("the platform's operators are not alerted")
+def operators_not_alerted(service_log):
+    checks.expect_no_error_logged(service_log)
+
+
+@then("the other merchant's order is recorded as failed and needs no review")
+def other_order_failed_unreviewed(orders, database, other_merchant, other_placed):
+    org_id = other_merchant.organisation_id
+    checks.expect_order_recorded(database, org_id, other_placed.request, "failed")
+    checks.expect_not_for_review(orders, other_merchant, other_placed.request)
 
 
 @then("the payment provider is told to send its word again later")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import time
 import uuid
+from dataclasses import replace
 from typing import Any
 
 import psycopg
@@ -15,9 +16,9 @@ from service.domain.access import AccessPolicy, Action
 from service.domain.orders import RESERVATION_TTL_SECONDS, Basket, Orders
 from service.domain.payment_events import PaymentEvents
 from service.providers.payments import PaymentProvider
-from service.stores.orders import Order, OrderStore, Product
+from service.stores.orders import EventSeen, Order, OrderStore, Product
 from service.stores.reservations import ReservationStore, index_key, reservation_key
-from service.stores.wallet import ProviderEvent
+from service.stores.wallet import ProviderEvent, first_time
 
 
 class OrderOversellsUnderRace(Orders):
@@ -258,6 +259,73 @@ class EarlyOrderEventLost(Orders):
         return False
 
 
+class UnansweredPaymentSuccessIgnored(Orders):
+    def never_told_of(self, metadata: dict) -> tuple[uuid.UUID, uuid.UUID] | None:
+        return None
+
+
+class UnansweredPaymentSold(Orders):
+    """Takes the provider's word as the order's payment, though the customer was told nothing
+    was charged: the failed order is paid and its units sold."""
+
+    def _charged_unanswered(
+        self, org_id: uuid.UUID, order: Order, event: ProviderEvent, intent: dict
+    ) -> str:
+        with self.store.db.tenant(org_id) as conn:
+            if not first_time(conn, event):
+                raise EventSeen(event.id)
+            conn.execute(
+                "update orders set status = 'paid', failure = null, payment_intent_id = %s"
+                " where id = %s",
+                (intent.get("id"), order.id),
+            )
+            for item in order.items:
+                self.store.take_stock(conn, org_id, item.sku, item.quantity)
+        return "paid"
+
+
+class UnansweredEventNotRecorded(Orders):
+    """Records each copy of the provider's word under an id of its own, so that only the
+    platform's quick record stops a copy from being put in front of the operators again."""
+
+    def _charged_unanswered(
+        self, org_id: uuid.UUID, order: Order, event: ProviderEvent, intent: dict
+    ) -> str:
+        copy = replace(event, id=f"{event.id}-{uuid.uuid4().hex}")
+        return super()._charged_unanswered(org_id, order, copy, intent)
+
+
+class UnansweredPaymentNotNamed(Orders):
+    def _charged_unanswered(
+        self, org_id: uuid.UUID, order: Order, event: ProviderEvent, intent: dict
+    ) -> str:
+        return super()._charged_unanswered(org_id, order, event, {**intent, "id": None})
+
+
+class UnansweredFailureReviewed(Orders):
+    def _failed_by_event(self, org_id: uuid.UUID, order: Order, event: ProviderEvent) -> str:
+        if order.failure == "provider_unavailable":
+            return self._charged_unanswered(org_id, order, event, {"currency": "gbp"})
+        return super()._failed_by_event(org_id, order, event)
+
+
+class UnansweredOrderFoundByIdAlone(Orders):
+    """Trusts the order id a payment names, whichever merchant (if any) the payment names."""
+
+    def never_told_of(self, metadata: dict) -> tuple[uuid.UUID, uuid.UUID] | None:
+        try:
+            order_id = uuid.UUID(str(metadata.get("order_id")))
+        except ValueError:
+            return None
+        with self.store.db.owner() as conn:
+            row = conn.execute(
+                "select id, org_id from orders where id = %s and status <> 'reserving'"
+                " and payment_intent_id is null",
+                (order_id,),
+            ).fetchone()
+        return (row["id"], row["org_id"]) if row else None
+
+
 DEFECTS: dict[str, Defect] = {
     "order_oversells_under_race": Defect(
         "Orders check the free stock and reserve it in two steps, so racing orders both get "
@@ -411,5 +479,43 @@ DEFECTS: dict[str, Defect] = {
         "ignored, so the order waits for ever.",
         "orders",
         EarlyOrderEventLost,
+    ),
+    "unanswered_payment_success_ignored": Defect(
+        "The payment provider's word that it took the payment of an order it did not answer "
+        "for is acknowledged and ignored: the customer was charged, the order failed, and "
+        "nobody is told.",
+        "orders",
+        UnansweredPaymentSuccessIgnored,
+    ),
+    "unanswered_payment_sold": Defect(
+        "A payment the payment provider took after not answering pays the failed order and "
+        "sells its units, though the customer was told nothing was charged.",
+        "orders",
+        UnansweredPaymentSold,
+    ),
+    "unanswered_event_not_recorded": Defect(
+        "The payment provider's word on a payment it did not answer for is not kept as "
+        "processed: sent again once the platform's quick record is gone, it alerts the "
+        "operators again.",
+        "orders",
+        UnansweredEventNotRecorded,
+    ),
+    "unanswered_payment_not_named": Defect(
+        "An order put in front of the operators for a payment the payment provider took after "
+        "not answering does not name that payment, in the alert or on the order.",
+        "orders",
+        UnansweredPaymentNotNamed,
+    ),
+    "unanswered_failure_reviewed": Defect(
+        "The payment provider's word that a payment it did not answer for failed marks the "
+        "order for review, though no money was taken.",
+        "orders",
+        UnansweredFailureReviewed,
+    ),
+    "unanswered_order_found_by_id_alone": Defect(
+        "A payment the payment provider did not answer for finds its order by the order id it "
+        "names alone, whichever merchant it names (another, none, or no id at all).",
+        "orders",
+        UnansweredOrderFoundByIdAlone,
     ),
 }

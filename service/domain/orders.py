@@ -262,13 +262,27 @@ class Orders:
     def being_placed(self, metadata: dict) -> bool:
         """The payment names (in the metadata the platform gave it) an order that is still
         being placed and does not know its payment yet: its event is for a moment later."""
+        order = self._named_by(metadata)
+        return order is not None and order.status == "reserving" and not order.payment_intent_id
+
+    def never_told_of(self, metadata: dict) -> tuple[uuid.UUID, uuid.UUID] | None:
+        """(order id, organisation) of the order the payment names, placed and settled without
+        knowing its payment (the provider did not answer when it was placed): the provider's
+        word on that payment is still about money taken for it."""
+        order = self._named_by(metadata)
+        if order is None or order.status == "reserving" or order.payment_intent_id:
+            return None
+        return order.id, uuid.UUID(str(metadata.get("org_id")))
+
+    def _named_by(self, metadata: dict) -> Order | None:
+        """The order named by a payment's metadata (`order_id` and `org_id`, as the platform
+        wrote them), looked up as that organisation's only: another's is not found."""
         try:
             order_id = uuid.UUID(str(metadata.get("order_id")))
             org_id = uuid.UUID(str(metadata.get("org_id")))
         except ValueError:
-            return False
-        order = self.store.order(org_id, order_id)
-        return order is not None and order.status == "reserving" and not order.payment_intent_id
+            return None
+        return self.store.order(org_id, order_id)
 
     def settle_by_event(
         self, org_id: uuid.UUID, order_id: uuid.UUID, event: ProviderEvent, intent: dict
@@ -280,6 +294,8 @@ class Orders:
         try:
             if event.type == PAYMENT_FAILED:
                 return self._failed_by_event(org_id, order, event)
+            if order.failure == "provider_unavailable":
+                return self._charged_unanswered(org_id, order, event, intent)
             mismatch = self._payment_mismatch(order, intent)
             if mismatch is not None:  # money moved that the order did not ask for
                 return self._needs_review(org_id, order, mismatch, event)
@@ -300,6 +316,33 @@ class Orders:
             )
             return self._needs_review(org_id, settled, reason)
         return "ignored"
+
+    def _charged_unanswered(
+        self, org_id: uuid.UUID, order: Order, event: ProviderEvent, intent: dict
+    ) -> str:
+        """The provider took the payment of an order that failed because it did not answer:
+        the customer was told nothing was charged, so nothing is sold now (the units may be
+        gone, the customer may have ordered again); the order keeps the payment's id and is
+        marked for review, once, and the operators are alerted. Raises EventSeen for an event
+        processed before."""
+        received = intent.get("amount_received")
+        currency = str(intent.get("currency") or "").upper() or "no currency"
+        reason = (
+            f"The card was charged {received!r} {currency} for this order after the payment "
+            "provider did not answer when it was placed, so the order failed and nothing was "
+            "sold: the customer must be paid back."
+        )
+        intent_id = str(intent.get("id") or "") or None
+        self.store.order_needs_review(org_id, order.id, reason, event, intent_id)
+        log.error(
+            "Order %s of organisation %s needs review (payment %s, event %s): %s",
+            order.id,
+            org_id,
+            intent_id,
+            event.id,
+            reason,
+        )
+        return "needs_review"
 
     def _failed_by_event(self, org_id: uuid.UUID, order: Order, event: ProviderEvent) -> str:
         failed = self.store.order_failed_by_event(org_id, order.id, event)

@@ -336,11 +336,25 @@ class OrderStore:
         with self.db.tenant(org_id) as conn:
             return first_time(conn, event)
 
-    def order_needs_review(self, org_id: uuid.UUID, order_id: uuid.UUID, reason: str) -> Order:
+    def order_needs_review(
+        self,
+        org_id: uuid.UUID,
+        order_id: uuid.UUID,
+        reason: str,
+        event: ProviderEvent | None = None,
+        intent_id: str | None = None,
+    ) -> Order:
+        """Marks the order for review (with the provider's event that shows why, recorded in
+        the same transaction, and the payment it names when the order did not know it).
+        Raises EventSeen for an event processed before: nothing changes."""
         with self.db.tenant(org_id) as conn:
+            if event is not None and not first_time(conn, event):
+                raise EventSeen(event.id)
             row = conn.execute(
-                f"update orders set review_reason = %s where id = %s returning {ORDER_COLUMNS}",
-                (reason, order_id),
+                "update orders set review_reason = %s,"
+                " payment_intent_id = coalesce(payment_intent_id, %s)"
+                f" where id = %s returning {ORDER_COLUMNS}",
+                (reason, intent_id, order_id),
             ).fetchone()
             return order_of(conn, row)
 

@@ -18,7 +18,7 @@ from support.drivers.base import describe, insist
 from support.drivers.orders import OrderRequest, OrdersDriver, Placed
 from support.providers.fakes import ProviderCall
 from support.providers.payments import PaymentProviderFake
-from support.report.evidence import attach_json
+from support.report.evidence import attach_json, attach_text
 from support.target.inprocess import ServiceLog
 
 # The platform's keys in Redis (its contract): one reservation per order and SKU, and the
@@ -373,8 +373,23 @@ def expect_not_for_review(orders: OrdersDriver, account: Account, request: Order
 
 
 def expect_review_logged(
-    service_log: ServiceLog, database: Database, account: Account, request: OrderRequest
+    service_log: ServiceLog,
+    database: Database,
+    account: Account,
+    request: OrderRequest,
+    times: int | None = None,
+    also: str | None = None,
 ) -> None:
-    """Operators are told, as an error in the service's log, which order needs review."""
+    """Operators are told, as an error in the service's log, which order needs review (exactly
+    `times` times, when given; naming `also` too, when given: the payment to give back)."""
     order = _recorded(database, account.organisation_id, request.key)
-    expect_error_logged(service_log, [str(order["id"]), "review"])
+    words = [str(order["id"]), "review", *([also] if also else [])]
+    expect_error_logged(service_log, words, times)
+
+
+def expect_no_error_logged(service_log: ServiceLog) -> None:
+    """Nothing was put in front of the operators: the service logged no error."""
+    errors = service_log.errors()
+    attach_text("Errors the service logged", "\n".join(errors) or "(none)")
+    if errors:
+        raise AssertionError(f"Expected no error in the service's log, but it logged {errors[:3]}.")

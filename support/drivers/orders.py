@@ -45,6 +45,30 @@ PAYMENTS_OF_NO_ORDER: dict[str, Callable[[], dict[str, str]]] = {
     },
 }
 
+# A payment's metadata naming orders otherwise than the platform wrote it, from (order id,
+# organisation id) of the merchant's order and of the other merchant's.
+Named = tuple[str, str]
+MISNAMED_ORDERS: dict[str, Callable[[Named, Named], dict[str, str]]] = {
+    "the other merchant's order as the merchant's": lambda mine, theirs: {
+        "order_id": theirs[0],
+        "org_id": mine[1],
+    },
+    "the merchant's order as the other merchant's": lambda mine, theirs: {
+        "order_id": mine[0],
+        "org_id": theirs[1],
+    },
+    "the merchant's order and no merchant": lambda mine, theirs: {"order_id": mine[0]},
+    "the merchant and no order": lambda mine, theirs: {"org_id": mine[1]},
+    "the merchant's order and a merchant id that is no id": lambda mine, theirs: {
+        "order_id": mine[0],
+        "org_id": "org_1",
+    },
+    "an order id that is no id, as the merchant's": lambda mine, theirs: {
+        "order_id": f"{mine[0]}x",
+        "org_id": mine[1],
+    },
+}
+
 
 @dataclass(frozen=True)
 class OrderRequest:
@@ -192,15 +216,43 @@ class OrdersDriver(ShownAs):
         first request's (which may still be under way)."""
         return self._send(account, placed.request)
 
-    def try_tell_success_of_unanswered(self, account: Account, placed: Placed) -> httpx.Response:
-        """The provider's word that the payment of an order it never answered for (its answer
-        lost, so the order does not know the payment) succeeded; the payment names the order."""
+    def try_tell_unanswered(
+        self, account: Account, placed: Placed, arrivals: str, named: dict[str, str] | None = None
+    ) -> httpx.Response:
+        """The provider's words on the payment of an order it never answered for (its answer
+        lost, so the order does not know the payment), delivered in the order written
+        ("succeeded", "failed", or each at its time: "failed at 10:00, succeeded at 10:01");
+        the answer to the last. The payment names the order as the platform wrote it, or as
+        `named` says."""
         order = self.order_by_key(account, placed.request.key)
-        named = {"order_id": order["id"], "org_id": account.organisation_id}
-        intent = payment_intent(order["total_pence"], "gbp", named, "succeeded")
+        if named is None:
+            named = {"order_id": order["id"], "org_id": account.organisation_id}
+        intent = payment_intent(order["total_pence"], "gbp", named, "processing")
+        timings = (
+            [(arrivals, None)]
+            if arrivals in ("succeeded", "failed")
+            else timed(arrivals, "succeeded|failed", "provider outcome")
+        )
         events = self._provider_events()
-        return events.try_deliver(
-            events.signed(payment_intent_event("payment_intent.succeeded", intent))
+        answers = [
+            events.try_deliver(events.signed(self._outcome_event(intent, what, created)))
+            for what, created in timings
+        ]
+        return answers[-1]
+
+    def try_tell_unanswered_misnamed(
+        self, account: Account, placed: Placed, other: Account, other_placed: Placed, which: str
+    ) -> httpx.Response:
+        """The provider's word that a payment it never answered for succeeded, its metadata
+        naming the orders of `account` and `other` otherwise than the platform wrote it: one of
+        the namings a product owner names (see MISNAMED_ORDERS)."""
+        if which not in MISNAMED_ORDERS:
+            known = ", ".join(MISNAMED_ORDERS)
+            raise KeyError(f"No naming of an order {which!r}; known: {known}.")
+        mine = (self.order_by_key(account, placed.request.key)["id"], account.organisation_id)
+        theirs = (self.order_by_key(other, other_placed.request.key)["id"], other.organisation_id)
+        return self.try_tell_unanswered(
+            account, placed, "succeeded", MISNAMED_ORDERS[which](mine, theirs)
         )
 
     def try_send_flawed(self, account: Account, flaw: str) -> httpx.Response:
@@ -296,6 +348,13 @@ class OrdersDriver(ShownAs):
         if not events.delivered:
             raise AssertionError("The payment provider has sent no event.")
         return events.delivered[-1].event["id"]
+
+    def last_payment_id(self) -> str:
+        """The id of the payment the provider's latest event on an order's payment is about."""
+        events = self._provider_events()
+        if not events.delivered:
+            raise AssertionError("The payment provider has sent no event.")
+        return events.delivered[-1].event["data"]["object"]["id"]
 
     def _provider(self) -> PaymentProviderFake:
         if self._payments is None:
