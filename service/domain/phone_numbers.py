@@ -52,7 +52,13 @@ class PhoneNumbers:
                     org_id, bought.e164, bought.provider_reference
                 )
             except Exception as error:
-                log.warning("Provisioning a number failed after the charge: %s", error)
+                # The kind of error too: a database that timed out reads very differently in
+                # the log from a provider that refused, though both answer the merchant alike.
+                log.warning(
+                    "Provisioning a number failed after the charge (%s): %s",
+                    type(error).__name__,
+                    error,
+                )
                 if bought is not None:
                     self._release(bought)
                 self._refund(org_id, reference)

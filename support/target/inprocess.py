@@ -45,6 +45,14 @@ def service_defects() -> dict[str, str]:
     return {name: defect.summary for name, defect in CATALOGUE.items()}
 
 
+def load_service_code() -> None:
+    """Import the service's code (about a second: FastAPI, the models, the provider SDKs), so
+    that a caller can do it while it waits for something else, such as the embedded servers."""
+    import uvicorn  # noqa: F401
+
+    import service.app  # noqa: F401
+
+
 def start_service(
     *,
     database_url: str,
