@@ -9,7 +9,14 @@ from support.proof.catalogues import ROOT
 
 def load(*args: str) -> subprocess.CompletedProcess:
     return subprocess.run(
-        [sys.executable, "-m", "support.proof.load.run", "--users", "3", "--seconds", "5", *args],
+        # Briskly (the saturating pace): five seconds of three merchants must reach refunds.
+        [
+            sys.executable,
+            "-m",
+            "support.proof.load.run",
+            *("--users", "3", "--seconds", "5", "--pause", "0.05,0.25"),
+            *args,
+        ],
         cwd=ROOT,
         capture_output=True,
         text=True,
@@ -30,3 +37,15 @@ def test_the_consistency_check_finds_a_double_credit_and_a_lost_unit():
     assert done.returncode == 1, done.stdout[-2000:] + done.stderr[-2000:]
     assert "a confirmed payment not credited exactly once" in done.stdout
     assert "a stock that is not the start less the units sold and not refunded" in done.stdout
+
+
+def test_a_pace_that_is_not_two_numbers_is_refused_before_anything_starts():
+    done = subprocess.run(
+        [sys.executable, "-m", "support.proof.load.run", "--pause", "fast"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 2, done.stderr
+    assert "'fast' is not MIN,MAX in seconds" in done.stderr

@@ -37,8 +37,14 @@ def _judge(response, ok: tuple[int, ...]) -> None:
         response.failure(f"unexpected {response.status_code}")
 
 
+def _pause() -> tuple[float, float]:
+    """The pause between one merchant's requests, in seconds (LOAD_PAUSE, "min,max")."""
+    low, high = (float(part) for part in os.environ.get("LOAD_PAUSE", "0.5,1.5").split(","))
+    return low, high
+
+
 class Merchant(HttpUser):
-    wait_time = between(0.05, 0.25)
+    wait_time = between(*_pause())
 
     def on_start(self) -> None:
         email = f"load-{uuid.uuid4().hex[:16]}@example.com"

@@ -124,6 +124,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--users", type=int, default=50)
     parser.add_argument("--seconds", type=int, default=60)
     parser.add_argument("--defects", default="", help="catalogued defects to switch on")
+    parser.add_argument(
+        "--pause",
+        type=_pause,
+        default=DEFAULT_PAUSE,
+        metavar="MIN,MAX",
+        help="seconds each merchant pauses between requests (default 0.5,1.5; 0.05,0.25 "
+        "offers more than one service process answers on two cores: a saturation run)",
+    )
     args = parser.parse_args(argv)
     target = subprocess.Popen(
         [sys.executable, "-m", "support.proof.load.target"],
@@ -167,6 +175,7 @@ def main(argv: list[str] | None = None) -> int:
                     **os.environ,
                     "LOAD_WEBHOOK_SECRET": facts["webhook_secret"],
                     "LOAD_TALLY": str(tally),
+                    "LOAD_PAUSE": ",".join(str(part) for part in args.pause),
                     "PYTHONPATH": str(ROOT),
                 },
                 capture_output=True,
@@ -183,13 +192,37 @@ def main(argv: list[str] | None = None) -> int:
     return report(args, stats, failures, problems, len(told.get("charges", {})))
 
 
+# A merchant's integration at a brisk but plausible pace. The latency target is read at this
+# pace, below what the service can answer: at 0.05 to 0.25 s, 50 merchants offer about 330
+# requests a second to a process that answers about 160, and latency then measures the queue.
+DEFAULT_PAUSE = (0.5, 1.5)
+P99_TARGET_MS = 250
+P99_EXEMPT = {"sign-up", "sign-in"}  # password hashing at production cost, by design
+
+
+def _pause(text: str) -> tuple[float, float]:
+    try:
+        low, high = (float(part) for part in text.split(","))
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"{text!r} is not MIN,MAX in seconds (for example 0.5,1.5)"
+        ) from None
+    if not 0 <= low <= high:
+        raise argparse.ArgumentTypeError(f"{text!r}: need 0 <= MIN <= MAX")
+    return low, high
+
+
 def _rows(table: Path) -> list[dict]:
     with table.open() as text:
         return list(csv.DictReader(text))
 
 
 def report(args, stats: list[dict], failures: list[dict], problems: list[str], merchants: int):
-    print(f"Load: {args.users} merchants at once for {args.seconds} s ({merchants} signed up)\n")
+    low, high = args.pause
+    print(
+        f"Load: {args.users} merchants at once for {args.seconds} s ({merchants} signed up), "
+        f"each pausing {low:g} to {high:g} s between requests\n"
+    )
     print(
         f"{'operation':<16}{'requests':>10}{'failed':>8}{'req/s':>8}{'p50 ms':>8}"
         f"{'p95 ms':>8}{'p99 ms':>8}"
@@ -204,7 +237,18 @@ def report(args, stats: list[dict], failures: list[dict], problems: list[str], m
     )
     for row in failures:
         print(f"  {row['Occurrences']} x {row['Name']}: {row['Error']}")
+    slow = [
+        f"{row['Name']} {row['99%']} ms"
+        for row in stats
+        if row["Name"] not in P99_EXEMPT | {"Aggregated"}
+        and row["99%"] not in ("", "N/A")
+        and float(row["99%"]) >= P99_TARGET_MS
+    ]
     print(f"\nServer errors: {server_errors}")
+    print(
+        f"p99 under {P99_TARGET_MS} ms (all but sign-up and sign-in): "
+        + (f"no ({', '.join(slow)})" if slow else "yes")
+    )
     print(f"Consistency: {'; '.join(problems) if problems else 'every penny accounted for'}")
     return 0 if not server_errors and not problems and not failures else 1
 
