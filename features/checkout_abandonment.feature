@@ -133,6 +133,15 @@ Feature: Nudging merchants who stopped at the payment step
       Then the merchant has been sent email 1
       And the other merchant has been sent no email
 
+    @req:ABN-10 @severity:critical
+    Scenario: A merchant who paid does not spare the merchants the job comes to after it
+      Given two more merchants have signed up
+      And the three merchants viewed the payment step
+      And the merchant the nudge job comes to first paid
+      When the nudge job runs 2 hours after the merchant viewed the payment step
+      Then the two merchants who did not pay have each been sent email 1
+      And the merchant who paid has been sent no email
+
   Rule: Each email goes out at most once, and the bonus is paid once
 
     @req:ABN-6 @req:ABN-9 @critical @severity:blocker
@@ -170,6 +179,16 @@ Feature: Nudging merchants who stopped at the payment step
       And the platform records email 3 failed for the merchant
       And the platform records email 3 sent for the other merchant
       And the run reports 2 processed, 1 sent, 0 skipped and 1 failed
+      And the run records 1 error
+
+    @req:ABN-8 @req:ABN-9 @severity:normal
+    Scenario: Of three emails, the one refused is the run's only failure
+      Given two more merchants have signed up
+      And the three merchants viewed the payment step
+      And the email provider refuses messages to the merchant
+      When the nudge job runs 2 hours after the merchant viewed the payment step
+      Then the two merchants who were not refused have each been sent email 1
+      And the run reports 3 processed, 2 sent, 0 skipped and 1 failed
       And the run records 1 error
 
     @req:ABN-8 @severity:critical

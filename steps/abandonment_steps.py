@@ -4,6 +4,8 @@ what the merchants were sent and credited."""
 from __future__ import annotations
 
 import re
+import uuid
+from dataclasses import dataclass
 
 import pytest
 from pytest_bdd import given, parsers, then, when
@@ -11,6 +13,7 @@ from pytest_bdd import given, parsers, then, when
 from support.checks import abandonment as checks
 from support.checks import wallet as wallet_checks
 from support.checks.outcomes import Refusal, expect_refused
+from support.drivers.accounts import Account
 from support.providers.fakes import plan_trouble
 
 WHO = r"(?P<who>the merchant|the other merchant)"
@@ -24,6 +27,17 @@ NOT_A_MOMENT = {
 
 def _someone(request: pytest.FixtureRequest, who: str):
     return request.getfixturevalue("merchant" if who == "the merchant" else "other_merchant")
+
+
+@dataclass
+class Three:
+    """The merchant and two more; `paid` is the one of them that paid, if any."""
+
+    merchants: list[Account]
+    paid: Account | None = None
+
+    def others(self, than: Account | None) -> list[Account]:
+        return [m for m in self.merchants if m is not than]
 
 
 def _numbers(emails: str) -> list[int]:
@@ -58,6 +72,26 @@ def viewed_payment_step(abandonment, request, who):
 @given(parsers.re(rf"{WHO} paid"))
 def paid(abandonment, request, who):
     abandonment.pay(_someone(request, who))
+
+
+@given("two more merchants have signed up", target_fixture="three")
+def two_more_merchants(cast, merchant) -> Three:
+    return Three([merchant, cast.other_merchant(), cast.other_merchant()])
+
+
+@given("the three merchants viewed the payment step")
+def three_viewed_payment_step(abandonment, three: Three):
+    for someone in three.merchants:
+        abandonment.view_payment_step(someone)
+
+
+@given("the merchant the nudge job comes to first paid")
+def first_of_three_paid(abandonment, three: Three):
+    """The job works through merchants in the platform's order of their organisations; paying
+    the first of them makes certain that a merchant who paid comes before two who did not
+    (a random one would, only two times in three)."""
+    three.paid = min(three.merchants, key=lambda m: uuid.UUID(m.organisation_id))
+    abandonment.pay(three.paid)
 
 
 @given(
@@ -125,6 +159,23 @@ def operator_asks_at(abandonment, moment):
 @then(parsers.re(rf"{WHO} has been sent (?P<emails>no email|emails? [\d, and]+)"))
 def has_been_sent(email_provider, request, who, emails):
     checks.expect_sent(email_provider, _someone(request, who), _numbers(emails))
+
+
+@then(
+    parsers.re(
+        r"the two merchants who (?P<were>did not pay|were not refused) have each been sent "
+        r"(?P<emails>no email|emails? [\d, and]+)"
+    )
+)
+def the_two_have_been_sent(email_provider, three: Three, merchant, were, emails):
+    left_out = three.paid if were == "did not pay" else merchant
+    for someone in three.others(than=left_out):
+        checks.expect_sent(email_provider, someone, _numbers(emails))
+
+
+@then("the merchant who paid has been sent no email")
+def the_one_who_paid_has_been_sent_nothing(email_provider, three: Three):
+    checks.expect_sent(email_provider, three.paid, [])
 
 
 @then(

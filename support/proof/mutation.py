@@ -1,8 +1,9 @@
 """`make mutation`: how many small changes to the service's domain code the scenarios notice.
 
 cosmic-ray makes each mutant (one operator applied at one place of one module) and runs the
-acceptance scenarios against it; a mutant is killed when a scenario fails. It works in a copy of
-the tree, so the working tree is never changed, and every mutant's scenarios share one embedded
+acceptance scenarios against it (after the few harness tests a module names, HARNESS_TESTS); a
+mutant is killed when a scenario or one of those tests fails. It works in a copy of the tree,
+so the working tree is never changed, and every mutant's scenarios share one embedded
 PostgreSQL and Redis (each scenario signs up its own merchants, as in `make defects`). Mutants
 listed in catalogue/equivalent_mutants.toml (they cannot change behaviour) leave the score.
 """
@@ -50,12 +51,29 @@ MODULES: dict[str, tuple[str, ...]] = {
                                       "ABN-7", "ABN-8", "ABN-9", "ABN-10", "ABN-11", "ABN-12",
                                       "ABN-13"),
 }  # fmt: skip
+# Harness tests that may kill a module's mutants too (support/proof/mutant_check.py runs them
+# before the scenarios): what no scenario reaches in seconds, such as a schedule's interval, a
+# run's hundred-and-first error or its totals over several batches.
+HARNESS_TESTS: dict[str, tuple[str, ...]] = {
+    "service/domain/abandonment.py": ("tests/service/test_abandonment_rules.py",
+                                      "tests/service/test_abandonment_run.py",
+                                      "tests/service/test_abandonment_schedule.py"),
+}  # fmt: skip
 # `X | None` in annotations: with `from __future__ import annotations` they are never evaluated,
 # so changing the operator cannot change behaviour (no domain module uses `|` at run time).
 SKIPPED_OPERATORS = ("core/ReplaceBinaryOperator_BitOr_.*",)
 PROGRESS_SECONDS = 30
 SECONDS_PER_MUTANT = 240  # a mutant that hangs the scenarios counts as killed after this
-COPIED = ("service", "support", "steps", "features", "catalogue", "conftest.py", "pyproject.toml")
+COPIED = (
+    "service",
+    "support",
+    "steps",
+    "features",
+    "catalogue",
+    "tests",
+    "conftest.py",
+    "pyproject.toml",
+)
 
 
 class BaselineFailed(Exception):
@@ -93,7 +111,8 @@ def equivalents() -> dict[str, str]:
 
 def _config(module: str, requirements: tuple[str, ...]) -> str:
     command = [
-        sys.executable, "-m", "pytest", "steps", "-x", "-q", "-p", "no:randomly",
+        sys.executable, "-m", "support.proof.mutant_check", *HARNESS_TESTS.get(module, ()), "--",
+        "steps", "-x", "-q", "-p", "no:randomly",
         *LEAVE_THE_CACHE_ALONE, *(f"--requirement={req}" for req in requirements),
     ]  # fmt: skip
     return (

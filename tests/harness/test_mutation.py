@@ -5,7 +5,8 @@ from pathlib import Path
 from cosmic_ray.config import load_config
 
 from support.proof.catalogues import ROOT
-from support.proof.mutation import MODULES, Score, _config, equivalents, table
+from support.proof.mutant_check import main as mutant_check
+from support.proof.mutation import HARNESS_TESTS, MODULES, Score, _config, equivalents, table
 
 
 def test_every_configuration_reads_as_cosmic_ray_reads_it(tmp_path: Path):
@@ -17,6 +18,21 @@ def test_every_configuration_reads_as_cosmic_ray_reads_it(tmp_path: Path):
         assert config["module-path"] == module
         assert all(f"--requirement={req}" in config.test_command for req in requirements)
         assert config.sub("filters", "operators-filter")["exclude-operators"]
+        assert all(test in config.test_command for test in HARNESS_TESTS.get(module, ()))
+
+
+def test_every_harness_test_named_exists_for_a_measured_module():
+    for module, tests in HARNESS_TESTS.items():
+        assert module in MODULES, module
+        assert tests and all((ROOT / test).is_file() for test in tests), tests
+
+
+def test_a_failing_harness_test_kills_the_mutant_before_any_scenario_runs(tmp_path: Path):
+    failing = tmp_path / "test_fails.py"
+    failing.write_text("def test_fails():\n    assert False\n")
+    # The scenarios' arguments would fail to run at all: they are never reached.
+    assert mutant_check([str(failing), "--", "no-such-folder"]) != 0
+    assert mutant_check(["no separator"]) == 2
 
 
 def test_every_equivalent_mutant_names_a_measured_module_and_says_why():

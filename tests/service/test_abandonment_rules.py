@@ -56,12 +56,17 @@ def test_merchants_who_paid_or_finished_are_not_candidates(job: Abandonment) -> 
     assert not job.is_candidate(candidate(set(), completed=True))
 
 
-def test_a_run_keeps_its_first_errors_and_counts_the_rest() -> None:
-    few = [f"error {n}" for n in range(ERRORS_KEPT)]
-    assert _kept(few) == few
-    many = [f"error {n}" for n in range(ERRORS_KEPT + 5)]
-    assert _kept(many)[:-1] == many[:ERRORS_KEPT]
-    assert _kept(many)[-1] == "… and 5 more errors."
+@pytest.mark.parametrize(("made", "kept"), [(99, 99), (100, 100), (101, 100), (250, 100)])
+def test_a_run_keeps_its_first_100_errors_and_counts_the_rest(made: int, kept: int) -> None:
+    """Written out, not ERRORS_KEPT: a record that keeps 99 or 101 must fail here too."""
+    errors = [f"error {n}" for n in range(made)]
+    record = _kept(errors)
+    assert ERRORS_KEPT == 100
+    assert record[:kept] == errors[:kept]
+    if made == kept:
+        assert record == errors
+    else:
+        assert record[100:] == [f"… and {made - 100} more errors."]
 
 
 @pytest.mark.parametrize(
