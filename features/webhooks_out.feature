@@ -10,13 +10,14 @@ Feature: Telling merchants' own systems what happened, reliably and verifiably
   Background:
     Given a merchant has signed up
 
-  @req:WHO-3 @req:WHO-4 @smoke @critical @severity:blocker
+  @req:WHO-3 @req:WHO-4 @req:WHO-9 @smoke @critical @severity:blocker
   Scenario: A top-up is delivered to the merchant, signed so that the merchant can verify it
     Given the merchant's receiver accepts deliveries
     And the merchant has subscribed its receiver to wallet top-ups
     And the merchant's wallet has been topped up with 2000 credits
     When the delivery worker runs
     Then the merchant's receiver has received 1 delivery
+    And the run reports 1 delivery attempted: 1 delivered, 0 to be tried again and 0 failed for good
     And every delivery verifies with the secret the merchant was shown
     And the delivery says the wallet was topped up with 2000 credits
     And the merchant sees the delivery delivered after 1 attempt
@@ -57,16 +58,18 @@ Feature: Telling merchants' own systems what happened, reliably and verifiably
     Then the merchant's receiver has received 1 delivery
     And the other merchant's receiver has received 0 deliveries
 
-  @req:WHO-5 @req:WHO-8 @critical @severity:critical
+  @req:WHO-5 @req:WHO-8 @req:WHO-9 @critical @severity:critical
   Scenario: A failing delivery is retried exactly on schedule, then given up for good
     Given the merchant's receiver is down
     And the merchant has subscribed its receiver to wallet top-ups
     And the merchant's wallet has been topped up with 2000 credits
     When the delivery worker runs
     Then the merchant's receiver has received 1 delivery
+    And the run reports 1 delivery attempted: 0 delivered, 1 to be tried again and 0 failed for good
     And the merchant sees the next attempt due 1 minute after the last
     When the delivery worker runs 0 minutes after the last attempt
     Then the merchant's receiver has received 1 delivery
+    And the run reports 0 deliveries attempted: 0 delivered, 0 to be tried again and 0 failed for good
     When the delivery worker runs 1 minute after the last attempt
     Then the merchant's receiver has received 2 deliveries
     And the merchant sees the next attempt due 2 minutes after the last
@@ -89,6 +92,7 @@ Feature: Telling merchants' own systems what happened, reliably and verifiably
     Then the merchant's receiver has received 5 deliveries
     When the delivery worker runs 16 minutes after the last attempt
     Then the merchant's receiver has received 6 deliveries
+    And the run reports 1 delivery attempted: 0 delivered, 0 to be tried again and 1 failed for good
     And the merchant sees the delivery failed after 6 attempts
     When the delivery worker runs 1440 minutes after the last attempt
     Then the merchant's receiver has received 6 deliveries
@@ -190,6 +194,8 @@ Feature: Telling merchants' own systems what happened, reliably and verifiably
       | no machine at all                                  |
       | an address that is not a web address               |
       | an address with a port that cannot exist           |
+      | a machine whose name does not exist                |
+      | a machine whose name has an empty part             |
 
   @req:WHO-8 @critical @severity:critical
   Scenario: Another merchant cannot see the merchant's deliveries

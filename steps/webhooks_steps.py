@@ -106,9 +106,9 @@ def member_tries_to_subscribe(webhooks, receivers, team_member):
 # ---------------------------------------------------------------- the delivery worker
 
 
-@when("the delivery worker runs")
+@when("the delivery worker runs", target_fixture="run")
 def worker_runs(webhooks, merchant):
-    webhooks.run_worker([merchant])
+    return webhooks.run_worker([merchant])
 
 
 @when("the delivery worker runs for both merchants")
@@ -116,10 +116,16 @@ def worker_runs_for_both(webhooks, merchant, other_merchant):
     webhooks.run_worker([merchant, other_merchant])
 
 
-@when(parsers.parse("the delivery worker runs {minutes:d} minutes after the last attempt"))
-@when(parsers.parse("the delivery worker runs {minutes:d} minute after the last attempt"))
+@when(
+    parsers.parse("the delivery worker runs {minutes:d} minutes after the last attempt"),
+    target_fixture="run",
+)
+@when(
+    parsers.parse("the delivery worker runs {minutes:d} minute after the last attempt"),
+    target_fixture="run",
+)
 def worker_runs_later(webhooks, merchant, minutes):
-    webhooks.run_worker([merchant], after=timedelta(minutes=minutes))
+    return webhooks.run_worker([merchant], after=timedelta(minutes=minutes))
 
 
 @when("two delivery workers run at the same moment")
@@ -255,6 +261,24 @@ def merchant_sees_delivery(webhooks, merchant, subscription, status, attempts):
 )
 def next_attempt_due(webhooks, merchant, subscription, minutes):
     checks.expect_next_attempt_after(webhooks, merchant, subscription, int(minutes))
+
+
+@then(
+    parsers.re(
+        r"the run reports (?P<processed>\d+) deliver(?:y|ies) attempted: (?P<delivered>\d+) "
+        r"delivered, (?P<retrying>\d+) to be tried again and (?P<failed>\d+) failed for good"
+    )
+)
+def run_reports(run, processed, delivered, retrying, failed):
+    checks.expect_run_reported(
+        run,
+        {
+            "processed": int(processed),
+            "delivered": int(delivered),
+            "retrying": int(retrying),
+            "failed": int(failed),
+        },
+    )
 
 
 @then(parsers.parse('the merchant sees that the last attempt got "{answer}"'))

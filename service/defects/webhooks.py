@@ -13,6 +13,7 @@ from urllib.parse import urlsplit
 
 import psycopg
 
+from service.core.errors import ApiError
 from service.defects.base import Defect
 from service.defects.wallet import DuplicateEventCreditsTwice
 from service.domain.access import AccessPolicy, Action
@@ -104,6 +105,18 @@ class MalformedEndpointServerError(Webhooks):
         return urlsplit(url)
 
 
+class UnfindableEndpointAccepted(Webhooks):
+    """Refuses only names whose addresses are unsafe: a name with no address at all (none
+    exists, or it cannot even be looked up) passes, as if it had nothing to fail."""
+
+    def _check_endpoint(self, url: str) -> None:
+        try:
+            super()._check_endpoint(url)
+        except ApiError as refused:
+            if refused.message != "The endpoint's host name cannot be found.":
+                raise
+
+
 class PrivateEndpointAccepted(Webhooks):
     @staticmethod
     def _public(address: str) -> bool:
@@ -191,6 +204,14 @@ class LinearBackoff(Webhooks):
 class RetriesPastTheLast(Webhooks):
     def _next_attempt(self, now: datetime, attempts: int) -> datetime | None:
         return super()._next_attempt(now, min(attempts, 5))
+
+
+class RetriesCountedAsFailed(Webhooks):
+    """The run's report counts a delivery left to be tried again as failed for good."""
+
+    def _attempt(self, due: DueDelivery, now: datetime) -> str:
+        outcome = super()._attempt(due, now)
+        return "failed" if outcome == "retrying" else outcome
 
 
 class DeliveredEventsResent(WebhookStore):
@@ -297,6 +318,12 @@ DEFECTS: dict[str, Defect] = {
         "webhooks",
         MalformedEndpointServerError,
     ),
+    "unfindable_endpoint_accepted": Defect(
+        "Subscriptions to host names that cannot be found (none exists, or one with an empty "
+        "part) are accepted.",
+        "webhooks",
+        UnfindableEndpointAccepted,
+    ),
     "private_endpoint_accepted": Defect(
         "Subscriptions to loopback and private addresses are accepted.",
         "webhooks",
@@ -336,6 +363,11 @@ DEFECTS: dict[str, Defect] = {
         "A delivery is retried for ever instead of failing after the retry at 16 minutes.",
         "webhooks",
         RetriesPastTheLast,
+    ),
+    "retries_counted_as_failed": Defect(
+        "The delivery worker's run reports deliveries left to be tried again as failed.",
+        "webhooks",
+        RetriesCountedAsFailed,
     ),
     "delivered_events_resent": Defect(
         "A delivery the merchant accepted stays due and is sent again.",

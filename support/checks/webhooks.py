@@ -184,6 +184,16 @@ def expect_each_message_once(receiver: MerchantEndpointFake, count: int) -> None
         )
 
 
+def expect_run_reported(run: dict[str, Any], expected: dict[str, int]) -> None:
+    """What the operator's run of the delivery worker says it did, count by count."""
+    attach_json("What the delivery worker's run reported", run)
+    told = {name: run.get(name) for name in expected}
+    if told != expected:
+        raise AssertionError(
+            f"Expected the delivery worker's run to report {expected}, but it reported {told}."
+        )
+
+
 # ---------------------------------------------------------------- what the merchant sees
 
 

@@ -46,6 +46,9 @@ UNSAFE_ADDRESSES = {
     "an address that is not a web address": "https://[shop.example.com/hooks",
     # Under the suite's own receivers' domain, so that only the port can refuse it.
     "an address with a port that cannot exist": "https://shop.webhooks.test:70000/hooks",
+    # `.invalid` never resolves (RFC 2606); a name with an empty part cannot even be looked up.
+    "a machine whose name does not exist": "https://shop.invalid/hooks",
+    "a machine whose name has an empty part": "https://shop..example.com/hooks",
 }
 
 
