@@ -196,6 +196,18 @@ Feature: Telling merchants' own systems what happened, reliably and verifiably
       | an address with a port that cannot exist           |
       | a machine whose name does not exist                |
       | a machine whose name has an empty part             |
+      | a group address that many machines listen on       |
+
+  @req:WHO-1 @req:WHO-2 @severity:critical
+  Scenario Outline: A subscription to <address> is accepted
+    When the merchant subscribes a receiver at <address> to wallet top-ups
+    Then the merchant's subscriptions list it at that address
+
+    Examples:
+      | address                                                  |
+      | a public machine by number                               |
+      | a public machine in the newer numbering                  |
+      | a public machine by number written in the newer numbering |
 
   @req:WHO-8 @critical @severity:critical
   Scenario: Another merchant cannot see the merchant's deliveries

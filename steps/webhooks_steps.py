@@ -12,7 +12,12 @@ from support.checks import webhooks as checks
 from support.checks.outcomes import Refusal, expect_refused
 from support.drivers.orders import basket
 from support.drivers.wallet import CONFIRMATION_CHANGES
-from support.drivers.webhooks import INVALID_EVENT_TYPES, UNSAFE_ADDRESSES, Subscription
+from support.drivers.webhooks import (
+    INVALID_EVENT_TYPES,
+    PUBLIC_ADDRESSES,
+    UNSAFE_ADDRESSES,
+    Subscription,
+)
 
 WHOSE = r"(?P<whose>merchant|other merchant)"
 BASKET = r'(?P<items>\d+ of "[^"]+"(?: and \d+ of "[^"]+")*)'
@@ -78,6 +83,14 @@ def merchant_subscribes(webhooks, receivers, merchant, kinds) -> Subscription:
 )
 def other_subscribes(webhooks, receivers, other_merchant, kinds) -> Subscription:
     return webhooks.subscribe(other_merchant, receivers.of("other merchant").url, _kinds(kinds))
+
+
+@when(
+    parsers.re(r"the merchant subscribes a receiver at (?P<address>.+) to wallet top-ups"),
+    target_fixture="subscription",
+)
+def merchant_subscribes_public(webhooks, merchant, address) -> Subscription:
+    return webhooks.subscribe(merchant, PUBLIC_ADDRESSES[address], ["wallet top-ups"])
 
 
 @when(
@@ -322,6 +335,11 @@ def recorded_no_event(database, merchant):
 @then("the signing secret was shown once and is never shown again")
 def secret_shown_once(webhooks, merchant, subscription):
     checks.expect_secret_shown_once(webhooks, merchant, subscription)
+
+
+@then("the merchant's subscriptions list it at that address")
+def subscription_listed(webhooks, merchant, subscription):
+    checks.expect_subscription_listed(webhooks, merchant, subscription)
 
 
 @then("the subscription is refused as invalid")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
+import ipaddress
 import json
 import uuid
 from datetime import datetime, timedelta
@@ -103,6 +104,23 @@ class MalformedEndpointServerError(Webhooks):
     @staticmethod
     def _parts(url: str) -> Any:
         return urlsplit(url)
+
+
+class MulticastEndpointAccepted(Webhooks):
+    """Asks only whether an address is public: a multicast group's is, too."""
+
+    @staticmethod
+    def _public(address: str) -> bool:
+        return Webhooks._public(address) or ipaddress.ip_address(address).is_multicast
+
+
+class PublicEndpointRefused(Webhooks):
+    """Takes every address it has to look up for an unsafe one: a merchant's real, public
+    receiver cannot be subscribed."""
+
+    @staticmethod
+    def _public(address: str) -> bool:
+        return False
 
 
 class UnfindableEndpointAccepted(Webhooks):
@@ -317,6 +335,16 @@ DEFECTS: dict[str, Defect] = {
         "answered with a server error, and a port that cannot exist is taken.",
         "webhooks",
         MalformedEndpointServerError,
+    ),
+    "multicast_endpoint_accepted": Defect(
+        "Subscriptions to multicast group addresses are accepted.",
+        "webhooks",
+        MulticastEndpointAccepted,
+    ),
+    "public_endpoint_refused": Defect(
+        "Subscriptions to public addresses are refused as unsafe.",
+        "webhooks",
+        PublicEndpointRefused,
     ),
     "unfindable_endpoint_accepted": Defect(
         "Subscriptions to host names that cannot be found (none exists, or one with an empty "

@@ -280,6 +280,19 @@ def expect_secret_shown_once(
             )
 
 
+def expect_subscription_listed(
+    driver: WebhooksDriver, account: Account, subscription: Subscription
+) -> None:
+    listed = driver.subscriptions(account)
+    attach_json("The merchant's subscriptions", listed)
+    found = [(shown["id"], shown["url"]) for shown in listed]
+    if found != [(subscription.id, subscription.url)]:
+        raise AssertionError(
+            f"Expected the merchant's one subscription at {subscription.url}, but the merchant's "
+            f"subscriptions are {found}."
+        )
+
+
 def expect_refused_nothing_saved(database: Database, organisation_id: str) -> None:
     rows = database.read(
         "the merchant's webhook subscriptions",

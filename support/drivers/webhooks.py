@@ -49,6 +49,16 @@ UNSAFE_ADDRESSES = {
     # `.invalid` never resolves (RFC 2606); a name with an empty part cannot even be looked up.
     "a machine whose name does not exist": "https://shop.invalid/hooks",
     "a machine whose name has an empty part": "https://shop..example.com/hooks",
+    "a group address that many machines listen on": "https://224.0.1.1/hooks",
+}
+# Public addresses a merchant's receiver may have, named by number so that nothing is looked up
+# (no subscription here is ever posted to: no event follows it).
+PUBLIC_ADDRESSES = {
+    "a public machine by number": "https://93.184.216.34/hooks",
+    "a public machine in the newer numbering": "https://[2606:4700:4700::1111]/hooks",
+    "a public machine by number written in the newer numbering": (
+        "https://[::ffff:93.184.216.34]/hooks"
+    ),
 }
 
 
