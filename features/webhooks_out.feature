@@ -217,6 +217,17 @@ Feature: Telling merchants' own systems what happened, reliably and verifiably
     When the other merchant asks for the merchant's subscription's deliveries
     Then the deliveries are reported as not found
 
+  @req:WHO-9 @severity:normal
+  Scenario: One run of the delivery worker attempts at most 500 deliveries, and the next run the rest
+    Given the merchant's receiver accepts deliveries
+    And the merchant has 501 subscriptions of its receiver to wallet top-ups
+    And the merchant's wallet has been topped up with 2000 credits
+    When the delivery worker runs
+    Then the run reports 500 deliveries attempted: 500 delivered, 0 to be tried again and 0 failed for good
+    When the delivery worker runs 0 minutes after the last attempt
+    Then the run reports 1 delivery attempted: 1 delivered, 0 to be tried again and 0 failed for good
+    And the merchant's receiver has received 501 deliveries
+
   @req:WHO-9 @critical @severity:critical
   Scenario: Only the platform's operators can run the delivery worker
     Given the merchant's receiver accepts deliveries

@@ -78,6 +78,14 @@ def merchant_subscribes(webhooks, receivers, merchant, kinds) -> Subscription:
 
 
 @given(
+    parsers.re(r"the merchant has (?P<count>\d+) subscriptions of its receiver to (?P<kinds>.+)")
+)
+def merchant_subscribes_many(webhooks, receivers, merchant, count, kinds):
+    for _ in range(int(count)):
+        webhooks.subscribe(merchant, receivers.of("merchant").url, _kinds(kinds))
+
+
+@given(
     parsers.re(r"the other merchant has subscribed its receiver to (?P<kinds>.+)"),
     target_fixture="other_subscription",
 )

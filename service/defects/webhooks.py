@@ -8,6 +8,7 @@ import hmac
 import ipaddress
 import json
 import uuid
+from dataclasses import astuple
 from datetime import datetime, timedelta
 from typing import Any
 from urllib.parse import urlsplit
@@ -19,7 +20,7 @@ from service.defects.base import Defect
 from service.defects.wallet import DuplicateEventCreditsTwice
 from service.domain.access import AccessPolicy, Action
 from service.domain.payment_events import SETTLING, PaymentEvents
-from service.domain.webhooks import Webhooks
+from service.domain.webhooks import DELIVERIES_PER_RUN_MAX, RunResult, Webhooks
 from service.providers.merchant_endpoints import MerchantEndpoints
 from service.providers.payments import PaymentProvider
 from service.stores.onboarding import OnboardingStore
@@ -232,6 +233,20 @@ class RetriesCountedAsFailed(Webhooks):
         return "failed" if outcome == "retrying" else outcome
 
 
+class RunWithoutCap(Webhooks):
+    """One run goes on until nothing is due, however many deliveries that takes."""
+
+    def deliver_due(self, now: datetime, org_ids: list[uuid.UUID] | None = None) -> RunResult:
+        total = RunResult()
+        while True:
+            run = super().deliver_due(now, org_ids)
+            total = RunResult(
+                *(sum(counts) for counts in zip(astuple(total), astuple(run), strict=True))
+            )
+            if run.processed < DELIVERIES_PER_RUN_MAX:
+                return total
+
+
 class DeliveredEventsResent(WebhookStore):
     """Forgets that an accepted delivery is done: it stays due a minute later."""
 
@@ -396,6 +411,11 @@ DEFECTS: dict[str, Defect] = {
         "The delivery worker's run reports deliveries left to be tried again as failed.",
         "webhooks",
         RetriesCountedAsFailed,
+    ),
+    "run_without_cap": Defect(
+        "One run of the delivery worker goes on until nothing is due, past 500 deliveries.",
+        "webhooks",
+        RunWithoutCap,
     ),
     "delivered_events_resent": Defect(
         "A delivery the merchant accepted stays due and is sent again.",
