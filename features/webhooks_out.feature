@@ -185,6 +185,7 @@ Feature: Telling merchants' own systems what happened, reliably and verifiably
     Examples:
       | address                                            |
       | an address without encryption                      |
+      | an address for live connections rather than the web |
       | the platform's own machine by name                 |
       | the platform's own machine by number               |
       | the platform's own machine in the newer numbering  |

@@ -99,6 +99,13 @@ class PlainHttpEndpointAccepted(Webhooks):
         super()._check_endpoint(url.replace("http://", "https://", 1))
 
 
+class SecureSocketEndpointAccepted(Webhooks):
+    """Asks only for encryption: a secure live-connection address (wss://) passes as HTTPS."""
+
+    def _check_endpoint(self, url: str) -> None:
+        super()._check_endpoint(url.replace("wss://", "https://", 1))
+
+
 class MalformedEndpointServerError(Webhooks):
     """The address is split up without asking whether it can be: a malformed one fails later."""
 
@@ -344,6 +351,11 @@ DEFECTS: dict[str, Defect] = {
         "Subscriptions to plain HTTP addresses are accepted.",
         "webhooks",
         PlainHttpEndpointAccepted,
+    ),
+    "secure_socket_endpoint_accepted": Defect(
+        "Subscriptions to secure live-connection addresses (wss://) are accepted.",
+        "webhooks",
+        SecureSocketEndpointAccepted,
     ),
     "malformed_endpoint_server_error": Defect(
         "An endpoint is split up without asking whether it can be: an unclosed bracket is "

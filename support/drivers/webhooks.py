@@ -36,6 +36,8 @@ INVALID_EVENT_TYPES = {
 # Addresses a product owner names, and the web addresses a merchant would give for them.
 UNSAFE_ADDRESSES = {
     "an address without encryption": "http://shop.webhooks.test/hooks",
+    # Encrypted, but not a web address a delivery can be posted to.
+    "an address for live connections rather than the web": "wss://shop.webhooks.test/hooks",
     "the platform's own machine by name": "https://localhost/hooks",
     "the platform's own machine by number": "https://127.0.0.1/hooks",
     "the platform's own machine in the newer numbering": "https://[::1]/hooks",
