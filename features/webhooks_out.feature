@@ -210,6 +210,17 @@ Feature: Telling merchants' own systems what happened, reliably and verifiably
       | a public machine in the newer numbering                  |
       | a public machine by number written in the newer numbering |
 
+  @req:WHO-2 @critical @severity:critical
+  Scenario: A receiver whose address has come to lead inside the platform's network is not posted to
+    Given the merchant's receiver accepts deliveries
+    And the merchant has subscribed its receiver to wallet top-ups
+    And the merchant's receiver's address has since come to lead to the platform's own machine
+    And the merchant's wallet has been topped up with 2000 credits
+    When the delivery worker runs
+    Then the merchant's receiver has received 0 deliveries
+    And the merchant sees the delivery pending after 1 attempt
+    And the merchant sees that the last attempt got "not sent"
+
   @req:WHO-8 @critical @severity:critical
   Scenario: Another merchant cannot see the merchant's deliveries
     Given another merchant has signed up

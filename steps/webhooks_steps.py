@@ -124,6 +124,13 @@ def member_tries_to_subscribe(webhooks, receivers, team_member):
     return webhooks.try_subscribe(team_member, receivers.of("merchant").url, ["wallet.topped_up"])
 
 
+@given("the merchant's receiver's address has since come to lead to the platform's own machine")
+def address_now_leads_inside(record_changes, merchant, subscription):
+    record_changes.lead_subscription_to(
+        merchant, subscription.id, UNSAFE_ADDRESSES["the platform's own machine by name"]
+    )
+
+
 # ---------------------------------------------------------------- the delivery worker
 
 

@@ -21,7 +21,7 @@ from service.defects.wallet import DuplicateEventCreditsTwice
 from service.domain.access import AccessPolicy, Action
 from service.domain.payment_events import SETTLING, PaymentEvents
 from service.domain.webhooks import DELIVERIES_PER_RUN_MAX, RunResult, Webhooks
-from service.providers.merchant_endpoints import MerchantEndpoints
+from service.providers.merchant_endpoints import EndpointAnswer, MerchantEndpoints
 from service.providers.payments import PaymentProvider
 from service.stores.onboarding import OnboardingStore
 from service.stores.wallet import ProviderEvent
@@ -129,6 +129,13 @@ class PublicEndpointRefused(Webhooks):
     @staticmethod
     def _public(address: str) -> bool:
         return False
+
+
+class RepointedEndpointPosted(Webhooks):
+    """Checks an address only when it is subscribed: one that leads inside since is posted to."""
+
+    def _still_safe(self, url: str) -> EndpointAnswer | None:
+        return None
 
 
 class UnfindableEndpointAccepted(Webhooks):
@@ -372,6 +379,12 @@ DEFECTS: dict[str, Defect] = {
         "Subscriptions to public addresses are refused as unsafe.",
         "webhooks",
         PublicEndpointRefused,
+    ),
+    "repointed_endpoint_posted": Defect(
+        "A subscribed address is checked only when subscribed: one that has come to lead to "
+        "the platform's own machine since is posted to.",
+        "webhooks",
+        RepointedEndpointPosted,
     ),
     "unfindable_endpoint_accepted": Defect(
         "Subscriptions to host names that cannot be found (none exists, or one with an empty "
