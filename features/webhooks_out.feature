@@ -10,13 +10,14 @@ Feature: Telling merchants' own systems what happened, reliably and verifiably
   Background:
     Given a merchant has signed up
 
-  @req:WHO-3 @req:WHO-4 @smoke @critical @severity:blocker
+  @req:WHO-3 @req:WHO-4 @req:WHO-9 @smoke @critical @severity:blocker
   Scenario: A top-up is delivered to the merchant, signed so that the merchant can verify it
     Given the merchant's receiver accepts deliveries
     And the merchant has subscribed its receiver to wallet top-ups
     And the merchant's wallet has been topped up with 2000 credits
     When the delivery worker runs
     Then the merchant's receiver has received 1 delivery
+    And the run reports 1 delivery attempted: 1 delivered, 0 to be tried again and 0 failed for good
     And every delivery verifies with the secret the merchant was shown
     And the delivery says the wallet was topped up with 2000 credits
     And the merchant sees the delivery delivered after 1 attempt
@@ -57,16 +58,18 @@ Feature: Telling merchants' own systems what happened, reliably and verifiably
     Then the merchant's receiver has received 1 delivery
     And the other merchant's receiver has received 0 deliveries
 
-  @req:WHO-5 @req:WHO-8 @critical @severity:critical
+  @req:WHO-5 @req:WHO-8 @req:WHO-9 @critical @severity:critical
   Scenario: A failing delivery is retried exactly on schedule, then given up for good
     Given the merchant's receiver is down
     And the merchant has subscribed its receiver to wallet top-ups
     And the merchant's wallet has been topped up with 2000 credits
     When the delivery worker runs
     Then the merchant's receiver has received 1 delivery
+    And the run reports 1 delivery attempted: 0 delivered, 1 to be tried again and 0 failed for good
     And the merchant sees the next attempt due 1 minute after the last
     When the delivery worker runs 0 minutes after the last attempt
     Then the merchant's receiver has received 1 delivery
+    And the run reports 0 deliveries attempted: 0 delivered, 0 to be tried again and 0 failed for good
     When the delivery worker runs 1 minute after the last attempt
     Then the merchant's receiver has received 2 deliveries
     And the merchant sees the next attempt due 2 minutes after the last
@@ -89,6 +92,7 @@ Feature: Telling merchants' own systems what happened, reliably and verifiably
     Then the merchant's receiver has received 5 deliveries
     When the delivery worker runs 16 minutes after the last attempt
     Then the merchant's receiver has received 6 deliveries
+    And the run reports 1 delivery attempted: 0 delivered, 0 to be tried again and 1 failed for good
     And the merchant sees the delivery failed after 6 attempts
     When the delivery worker runs 1440 minutes after the last attempt
     Then the merchant's receiver has received 6 deliveries
@@ -181,6 +185,7 @@ Feature: Telling merchants' own systems what happened, reliably and verifiably
     Examples:
       | address                                            |
       | an address without encryption                      |
+      | an address for live connections rather than the web |
       | the platform's own machine by name                 |
       | the platform's own machine by number               |
       | the platform's own machine in the newer numbering  |
@@ -190,6 +195,31 @@ Feature: Telling merchants' own systems what happened, reliably and verifiably
       | no machine at all                                  |
       | an address that is not a web address               |
       | an address with a port that cannot exist           |
+      | a machine whose name does not exist                |
+      | a machine whose name has an empty part             |
+      | a group address that many machines listen on       |
+
+  @req:WHO-1 @req:WHO-2 @severity:critical
+  Scenario Outline: A subscription to <address> is accepted
+    When the merchant subscribes a receiver at <address> to wallet top-ups
+    Then the merchant's subscriptions list it at that address
+
+    Examples:
+      | address                                                  |
+      | a public machine by number                               |
+      | a public machine in the newer numbering                  |
+      | a public machine by number written in the newer numbering |
+
+  @req:WHO-2 @critical @severity:critical
+  Scenario: A receiver whose address has come to lead inside the platform's network is not posted to
+    Given the merchant's receiver accepts deliveries
+    And the merchant has subscribed its receiver to wallet top-ups
+    And the merchant's receiver's address has since come to lead to the platform's own machine
+    And the merchant's wallet has been topped up with 2000 credits
+    When the delivery worker runs
+    Then the merchant's receiver has received 0 deliveries
+    And the merchant sees the delivery pending after 1 attempt
+    And the merchant sees that the last attempt got "not sent"
 
   @req:WHO-8 @critical @severity:critical
   Scenario: Another merchant cannot see the merchant's deliveries
@@ -198,6 +228,17 @@ Feature: Telling merchants' own systems what happened, reliably and verifiably
     And the merchant has subscribed its receiver to wallet top-ups
     When the other merchant asks for the merchant's subscription's deliveries
     Then the deliveries are reported as not found
+
+  @req:WHO-9 @severity:normal
+  Scenario: One run of the delivery worker attempts at most 500 deliveries, and the next run the rest
+    Given the merchant's receiver accepts deliveries
+    And the merchant has 501 subscriptions of its receiver to wallet top-ups
+    And the merchant's wallet has been topped up with 2000 credits
+    When the delivery worker runs
+    Then the run reports 500 deliveries attempted: 500 delivered, 0 to be tried again and 0 failed for good
+    When the delivery worker runs 0 minutes after the last attempt
+    Then the run reports 1 delivery attempted: 1 delivered, 0 to be tried again and 0 failed for good
+    And the merchant's receiver has received 501 deliveries
 
   @req:WHO-9 @critical @severity:critical
   Scenario: Only the platform's operators can run the delivery worker

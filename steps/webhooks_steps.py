@@ -12,7 +12,12 @@ from support.checks import webhooks as checks
 from support.checks.outcomes import Refusal, expect_refused
 from support.drivers.orders import basket
 from support.drivers.wallet import CONFIRMATION_CHANGES
-from support.drivers.webhooks import INVALID_EVENT_TYPES, UNSAFE_ADDRESSES, Subscription
+from support.drivers.webhooks import (
+    INVALID_EVENT_TYPES,
+    PUBLIC_ADDRESSES,
+    UNSAFE_ADDRESSES,
+    Subscription,
+)
 
 WHOSE = r"(?P<whose>merchant|other merchant)"
 BASKET = r'(?P<items>\d+ of "[^"]+"(?: and \d+ of "[^"]+")*)'
@@ -73,11 +78,27 @@ def merchant_subscribes(webhooks, receivers, merchant, kinds) -> Subscription:
 
 
 @given(
+    parsers.re(r"the merchant has (?P<count>\d+) subscriptions of its receiver to (?P<kinds>.+)")
+)
+def merchant_subscribes_many(webhooks, receivers, merchant, count, kinds):
+    for _ in range(int(count)):
+        webhooks.subscribe(merchant, receivers.of("merchant").url, _kinds(kinds))
+
+
+@given(
     parsers.re(r"the other merchant has subscribed its receiver to (?P<kinds>.+)"),
     target_fixture="other_subscription",
 )
 def other_subscribes(webhooks, receivers, other_merchant, kinds) -> Subscription:
     return webhooks.subscribe(other_merchant, receivers.of("other merchant").url, _kinds(kinds))
+
+
+@when(
+    parsers.re(r"the merchant subscribes a receiver at (?P<address>.+) to wallet top-ups"),
+    target_fixture="subscription",
+)
+def merchant_subscribes_public(webhooks, merchant, address) -> Subscription:
+    return webhooks.subscribe(merchant, PUBLIC_ADDRESSES[address], ["wallet top-ups"])
 
 
 @when(
@@ -103,12 +124,19 @@ def member_tries_to_subscribe(webhooks, receivers, team_member):
     return webhooks.try_subscribe(team_member, receivers.of("merchant").url, ["wallet.topped_up"])
 
 
+@given("the merchant's receiver's address has since come to lead to the platform's own machine")
+def address_now_leads_inside(record_changes, merchant, subscription):
+    record_changes.lead_subscription_to(
+        merchant, subscription.id, UNSAFE_ADDRESSES["the platform's own machine by name"]
+    )
+
+
 # ---------------------------------------------------------------- the delivery worker
 
 
-@when("the delivery worker runs")
+@when("the delivery worker runs", target_fixture="run")
 def worker_runs(webhooks, merchant):
-    webhooks.run_worker([merchant])
+    return webhooks.run_worker([merchant])
 
 
 @when("the delivery worker runs for both merchants")
@@ -116,10 +144,16 @@ def worker_runs_for_both(webhooks, merchant, other_merchant):
     webhooks.run_worker([merchant, other_merchant])
 
 
-@when(parsers.parse("the delivery worker runs {minutes:d} minutes after the last attempt"))
-@when(parsers.parse("the delivery worker runs {minutes:d} minute after the last attempt"))
+@when(
+    parsers.parse("the delivery worker runs {minutes:d} minutes after the last attempt"),
+    target_fixture="run",
+)
+@when(
+    parsers.parse("the delivery worker runs {minutes:d} minute after the last attempt"),
+    target_fixture="run",
+)
 def worker_runs_later(webhooks, merchant, minutes):
-    webhooks.run_worker([merchant], after=timedelta(minutes=minutes))
+    return webhooks.run_worker([merchant], after=timedelta(minutes=minutes))
 
 
 @when("two delivery workers run at the same moment")
@@ -257,6 +291,24 @@ def next_attempt_due(webhooks, merchant, subscription, minutes):
     checks.expect_next_attempt_after(webhooks, merchant, subscription, int(minutes))
 
 
+@then(
+    parsers.re(
+        r"the run reports (?P<processed>\d+) deliver(?:y|ies) attempted: (?P<delivered>\d+) "
+        r"delivered, (?P<retrying>\d+) to be tried again and (?P<failed>\d+) failed for good"
+    )
+)
+def run_reports(run, processed, delivered, retrying, failed):
+    checks.expect_run_reported(
+        run,
+        {
+            "processed": int(processed),
+            "delivered": int(delivered),
+            "retrying": int(retrying),
+            "failed": int(failed),
+        },
+    )
+
+
 @then(parsers.parse('the merchant sees that the last attempt got "{answer}"'))
 def last_attempt_got(webhooks, merchant, subscription, answer):
     checks.expect_last_answer_says(webhooks, merchant, subscription, answer)
@@ -298,6 +350,11 @@ def recorded_no_event(database, merchant):
 @then("the signing secret was shown once and is never shown again")
 def secret_shown_once(webhooks, merchant, subscription):
     checks.expect_secret_shown_once(webhooks, merchant, subscription)
+
+
+@then("the merchant's subscriptions list it at that address")
+def subscription_listed(webhooks, merchant, subscription):
+    checks.expect_subscription_listed(webhooks, merchant, subscription)
 
 
 @then("the subscription is refused as invalid")

@@ -5,20 +5,23 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
+import ipaddress
 import json
 import uuid
+from dataclasses import astuple
 from datetime import datetime, timedelta
 from typing import Any
 from urllib.parse import urlsplit
 
 import psycopg
 
+from service.core.errors import ApiError
 from service.defects.base import Defect
 from service.defects.wallet import DuplicateEventCreditsTwice
 from service.domain.access import AccessPolicy, Action
 from service.domain.payment_events import SETTLING, PaymentEvents
-from service.domain.webhooks import Webhooks
-from service.providers.merchant_endpoints import MerchantEndpoints
+from service.domain.webhooks import DELIVERIES_PER_RUN_MAX, RunResult, Webhooks
+from service.providers.merchant_endpoints import EndpointAnswer, MerchantEndpoints
 from service.providers.payments import PaymentProvider
 from service.stores.onboarding import OnboardingStore
 from service.stores.wallet import ProviderEvent
@@ -96,12 +99,55 @@ class PlainHttpEndpointAccepted(Webhooks):
         super()._check_endpoint(url.replace("http://", "https://", 1))
 
 
+class SecureSocketEndpointAccepted(Webhooks):
+    """Asks only for encryption: a secure live-connection address (wss://) passes as HTTPS."""
+
+    def _check_endpoint(self, url: str) -> None:
+        super()._check_endpoint(url.replace("wss://", "https://", 1))
+
+
 class MalformedEndpointServerError(Webhooks):
     """The address is split up without asking whether it can be: a malformed one fails later."""
 
     @staticmethod
     def _parts(url: str) -> Any:
         return urlsplit(url)
+
+
+class MulticastEndpointAccepted(Webhooks):
+    """Asks only whether an address is public: a multicast group's is, too."""
+
+    @staticmethod
+    def _public(address: str) -> bool:
+        return Webhooks._public(address) or ipaddress.ip_address(address).is_multicast
+
+
+class PublicEndpointRefused(Webhooks):
+    """Takes every address it has to look up for an unsafe one: a merchant's real, public
+    receiver cannot be subscribed."""
+
+    @staticmethod
+    def _public(address: str) -> bool:
+        return False
+
+
+class RepointedEndpointPosted(Webhooks):
+    """Checks an address only when it is subscribed: one that leads inside since is posted to."""
+
+    def _still_safe(self, url: str) -> EndpointAnswer | None:
+        return None
+
+
+class UnfindableEndpointAccepted(Webhooks):
+    """Refuses only names whose addresses are unsafe: a name with no address at all (none
+    exists, or it cannot even be looked up) passes, as if it had nothing to fail."""
+
+    def _check_endpoint(self, url: str) -> None:
+        try:
+            super()._check_endpoint(url)
+        except ApiError as refused:
+            if refused.message != "The endpoint's host name cannot be found.":
+                raise
 
 
 class PrivateEndpointAccepted(Webhooks):
@@ -191,6 +237,28 @@ class LinearBackoff(Webhooks):
 class RetriesPastTheLast(Webhooks):
     def _next_attempt(self, now: datetime, attempts: int) -> datetime | None:
         return super()._next_attempt(now, min(attempts, 5))
+
+
+class RetriesCountedAsFailed(Webhooks):
+    """The run's report counts a delivery left to be tried again as failed for good."""
+
+    def _attempt(self, due: DueDelivery, now: datetime) -> str:
+        outcome = super()._attempt(due, now)
+        return "failed" if outcome == "retrying" else outcome
+
+
+class RunWithoutCap(Webhooks):
+    """One run goes on until nothing is due, however many deliveries that takes."""
+
+    def deliver_due(self, now: datetime, org_ids: list[uuid.UUID] | None = None) -> RunResult:
+        total = RunResult()
+        while True:
+            run = super().deliver_due(now, org_ids)
+            total = RunResult(
+                *(sum(counts) for counts in zip(astuple(total), astuple(run), strict=True))
+            )
+            if run.processed < DELIVERIES_PER_RUN_MAX:
+                return total
 
 
 class DeliveredEventsResent(WebhookStore):
@@ -291,11 +359,38 @@ DEFECTS: dict[str, Defect] = {
         "webhooks",
         PlainHttpEndpointAccepted,
     ),
+    "secure_socket_endpoint_accepted": Defect(
+        "Subscriptions to secure live-connection addresses (wss://) are accepted.",
+        "webhooks",
+        SecureSocketEndpointAccepted,
+    ),
     "malformed_endpoint_server_error": Defect(
         "An endpoint is split up without asking whether it can be: an unclosed bracket is "
         "answered with a server error, and a port that cannot exist is taken.",
         "webhooks",
         MalformedEndpointServerError,
+    ),
+    "multicast_endpoint_accepted": Defect(
+        "Subscriptions to multicast group addresses are accepted.",
+        "webhooks",
+        MulticastEndpointAccepted,
+    ),
+    "public_endpoint_refused": Defect(
+        "Subscriptions to public addresses are refused as unsafe.",
+        "webhooks",
+        PublicEndpointRefused,
+    ),
+    "repointed_endpoint_posted": Defect(
+        "A subscribed address is checked only when subscribed: one that has come to lead to "
+        "the platform's own machine since is posted to.",
+        "webhooks",
+        RepointedEndpointPosted,
+    ),
+    "unfindable_endpoint_accepted": Defect(
+        "Subscriptions to host names that cannot be found (none exists, or one with an empty "
+        "part) are accepted.",
+        "webhooks",
+        UnfindableEndpointAccepted,
     ),
     "private_endpoint_accepted": Defect(
         "Subscriptions to loopback and private addresses are accepted.",
@@ -336,6 +431,16 @@ DEFECTS: dict[str, Defect] = {
         "A delivery is retried for ever instead of failing after the retry at 16 minutes.",
         "webhooks",
         RetriesPastTheLast,
+    ),
+    "retries_counted_as_failed": Defect(
+        "The delivery worker's run reports deliveries left to be tried again as failed.",
+        "webhooks",
+        RetriesCountedAsFailed,
+    ),
+    "run_without_cap": Defect(
+        "One run of the delivery worker goes on until nothing is due, past 500 deliveries.",
+        "webhooks",
+        RunWithoutCap,
     ),
     "delivered_events_resent": Defect(
         "A delivery the merchant accepted stays due and is sent again.",

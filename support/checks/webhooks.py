@@ -184,6 +184,16 @@ def expect_each_message_once(receiver: MerchantEndpointFake, count: int) -> None
         )
 
 
+def expect_run_reported(run: dict[str, Any], expected: dict[str, int]) -> None:
+    """What the operator's run of the delivery worker says it did, count by count."""
+    attach_json("What the delivery worker's run reported", run)
+    told = {name: run.get(name) for name in expected}
+    if told != expected:
+        raise AssertionError(
+            f"Expected the delivery worker's run to report {expected}, but it reported {told}."
+        )
+
+
 # ---------------------------------------------------------------- what the merchant sees
 
 
@@ -268,6 +278,19 @@ def expect_secret_shown_once(
                 f"Expected the signing secret never to be shown again, but the subscription "
                 f"{where} shows it."
             )
+
+
+def expect_subscription_listed(
+    driver: WebhooksDriver, account: Account, subscription: Subscription
+) -> None:
+    listed = driver.subscriptions(account)
+    attach_json("The merchant's subscriptions", listed)
+    found = [(shown["id"], shown["url"]) for shown in listed]
+    if found != [(subscription.id, subscription.url)]:
+        raise AssertionError(
+            f"Expected the merchant's one subscription at {subscription.url}, but the merchant's "
+            f"subscriptions are {found}."
+        )
 
 
 def expect_refused_nothing_saved(database: Database, organisation_id: str) -> None:

@@ -31,3 +31,12 @@ class RecordChanges(ShownAs):
             " where org_id = %s and key = %s",
             (age.total_seconds(), account.organisation_id, key),
         )
+
+    def lead_subscription_to(self, account: Account, subscription_id: str, url: str) -> None:
+        """The subscription's address now leads to `url`, as if the name the merchant gave had
+        been pointed elsewhere since (the suite cannot re-point a real name)."""
+        self._database.change(
+            f"the subscription's address now leads to {url}",
+            "update webhook_subscriptions set url = %s where org_id = %s and id = %s",
+            (url, account.organisation_id, subscription_id),
+        )

@@ -36,6 +36,8 @@ INVALID_EVENT_TYPES = {
 # Addresses a product owner names, and the web addresses a merchant would give for them.
 UNSAFE_ADDRESSES = {
     "an address without encryption": "http://shop.webhooks.test/hooks",
+    # Encrypted, but not a web address a delivery can be posted to.
+    "an address for live connections rather than the web": "wss://shop.webhooks.test/hooks",
     "the platform's own machine by name": "https://localhost/hooks",
     "the platform's own machine by number": "https://127.0.0.1/hooks",
     "the platform's own machine in the newer numbering": "https://[::1]/hooks",
@@ -46,6 +48,19 @@ UNSAFE_ADDRESSES = {
     "an address that is not a web address": "https://[shop.example.com/hooks",
     # Under the suite's own receivers' domain, so that only the port can refuse it.
     "an address with a port that cannot exist": "https://shop.webhooks.test:70000/hooks",
+    # `.invalid` never resolves (RFC 2606); a name with an empty part cannot even be looked up.
+    "a machine whose name does not exist": "https://shop.invalid/hooks",
+    "a machine whose name has an empty part": "https://shop..example.com/hooks",
+    "a group address that many machines listen on": "https://224.0.1.1/hooks",
+}
+# Public addresses a merchant's receiver may have, named by number so that nothing is looked up
+# (no subscription here is ever posted to: no event follows it).
+PUBLIC_ADDRESSES = {
+    "a public machine by number": "https://93.184.216.34/hooks",
+    "a public machine in the newer numbering": "https://[2606:4700:4700::1111]/hooks",
+    "a public machine by number written in the newer numbering": (
+        "https://[::ffff:93.184.216.34]/hooks"
+    ),
 }
 
 
