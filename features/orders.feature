@@ -246,6 +246,16 @@ Feature: Customers' orders, paid by card, with the stock reserved first
       |                                                  |
       | , once the platform's quick record of it is gone |
 
+  @req:ORD-14 @severity:critical
+  Scenario: Two second payments taken for one order are both put in front of an operator
+    Given the merchant's card payments go through
+    And a customer has paid for 2 of "MUG-01"
+    When the payment provider says a second payment for the order succeeded
+    And the payment provider says a second payment for the order succeeded
+    Then the order is still paid, by its own payment
+    And the merchant sees that the paid order needs review for each of the two second payments
+    And the stock of "MUG-01" is 3
+
   @req:ORD-14 @critical @severity:critical
   Scenario Outline: The payment provider's word that a second payment failed changes nothing of the order
     Given <payments>

@@ -480,6 +480,13 @@ def order_shown_for_review_still(orders, merchant, placed, status, words):
     checks.expect_shown_for_review(orders, merchant, placed.request, words, status, payment)
 
 
+@then("the merchant sees that the paid order needs review for each of the two second payments")
+def order_shown_for_review_twice(orders, merchant, placed):
+    for payment in orders.last_payment_ids(2):
+        words = "the customer was charged a second time for this order: 2500 GBP"
+        checks.expect_shown_for_review(orders, merchant, placed.request, words, "paid", payment)
+
+
 @then(
     parsers.re(r"the order is still (?P<status>paid|awaiting its card payment), by its own payment")
 )

@@ -371,6 +371,21 @@ class SecondPaymentNotNamed(Orders):
         return super()._charged_again(org_id, order, event, {**intent, "id": None})
 
 
+class SecondPaymentReviewOverwritten(Orders):
+    """Marks the order for a second payment in place of any reason it had for review."""
+
+    def _payment_to_give_back(
+        self,
+        org_id: uuid.UUID,
+        order: Order,
+        event: ProviderEvent,
+        intent: dict,
+        reason: str,
+        besides: bool = False,
+    ) -> str:
+        return super()._payment_to_give_back(org_id, order, event, intent, reason)
+
+
 class SecondPaymentOrderFoundByIdAlone(Orders):
     """Trusts the order id a payment names, whichever merchant (if any) the payment names."""
 
@@ -610,6 +625,12 @@ DEFECTS: dict[str, Defect] = {
         "payment, in the alert or on the order.",
         "orders",
         SecondPaymentNotNamed,
+    ),
+    "second_payment_review_overwritten": Defect(
+        "A second payment's review takes the place of the reason the order had for review: "
+        "a third charge hides the second, which is never paid back.",
+        "orders",
+        SecondPaymentReviewOverwritten,
     ),
     "second_payment_order_found_by_id_alone": Defect(
         "A second payment finds its order by the order id it names alone, whichever merchant "

@@ -352,10 +352,15 @@ class OrdersDriver(ShownAs):
 
     def last_payment_id(self) -> str:
         """The id of the payment the provider's latest event on an order's payment is about."""
+        return self.last_payment_ids(1)[0]
+
+    def last_payment_ids(self, count: int) -> list[str]:
+        """The ids of the payments the provider's latest `count` events are about, oldest
+        first."""
         events = self._provider_events()
-        if not events.delivered:
-            raise AssertionError("The payment provider has sent no event.")
-        return events.delivered[-1].event["data"]["object"]["id"]
+        if len(events.delivered) < count:
+            raise AssertionError(f"The payment provider has sent fewer than {count} events.")
+        return [sent.event["data"]["object"]["id"] for sent in events.delivered[-count:]]
 
     def _provider(self) -> PaymentProviderFake:
         if self._payments is None:
