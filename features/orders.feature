@@ -202,6 +202,99 @@ Feature: Customers' orders, paid by card, with the stock reserved first
       | the merchant's order and a merchant id that is no id  |
       | an order id that is no id, as the merchant's          |
 
+  @req:ORD-14 @critical @severity:critical
+  Scenario: A second payment taken for a paid order leaves it paid, and is put in front of an operator
+    Given the merchant's card payments go through
+    And a customer has paid for 2 of "MUG-01"
+    When the payment provider says a second payment for the order succeeded
+    Then the message is acknowledged
+    And the order is still paid, by its own payment
+    And the merchant sees that the order, still paid, needs review because the customer was charged a second time for this order: 2500 GBP, naming the second payment
+    And the platform's operators are alerted that the order needs review, naming the payment taken
+    And the stock of "MUG-01" is 3
+    And the order holds no reservations
+
+  @req:ORD-14 @critical @severity:critical
+  Scenario: A second payment taken for an order awaiting its own leaves it waiting for its own, and is put in front of an operator
+    Given the customer's card payments are still processing when orders are placed
+    When a customer orders 2 of "MUG-01"
+    And the payment provider says a second payment for the order succeeded
+    Then the message is acknowledged
+    And the order is still awaiting its card payment, by its own payment
+    And the merchant sees that the order, still awaiting its card payment, needs review because the customer was charged a second time for this order: 2500 GBP, naming the second payment
+    And the platform's operators are alerted that the order needs review, naming the payment taken
+    And the stock of "MUG-01" is 5
+    And 3 of "MUG-01" are available
+    When the payment provider says the order's payment succeeded now
+    Then the order is recorded as paid
+    And the stock of "MUG-01" is 3
+    And the merchant sees that the order, still paid, needs review because the customer was charged a second time for this order: 2500 GBP, naming the second payment
+
+  @req:ORD-14 @severity:critical
+  Scenario Outline: The payment provider's word on a second payment, sent again, puts the order in front of an operator once
+    Given the merchant's card payments go through
+    And a customer has paid for 2 of "MUG-01"
+    When the payment provider says a second payment for the order succeeded
+    And the payment provider sends its word again<when>
+    Then the order is still paid, by its own payment
+    And the merchant sees that the order, still paid, needs review because the customer was charged a second time for this order: 2500 GBP, naming the second payment
+    And the platform's operators are alerted once that the order needs review
+    And the stock of "MUG-01" is 3
+
+    Examples:
+      | when                                             |
+      |                                                  |
+      | , once the platform's quick record of it is gone |
+
+  @req:ORD-14 @severity:critical
+  Scenario: Two second payments taken for one order are both put in front of an operator
+    Given the merchant's card payments go through
+    And a customer has paid for 2 of "MUG-01"
+    When the payment provider says a second payment for the order succeeded
+    And the payment provider says a second payment for the order succeeded
+    Then the order is still paid, by its own payment
+    And the merchant sees that the paid order needs review for each of the two second payments
+    And the stock of "MUG-01" is 3
+
+  @req:ORD-14 @critical @severity:critical
+  Scenario Outline: The payment provider's word that a second payment failed changes nothing of the order
+    Given <payments>
+    When a customer orders 2 of "MUG-01"
+    And the payment provider says a second payment for the order failed
+    Then the message is acknowledged
+    And the order is still <status>, by its own payment
+    And the order needs no review
+    And the platform's operators are not alerted
+    And the stock of "MUG-01" is <stock>
+    And 3 of "MUG-01" are available
+
+    Examples:
+      | payments                                                                  | status                    | stock |
+      | the merchant's card payments go through                                   | paid                      | 3     |
+      | the customer's card payments are still processing when orders are placed  | awaiting its card payment | 5     |
+
+  @req:ORD-14 @severity:critical
+  Scenario Outline: A second payment that names another merchant's order changes neither merchant's order
+    Given the merchant's card payments go through
+    And another merchant has signed up
+    And the other merchant sells "MUG-01" at 1250 pence with 5 in stock
+    And a customer has paid for 2 of "MUG-01"
+    And a customer of the other merchant has paid for 2 of "MUG-01"
+    When the payment provider says a second payment succeeded, naming <naming>
+    Then the message is acknowledged
+    And the order is still paid, by its own payment
+    And the order needs no review
+    And the other merchant's order is recorded as paid and needs no review
+    And the platform's operators are not alerted
+    And the stock of "MUG-01" is 3
+    And the other merchant sells "MUG-01" at 1250 pence with 3 in stock
+
+    Examples:
+      | naming                                       |
+      | the other merchant's order as the merchant's |
+      | the merchant's order as the other merchant's |
+      | the merchant's order and no merchant         |
+
   @req:ORD-6 @critical @severity:blocker
   Scenario: The same order sent twice is one order and one charge
     Given the merchant's card payments go through

@@ -65,6 +65,14 @@ def customer_has_paid(orders, merchant, items) -> Placed:
     return orders.place(merchant, basket(items))
 
 
+@given(
+    parsers.parse("a customer of the other merchant has paid for {items}"),
+    target_fixture="other_placed",
+)
+def other_customer_has_paid(orders, other_merchant, items) -> Placed:
+    return orders.place(other_merchant, basket(items))
+
+
 @given(parsers.parse("a customer's card was declined for {items}"), target_fixture="declined")
 def card_was_declined(orders, payment_provider, merchant, items) -> Placed:
     payment_provider.declines_the_card()
@@ -238,6 +246,10 @@ def provider_says_no_orders_payment(orders, which):
     target_fixture="outcome",
 )
 @when(
+    parsers.re(r"the payment provider says a second payment for the order (?P<arrivals>\w+)"),
+    target_fixture="outcome",
+)
+@when(
     parsers.parse(
         "the payment provider's messages about the payment it did not answer for arrive in "
         "this order: {arrivals}"
@@ -253,6 +265,10 @@ def provider_says_unanswered(orders, merchant, placed, arrivals, service_log):
     parsers.parse(
         "the payment provider says the payment it did not answer for succeeded, naming {which}"
     ),
+    target_fixture="outcome",
+)
+@when(
+    parsers.parse("the payment provider says a second payment succeeded, naming {which}"),
     target_fixture="outcome",
 )
 def provider_says_unanswered_misnamed(
@@ -452,6 +468,33 @@ def order_shown_for_review(orders, merchant, placed, words):
     checks.expect_shown_for_review(orders, merchant, placed.request, words)
 
 
+@then(
+    parsers.re(
+        r"the merchant sees that the order, still (?P<status>paid|awaiting its card payment), "
+        r"needs review because (?P<words>.+), naming the second payment"
+    )
+)
+def order_shown_for_review_still(orders, merchant, placed, status, words):
+    status = "paid" if status == "paid" else "awaiting_payment"
+    payment = orders.last_payment_id()
+    checks.expect_shown_for_review(orders, merchant, placed.request, words, status, payment)
+
+
+@then("the merchant sees that the paid order needs review for each of the two second payments")
+def order_shown_for_review_twice(orders, merchant, placed):
+    for payment in orders.last_payment_ids(2):
+        words = "the customer was charged a second time for this order: 2500 GBP"
+        checks.expect_shown_for_review(orders, merchant, placed.request, words, "paid", payment)
+
+
+@then(
+    parsers.re(r"the order is still (?P<status>paid|awaiting its card payment), by its own payment")
+)
+def order_keeps_own_payment(database, payment_provider, merchant, placed, status):
+    status = "paid" if status == "paid" else "awaiting_payment"
+    checks.expect_own_payment(database, payment_provider, merchant, placed.request, status)
+
+
 @then("the order needs no review")
 def order_not_for_review(orders, merchant, placed):
     checks.expect_not_for_review(orders, merchant, placed.request)
@@ -482,6 +525,13 @@ def operators_not_alerted(service_log):
 def other_order_failed_unreviewed(orders, database, other_merchant, other_placed):
     org_id = other_merchant.organisation_id
     checks.expect_order_recorded(database, org_id, other_placed.request, "failed")
+    checks.expect_not_for_review(orders, other_merchant, other_placed.request)
+
+
+@then("the other merchant's order is recorded as paid and needs no review")
+def other_order_paid_unreviewed(orders, database, other_merchant, other_placed):
+    org_id = other_merchant.organisation_id
+    checks.expect_order_recorded(database, org_id, other_placed.request, "paid")
     checks.expect_not_for_review(orders, other_merchant, other_placed.request)
 
 

@@ -13,7 +13,7 @@ import psycopg
 from service.core.errors import ApiError
 from service.defects.base import Defect
 from service.domain.access import AccessPolicy, Action
-from service.domain.orders import RESERVATION_TTL_SECONDS, Basket, Orders
+from service.domain.orders import PAYMENT_FAILED, RESERVATION_TTL_SECONDS, Basket, Orders
 from service.domain.payment_events import PaymentEvents
 from service.providers.payments import PaymentProvider
 from service.stores.orders import EventSeen, Order, OrderStore, Product
@@ -326,6 +326,83 @@ class UnansweredOrderFoundByIdAlone(Orders):
         return (row["id"], row["org_id"]) if row else None
 
 
+class SecondPaymentIgnored(Orders):
+    def _charged_again(
+        self, org_id: uuid.UUID, order: Order, event: ProviderEvent, intent: dict
+    ) -> str:
+        return "ignored" if self.store.record_event(org_id, event) else "duplicate"
+
+
+class SecondPaymentFailureFailsOrder(Orders):
+    def _charged_again(
+        self, org_id: uuid.UUID, order: Order, event: ProviderEvent, intent: dict
+    ) -> str:
+        if event.type == PAYMENT_FAILED:
+            return self._failed_by_event(org_id, order, event)
+        return super()._charged_again(org_id, order, event, intent)
+
+
+class SecondPaymentPaysOrder(Orders):
+    """Takes a second payment's success as the word that the order is paid."""
+
+    def _charged_again(
+        self, org_id: uuid.UUID, order: Order, event: ProviderEvent, intent: dict
+    ) -> str:
+        if event.type == PAYMENT_FAILED or order.status != "awaiting_payment":
+            return super()._charged_again(org_id, order, event, intent)
+        self._sell(org_id, order, str(intent.get("id")), event)
+        return "paid"
+
+
+class SecondPaymentAlertedAgain(Orders):
+    """Records each copy of the provider's word on a second payment under an id of its own."""
+
+    def _charged_again(
+        self, org_id: uuid.UUID, order: Order, event: ProviderEvent, intent: dict
+    ) -> str:
+        copy = replace(event, id=f"{event.id}-{uuid.uuid4().hex}")
+        return super()._charged_again(org_id, order, copy, intent)
+
+
+class SecondPaymentNotNamed(Orders):
+    def _charged_again(
+        self, org_id: uuid.UUID, order: Order, event: ProviderEvent, intent: dict
+    ) -> str:
+        return super()._charged_again(org_id, order, event, {**intent, "id": None})
+
+
+class SecondPaymentReviewOverwritten(Orders):
+    """Marks the order for a second payment in place of any reason it had for review."""
+
+    def _payment_to_give_back(
+        self,
+        org_id: uuid.UUID,
+        order: Order,
+        event: ProviderEvent,
+        intent: dict,
+        reason: str,
+        besides: bool = False,
+    ) -> str:
+        return super()._payment_to_give_back(org_id, order, event, intent, reason)
+
+
+class SecondPaymentOrderFoundByIdAlone(Orders):
+    """Trusts the order id a payment names, whichever merchant (if any) the payment names."""
+
+    def never_told_of(self, metadata: dict) -> tuple[uuid.UUID, uuid.UUID] | None:
+        found = super().never_told_of(metadata)
+        try:
+            order_id = uuid.UUID(str(metadata.get("order_id")))
+        except ValueError:
+            return found
+        with self.store.db.owner() as conn:
+            row = conn.execute(
+                "select id, org_id from orders where id = %s and status <> 'reserving'",
+                (order_id,),
+            ).fetchone()
+        return (row["id"], row["org_id"]) if row else found
+
+
 DEFECTS: dict[str, Defect] = {
     "order_oversells_under_race": Defect(
         "Orders check the free stock and reserve it in two steps, so racing orders both get "
@@ -517,5 +594,48 @@ DEFECTS: dict[str, Defect] = {
         "names alone, whichever merchant it names (another, none, or no id at all).",
         "orders",
         UnansweredOrderFoundByIdAlone,
+    ),
+    "second_payment_ignored": Defect(
+        "The payment provider's word that it took a second payment for an order that knows "
+        "its own is acknowledged and ignored: the customer was charged twice and nobody is "
+        "told.",
+        "orders",
+        SecondPaymentIgnored,
+    ),
+    "second_payment_failure_fails_order": Defect(
+        "The payment provider's word that a second payment for an order failed fails the "
+        "order, though its own payment is still under way.",
+        "orders",
+        SecondPaymentFailureFailsOrder,
+    ),
+    "second_payment_pays_order": Defect(
+        "A second payment that goes through pays an order still awaiting its own payment, "
+        "which then goes through too: the customer pays twice for one order, unseen.",
+        "orders",
+        SecondPaymentPaysOrder,
+    ),
+    "second_payment_alerted_again": Defect(
+        "The payment provider's word on a second payment is not kept as processed: sent again "
+        "once the platform's quick record is gone, it alerts the operators again.",
+        "orders",
+        SecondPaymentAlertedAgain,
+    ),
+    "second_payment_not_named": Defect(
+        "An order put in front of the operators for a second payment does not name that "
+        "payment, in the alert or on the order.",
+        "orders",
+        SecondPaymentNotNamed,
+    ),
+    "second_payment_review_overwritten": Defect(
+        "A second payment's review takes the place of the reason the order had for review: "
+        "a third charge hides the second, which is never paid back.",
+        "orders",
+        SecondPaymentReviewOverwritten,
+    ),
+    "second_payment_order_found_by_id_alone": Defect(
+        "A second payment finds its order by the order id it names alone, whichever merchant "
+        "it names (another, or none).",
+        "orders",
+        SecondPaymentOrderFoundByIdAlone,
     ),
 }

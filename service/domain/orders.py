@@ -267,10 +267,11 @@ class Orders:
 
     def never_told_of(self, metadata: dict) -> tuple[uuid.UUID, uuid.UUID] | None:
         """(order id, organisation) of the order the payment names, placed and settled without
-        knowing its payment (the provider did not answer when it was placed): the provider's
-        word on that payment is still about money taken for it."""
+        knowing this payment: the provider did not answer when it was placed, or the order
+        knows another payment (the customer was charged twice). The provider's word on that
+        payment is still about money taken for it (see settle_by_event)."""
         order = self._named_by(metadata)
-        if order is None or order.status == "reserving" or order.payment_intent_id:
+        if order is None or order.status == "reserving":
             return None
         return order.id, uuid.UUID(str(metadata.get("org_id")))
 
@@ -292,6 +293,8 @@ class Orders:
         failed, refunded (sold out meanwhile), needs_review, ignored or duplicate."""
         order = self.order(org_id, order_id)
         try:
+            if order.payment_intent_id and intent.get("id") != order.payment_intent_id:
+                return self._charged_again(org_id, order, event, intent)
             if event.type == PAYMENT_FAILED:
                 return self._failed_by_event(org_id, order, event)
             if order.failure == "provider_unavailable":
@@ -332,8 +335,41 @@ class Orders:
             "provider did not answer when it was placed, so the order failed and nothing was "
             "sold: the customer must be paid back."
         )
+        return self._payment_to_give_back(org_id, order, event, intent, reason)
+
+    def _charged_again(
+        self, org_id: uuid.UUID, order: Order, event: ProviderEvent, intent: dict
+    ) -> str:
+        """The provider's word on a payment the order's metadata names but which is not the
+        order's own (a second charge of the customer, ORD-14). Its failure moved no money:
+        recorded, nothing else. Its success changes nothing of the order (paid stays paid,
+        awaiting its own payment stays so) but marks it for review, besides any reason it
+        had, once, and alerts the operators. Raises EventSeen for an event processed before."""
+        if event.type == PAYMENT_FAILED:
+            return "ignored" if self.store.record_event(org_id, event) else "duplicate"
+        received = intent.get("amount_received")
+        currency = str(intent.get("currency") or "").upper() or "no currency"
+        reason = (
+            f"The customer was charged a second time for this order: {received!r} {currency} "
+            f"by payment {intent.get('id')!s}, besides the order's own payment "
+            f"{order.payment_intent_id}; the second payment must be paid back."
+        )
+        return self._payment_to_give_back(org_id, order, event, intent, reason, besides=True)
+
+    def _payment_to_give_back(
+        self,
+        org_id: uuid.UUID,
+        order: Order,
+        event: ProviderEvent,
+        intent: dict,
+        reason: str,
+        besides: bool = False,
+    ) -> str:
+        """Marks the order for review for a payment the provider took that must be given
+        back (the order keeps the payment's id when it knew none), recording the event in the
+        same transaction, and alerts the operators naming the payment."""
         intent_id = str(intent.get("id") or "") or None
-        self.store.order_needs_review(org_id, order.id, reason, event, intent_id)
+        self.store.order_needs_review(org_id, order.id, reason, event, intent_id, besides)
         log.error(
             "Order %s of organisation %s needs review (payment %s, event %s): %s",
             order.id,

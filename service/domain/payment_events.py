@@ -185,9 +185,10 @@ class PaymentEvents:
 
     def _settle_order(self, event: ProviderEvent, intent: dict[str, Any]) -> str:
         """The same rule as for top-ups, for an order whose payment was processing when it was
-        placed (see Orders.settle_by_event), found by its payment or, when the provider did not
-        answer while it was placed, by the order the payment names (Orders.never_told_of); an
-        event for no order of ours is only recorded."""
+        placed (see Orders.settle_by_event), found by its payment or, when the order does not
+        know it (the provider did not answer while it was placed, or it is a second payment),
+        by the order the payment names (Orders.never_told_of); an event for no order of ours
+        is only recorded."""
         order = self.orders.owner_of_payment(str(intent.get("id", ""))) if self.orders else None
         metadata = intent.get("metadata")
         named = metadata if isinstance(metadata, dict) else {}
@@ -199,7 +200,7 @@ class PaymentEvents:
                 "order_in_progress",
                 "The order this payment is for is still being placed; send the event again.",
             )
-        if order is None and self.orders:  # money taken for an order that never knew of it
+        if order is None and self.orders:  # money taken for an order that does not know of it
             order = self.orders.never_told_of(named)
         if order is None:
             return "ignored" if self.store.record_event(event) else "duplicate"

@@ -343,18 +343,21 @@ class OrderStore:
         reason: str,
         event: ProviderEvent | None = None,
         intent_id: str | None = None,
+        besides: bool = False,
     ) -> Order:
         """Marks the order for review (with the provider's event that shows why, recorded in
-        the same transaction, and the payment it names when the order did not know it).
-        Raises EventSeen for an event processed before: nothing changes."""
+        the same transaction, and the payment it names when the order did not know it), the
+        reason after any it had when `besides` (both are money to look at). Raises EventSeen
+        for an event processed before: nothing changes."""
         with self.db.tenant(org_id) as conn:
             if event is not None and not first_time(conn, event):
                 raise EventSeen(event.id)
             row = conn.execute(
-                "update orders set review_reason = %s,"
+                "update orders set review_reason = case when %s then"
+                " concat_ws(' ', review_reason, %s::text) else %s end,"
                 " payment_intent_id = coalesce(payment_intent_id, %s)"
                 f" where id = %s returning {ORDER_COLUMNS}",
-                (reason, intent_id, order_id),
+                (besides, reason, reason, intent_id, order_id),
             ).fetchone()
             return order_of(conn, row)
 

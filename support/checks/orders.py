@@ -348,19 +348,44 @@ def expect_order_recorded_by_id(
 
 
 def expect_shown_for_review(
-    orders: OrdersDriver, account: Account, request: OrderRequest, words: str
+    orders: OrdersDriver,
+    account: Account,
+    request: OrderRequest,
+    words: str,
+    status: str = "failed",
+    also: str | None = None,
 ) -> None:
-    """The merchant sees the order failed and waiting for review, for a reason that says
-    these words (its first letter in either case, as a sentence may start with them)."""
+    """The merchant sees the order in `status` (failed unless told) and waiting for review,
+    for a reason that says these words (its first letter in either case, as a sentence may
+    start with them), and `also` when given (a payment to give back)."""
     shown = orders.order_by_key(account, request.key)
     attach_json("The order as the merchant sees it", shown)
     reason = shown.get("review_reason") or ""
     said = reason[:1].lower() + reason[1:]
-    if shown.get("status") != "failed" or words not in said:
+    expected = words if also is None else f"{words} (naming {also})"
+    if shown.get("status") != status or words not in said or (also or "") not in said:
         raise AssertionError(
-            f"Expected the merchant to see the order failed and needing review because "
-            f"{words}, but it is {shown.get('status')} with "
+            f"Expected the merchant to see the order {status} and needing review because "
+            f"{expected}, but it is {shown.get('status')} with "
             f"{repr(reason) if reason else 'nothing to review'}."
+        )
+
+
+def expect_own_payment(
+    database: Database,
+    payments: PaymentProviderFake,
+    account: Account,
+    request: OrderRequest,
+    status: str,
+) -> None:
+    """The order is recorded in `status`, paid by (or awaiting) the payment the platform asked
+    for when it was placed, not another."""
+    row = _recorded(database, account.organisation_id, request.key)
+    own = payments.intent_of_order(str(row["id"]))["id"]
+    if row["status"] != status or row["payment_intent_id"] != own:
+        raise AssertionError(
+            f"Expected the order to be recorded as {status} with its own payment {own}, but it "
+            f"is {row['status']} with payment {row['payment_intent_id']}."
         )
 
 

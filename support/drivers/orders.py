@@ -219,8 +219,9 @@ class OrdersDriver(ShownAs):
     def try_tell_unanswered(
         self, account: Account, placed: Placed, arrivals: str, named: dict[str, str] | None = None
     ) -> httpx.Response:
-        """The provider's words on the payment of an order it never answered for (its answer
-        lost, so the order does not know the payment), delivered in the order written
+        """The provider's words on a payment the order does not know, of the order's total
+        (one the provider never answered for, its answer lost; or a second payment besides the
+        order's own), delivered in the order written
         ("succeeded", "failed", or each at its time: "failed at 10:00, succeeded at 10:01");
         the answer to the last. The payment names the order as the platform wrote it, or as
         `named` says."""
@@ -243,7 +244,7 @@ class OrdersDriver(ShownAs):
     def try_tell_unanswered_misnamed(
         self, account: Account, placed: Placed, other: Account, other_placed: Placed, which: str
     ) -> httpx.Response:
-        """The provider's word that a payment it never answered for succeeded, its metadata
+        """The provider's word that a payment the order does not know succeeded, its metadata
         naming the orders of `account` and `other` otherwise than the platform wrote it: one of
         the namings a product owner names (see MISNAMED_ORDERS)."""
         if which not in MISNAMED_ORDERS:
@@ -351,10 +352,15 @@ class OrdersDriver(ShownAs):
 
     def last_payment_id(self) -> str:
         """The id of the payment the provider's latest event on an order's payment is about."""
+        return self.last_payment_ids(1)[0]
+
+    def last_payment_ids(self, count: int) -> list[str]:
+        """The ids of the payments the provider's latest `count` events are about, oldest
+        first."""
         events = self._provider_events()
-        if not events.delivered:
-            raise AssertionError("The payment provider has sent no event.")
-        return events.delivered[-1].event["data"]["object"]["id"]
+        if len(events.delivered) < count:
+            raise AssertionError(f"The payment provider has sent fewer than {count} events.")
+        return [sent.event["data"]["object"]["id"] for sent in events.delivered[-count:]]
 
     def _provider(self) -> PaymentProviderFake:
         if self._payments is None:
