@@ -229,7 +229,8 @@ Feature: Telling merchants' own systems what happened, reliably and verifiably
     When the other merchant asks for the merchant's subscription's deliveries
     Then the deliveries are reported as not found
 
-  @req:WHO-9 @severity:normal
+  # @slow: 501 subscriptions and 501 deliveries, about 10 s (a batch cap can only be seen past it)
+  @req:WHO-9 @slow @severity:normal
   Scenario: One run of the delivery worker attempts at most 500 deliveries, and the next run the rest
     Given the merchant's receiver accepts deliveries
     And the merchant has 501 subscriptions of its receiver to wallet top-ups
