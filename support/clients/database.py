@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 import psycopg
@@ -52,6 +53,19 @@ class Database(ShownAs):
 
     def change_quietly(self, statements: str, params: Any = None) -> None:
         self.connection.execute(statements, params)
+
+    def remove_quietly(self, statements: str, params: Any = None, attempts: int = 3) -> None:
+        """A clean-up's delete, tried again when PostgreSQL ends it to break a deadlock (as its
+        manual advises): deleting a merchant cascades through a dozen tables, and a soak once
+        met the service still finishing that merchant's last request as the scenario ended."""
+        for attempt in range(1, attempts + 1):
+            try:
+                self.connection.execute(statements, params)
+                return
+            except psycopg.errors.DeadlockDetected:
+                if attempt == attempts:
+                    raise
+                time.sleep(0.05 * attempt)
 
     def close(self) -> None:
         if self._connection is not None:

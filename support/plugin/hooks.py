@@ -294,7 +294,7 @@ def accounts(api: ApiClient, database: Database, cache: Cache, cleanup: Cleanup)
     def remove_when_done(organisation_id: str) -> None:
         cleanup.add(
             f"remove merchant {organisation_id}",
-            lambda: database.change_quietly(
+            lambda: database.remove_quietly(
                 "delete from organisations where id = %s", (organisation_id,)
             ),
         )
