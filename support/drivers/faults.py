@@ -11,6 +11,14 @@ from support.target.cleanup import Cleanup
 # Objects the suite creates start with this prefix, so that a crashed run's leftovers are findable.
 PREFIX = "suite_fault_"
 
+# Creating or dropping a trigger locks its table against writes until the statement's
+# transaction ends. Deleting a merchant (every scenario's clean-up) locks `organisations` first
+# and then each table its rows cascade to. A fault on `onboarding_events` and `organisations`,
+# created in that order while another worker deleted its merchant, took the two locks the other
+# way round: a deadlock (twice in one 20-run soak). Taking `organisations` first, as the delete
+# does, keeps one order for everyone.
+LOCK_ORGANISATIONS_FIRST = "lock table organisations in share row exclusive mode;\n"
+
 
 class StoreFaults(ShownAs):
     shown_as = "database fault injection"
@@ -77,6 +85,7 @@ class StoreFaults(ShownAs):
         self._database.change(
             title,
             f"""
+            {LOCK_ORGANISATIONS_FIRST}
             create function {name}() returns trigger language plpgsql as $$
             begin
               raise exception 'fault injected by the acceptance suite into %', tg_table_name;
@@ -87,7 +96,9 @@ class StoreFaults(ShownAs):
         drops = "".join(f"drop trigger if exists {name} on {table};\n" for _, table, _ in writes)
         self._cleanup.add(
             "remove the injected write fault",
-            lambda: self._database.change_quietly(f"{drops}drop function if exists {name}();"),
+            lambda: self._database.change_quietly(
+                f"{LOCK_ORGANISATIONS_FIRST}{drops}drop function if exists {name}();"
+            ),
         )
 
     def onboarding_reads_fail(self, organisation_id: str) -> None:
