@@ -194,13 +194,13 @@ Feature: Customers' orders, paid by card, with the stock reserved first
     And the other merchant sells "MUG-01" at 1250 pence with 5 in stock
 
     Examples:
-      | naming                                                |
-      | the other merchant's order as the merchant's          |
-      | the merchant's order as the other merchant's          |
-      | the merchant's order and no merchant                  |
-      | the merchant and no order                             |
-      | the merchant's order and a merchant id that is no id  |
-      | an order id that is no id, as the merchant's          |
+      | naming                                       |
+      | the other merchant's order as the merchant's |
+      | the merchant's order as the other merchant's |
+      | the merchant's order and no merchant         |
+      | the merchant and no order                    |
+      | the merchant's order and a garbled merchant  |
+      | a garbled order, as the merchant's           |
 
   @req:ORD-14 @critical @severity:critical
   Scenario: A second payment taken for a paid order leaves it paid, and is put in front of an operator

@@ -59,11 +59,11 @@ MISNAMED_ORDERS: dict[str, Callable[[Named, Named], dict[str, str]]] = {
     },
     "the merchant's order and no merchant": lambda mine, theirs: {"order_id": mine[0]},
     "the merchant and no order": lambda mine, theirs: {"org_id": mine[1]},
-    "the merchant's order and a merchant id that is no id": lambda mine, theirs: {
+    "the merchant's order and a garbled merchant": lambda mine, theirs: {
         "order_id": mine[0],
         "org_id": "org_1",
     },
-    "an order id that is no id, as the merchant's": lambda mine, theirs: {
+    "a garbled order, as the merchant's": lambda mine, theirs: {
         "order_id": f"{mine[0]}x",
         "org_id": mine[1],
     },
