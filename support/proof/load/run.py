@@ -146,6 +146,7 @@ def main(argv: list[str] | None = None) -> int:
         facts = json.loads(target.stdout.readline())
         with tempfile.TemporaryDirectory(prefix="mps-load-") as folder:
             tally = Path(folder, "tally.json")
+            set_up = Path(folder, "set_up.json")
             subprocess.run(
                 [
                     sys.executable,
@@ -158,8 +159,8 @@ def main(argv: list[str] | None = None) -> int:
                     str(args.users),
                     "--spawn-rate",
                     str(max(1, args.users // 5)),
-                    "--run-time",
-                    f"{args.seconds}s",
+                    "--run-time",  # a bound: the run ends LOAD_SECONDS after the set-up
+                    f"{args.seconds + SET_UP_BOUND}s",
                     "--stop-timeout",
                     "10",
                     "--host",
@@ -175,21 +176,24 @@ def main(argv: list[str] | None = None) -> int:
                     **os.environ,
                     "LOAD_WEBHOOK_SECRET": facts["webhook_secret"],
                     "LOAD_TALLY": str(tally),
+                    "LOAD_SET_UP": str(set_up),
+                    "LOAD_SECONDS": str(args.seconds),
                     "LOAD_PAUSE": ",".join(str(part) for part in args.pause),
                     "PYTHONPATH": str(ROOT),
                 },
                 capture_output=True,
-                timeout=args.seconds + 180,
+                timeout=args.seconds + SET_UP_BOUND + 180,
             )
             stats = _rows(Path(folder, "load_stats.csv"))
             failures = _rows(Path(folder, "load_failures.csv"))
             told = json.loads(tally.read_text()) if tally.exists() else {}
+            setting_up = json.loads(set_up.read_text()) if set_up.exists() else None
             problems = consistency(facts["database_url"], told)
     finally:
         if target.stdin:
             target.stdin.close()
         target.wait(timeout=60)
-    return report(args, stats, failures, problems, len(told.get("charges", {})))
+    return report(args, setting_up, stats, failures, problems, len(told.get("charges", {})))
 
 
 # Each merchant's pause between requests. The default offers more than one service process
@@ -197,6 +201,9 @@ def main(argv: list[str] | None = None) -> int:
 # that answers about 160), so the run also proves nothing is lost at saturation; a slower pace
 # (LOAD_PAUSE=0.5,1.5: about 60 a second) reads latency below saturation.
 DEFAULT_PAUSE = (0.05, 0.25)
+# The merchants' set-up (sign-up and sign-in at production hashing cost, first top-up, product,
+# first order and refund, one after the other) must end within this many seconds.
+SET_UP_BOUND = 120
 P99_TARGET_MS = 250
 P99_EXEMPT = {"sign-up", "sign-in"}  # password hashing at production cost, by design
 
@@ -218,26 +225,45 @@ def _rows(table: Path) -> list[dict]:
         return list(csv.DictReader(text))
 
 
-def report(args, stats: list[dict], failures: list[dict], problems: list[str], merchants: int):
+def report(
+    args,
+    setting_up: dict | None,
+    stats: list[dict],
+    failures: list[dict],
+    problems: list[str],
+    merchants: int,
+) -> int:
     low, high = args.pause
+    if setting_up is None:
+        print(
+            f"The merchants' set-up did not end within {SET_UP_BOUND} s: the figures below are "
+            "the whole run's, set-up included, and the latency target cannot be judged.\n"
+        )
+    else:
+        print(
+            f"Set-up: {args.users} merchants signed up and in, topped up, added a product and "
+            f"placed and refunded their first order within {setting_up['seconds']:g} s, the "
+            "first ones already at work meanwhile. Its figures are not under the latency "
+            "target: every sign-up and sign-in hashes a password at production cost, all of "
+            "them in those seconds.\n"
+        )
+        _table([_from_set_up(row) for row in setting_up["operations"]])
+        for row in setting_up["failures"]:
+            print(f"  {row['occurrences']} x {row['name']}: {row['error']}")
+        print()
     print(
         f"Load: {args.users} merchants at once for {args.seconds} s ({merchants} signed up), "
         f"each pausing {low:g} to {high:g} s between requests\n"
     )
-    print(
-        f"{'operation':<16}{'requests':>10}{'failed':>8}{'req/s':>8}{'p50 ms':>8}"
-        f"{'p95 ms':>8}{'p99 ms':>8}"
-    )
-    for row in stats:
-        print(
-            f"{row['Name']:<16}{row['Request Count']:>10}{row['Failure Count']:>8}"
-            f"{float(row['Requests/s']):>8.1f}{row['50%']:>8}{row['95%']:>8}{row['99%']:>8}"
-        )
-    server_errors = sum(
-        int(row["Occurrences"]) for row in failures if row["Error"].startswith("server error")
-    )
+    _table([row for row in stats if row["Request Count"] not in ("0", 0)])
     for row in failures:
         print(f"  {row['Occurrences']} x {row['Name']}: {row['Error']}")
+    set_up_failures = setting_up["failures"] if setting_up else []
+    server_errors = sum(
+        int(row["Occurrences"]) for row in failures if row["Error"].startswith("server error")
+    ) + sum(
+        row["occurrences"] for row in set_up_failures if row["error"].startswith("server error")
+    )
     slow = [
         f"{row['Name']} {row['99%']} ms"
         for row in stats
@@ -246,12 +272,40 @@ def report(args, stats: list[dict], failures: list[dict], problems: list[str], m
         and float(row["99%"]) >= P99_TARGET_MS
     ]
     print(f"\nServer errors: {server_errors}")
-    print(
-        f"p99 under {P99_TARGET_MS} ms (all but sign-up and sign-in): "
-        + (f"no ({', '.join(slow)})" if slow else "yes")
-    )
+    if setting_up is None:
+        verdict = "not judged (the set-up did not end)"
+    else:
+        verdict = f"no ({', '.join(slow)})" if slow else "yes"
+    target = f"p99 under {P99_TARGET_MS} ms (all but sign-up and sign-in, after the set-up)"
+    print(f"{target}: {verdict}")
     print(f"Consistency: {'; '.join(problems) if problems else 'every penny accounted for'}")
-    return 0 if not server_errors and not problems and not failures else 1
+    clean = not server_errors and not problems and not failures and not set_up_failures
+    return 0 if clean and setting_up is not None else 1
+
+
+def _from_set_up(row: dict) -> dict:
+    """One operation of the set-up, in the shape of a row of Locust's statistics file."""
+    return {
+        "Name": row["name"],
+        "Request Count": row["requests"],
+        "Failure Count": row["failed"],
+        "Requests/s": row["rps"],
+        "50%": row["p50"],
+        "95%": row["p95"],
+        "99%": row["p99"],
+    }
+
+
+def _table(rows: list[dict]) -> None:
+    print(
+        f"{'operation':<16}{'requests':>10}{'failed':>8}{'req/s':>8}{'p50 ms':>8}"
+        f"{'p95 ms':>8}{'p99 ms':>8}"
+    )
+    for row in rows:
+        print(
+            f"{row['Name']:<16}{row['Request Count']:>10}{row['Failure Count']:>8}"
+            f"{float(row['Requests/s']):>8.1f}{row['50%']:>8}{row['95%']:>8}{row['99%']:>8}"
+        )
 
 
 if __name__ == "__main__":
