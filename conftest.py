@@ -13,6 +13,7 @@ if sys.dont_write_bytecode:
     sys.dont_write_bytecode = False
 
 pytest_plugins = [
+    "support.plugin.step_lookup",
     "support.plugin.hooks",
     "support.plugin.deployment_fixtures",
     "support.plugin.target_watch",
