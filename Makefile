@@ -19,7 +19,7 @@ help:
 	@echo "make external  run every scenario against DATABASE_URL and REDIS_URL (running servers)"
 	@echo "make lint      ruff check and format check"
 	@echo "make load      LOAD_USERS merchants (50) for LOAD_SECONDS (60) through the money paths,"
-	@echo "               each pausing LOAD_PAUSE seconds (0.05,0.25 saturates the service; 0.5,1.5 not)"
+	@echo "               each pausing LOAD_PAUSE seconds (0.5,1.5; 0.05,0.25 overruns the service)"
 	@echo "make soak      the whole suite SOAK_RUNS times (20), random order, -n 2; residue checked"
 	@echo "make fuzz      Schemathesis at length against the OpenAPI document (FUZZ_EXAMPLES=100)"
 	@echo "make bench     time the suite (serial, -n 2, -n auto, Allure, cold start, defects): medians"
@@ -113,7 +113,7 @@ soak: setup
 
 LOAD_USERS ?= 50
 LOAD_SECONDS ?= 60
-LOAD_PAUSE ?= 0.05,0.25
+LOAD_PAUSE ?= 0.5,1.5
 load: setup
 	$(PY) -m support.proof.load.run --users $(LOAD_USERS) --seconds $(LOAD_SECONDS) --pause $(LOAD_PAUSE)
 

@@ -47,7 +47,7 @@ def _judge(response, ok: tuple[int, ...]) -> None:
 
 def _pause() -> tuple[float, float]:
     """The pause between one merchant's requests, in seconds (LOAD_PAUSE, "min,max")."""
-    low, high = (float(part) for part in os.environ.get("LOAD_PAUSE", "0.05,0.25").split(","))
+    low, high = (float(part) for part in os.environ.get("LOAD_PAUSE", "0.5,1.5").split(","))
     return low, high
 
 
