@@ -6,6 +6,12 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PYTEST := $(PY) -m pytest
 RESULTS := allure-results
+# Compiled Python, pytest's assertion-rewritten plugins included, is cached in .run/pycache for
+# every process the targets start (xdist workers, defect runs), even where the machine sets
+# PYTHONDONTWRITEBYTECODE (an empty value unsets it): the root conftest.py can only do this
+# after pytest has loaded its plugins, which pytest then rewrote and compiled again each time.
+export PYTHONPYCACHEPREFIX := $(CURDIR)/.run/pycache
+export PYTHONDONTWRITEBYTECODE :=
 REPORT := allure-report
 
 .PHONY: help setup report features test lint format defects external clean bench durations shard merged-report soak-races bench-abandonment mutation fuzz soak load
