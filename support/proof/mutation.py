@@ -59,6 +59,7 @@ HARNESS_TESTS: dict[str, tuple[str, ...]] = {
     "service/domain/abandonment.py": ("tests/service/test_abandonment_rules.py",
                                       "tests/service/test_abandonment_run.py",
                                       "tests/service/test_abandonment_schedule.py"),
+    "service/domain/webhooks.py": ("tests/service/test_webhook_schedule.py",),
 }  # fmt: skip
 # `X | None` in annotations: with `from __future__ import annotations` they are never evaluated,
 # so changing the operator cannot change behaviour (no domain module uses `|` at run time).
