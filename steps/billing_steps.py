@@ -172,6 +172,20 @@ def provider_confirms(wallet, top_up):
     return confirmation
 
 
+# The currency the top-up was asked in, written as a provider might: the same currency.
+CURRENCY_SPELLED = {"in capitals": "GBP", "in mixed case": "Gbp"}
+
+
+@when(
+    parsers.parse("the payment provider confirms the payment, writing its currency {spelling}"),
+    target_fixture="confirmation",
+)
+def provider_confirms_spelled(wallet, top_up, spelling):
+    confirmation = wallet.payment_succeeded(top_up, currency=CURRENCY_SPELLED[spelling])
+    wallet.events.deliver(confirmation)
+    return confirmation
+
+
 @when(
     parsers.re(
         r"the payment provider confirms a payment of (?P<amount>\d+) "

@@ -175,6 +175,12 @@ class EventFieldsTrusted(PaymentEvents):
         return ProviderEvent(str(event.get("id")), str(event.get("type")), when)
 
 
+class CurrencyCaseSensitive(PaymentEvents):
+    @staticmethod
+    def _currency(payment: dict[str, Any]) -> str:
+        return str(payment.get("currency") or "")
+
+
 DEFECTS: dict[str, Defect] = {
     "amount_sent_in_pounds": Defect(
         "A top-up asks the payment provider for pounds instead of pence.",
@@ -257,6 +263,12 @@ DEFECTS: dict[str, Defect] = {
         "Top-ups above £1,000 are accepted and sent to the payment provider.",
         "wallet",
         TopUpsOverTheLimitAccepted,
+    ),
+    "currency_case_sensitive": Defect(
+        "A confirmation whose currency is written in capitals (GBP) is held for review as "
+        "another currency.",
+        "payment_events",
+        CurrencyCaseSensitive,
     ),
     "mismatched_payment_not_reviewed": Defect(
         "A confirmation for another amount or currency is not held for review (the old "
