@@ -109,10 +109,29 @@ Feature: Telling merchants' own systems what happened, reliably and verifiably
     And the merchant sees that the last attempt got "<answer>"
 
     Examples:
-      | trouble                  | answer       |
-      | is down                  | 503          |
-      | answers after 12 seconds | no answer    |
-      | refuses connections      | could not    |
+      | trouble                            | answer       |
+      | is down                            | 503          |
+      | answers after 12 seconds           | no answer    |
+      | refuses connections                | could not    |
+      | redirects deliveries elsewhere     | 302          |
+
+  @req:WHO-5 @req:WHO-6 @severity:critical
+  Scenario Outline: A receiver that takes the delivery answering <answer> has it, once
+    Given the merchant's receiver takes deliveries answering <answer>
+    And the merchant has subscribed its receiver to wallet top-ups
+    And the merchant's wallet has been topped up with 2000 credits
+    When the delivery worker runs
+    Then the merchant sees the delivery delivered after 1 attempt
+    When the delivery worker runs 60 minutes after the last attempt
+    Then the merchant's receiver has received 1 delivery
+
+    Examples:
+      | answer          |
+      | 200 OK          |
+      | 201 Created     |
+      | 202 Accepted    |
+      | 204 No Content  |
+      | 299             |
 
   @req:WHO-5 @severity:normal
   Scenario: A receiver that answers just in time is delivered to

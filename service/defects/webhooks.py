@@ -307,6 +307,20 @@ class EventOutsideTransaction(WebhookStore):
             return super().record_event(own, org_id, event_type, data)
 
 
+class OnlyOkIsDelivered(Webhooks):
+    @staticmethod
+    def _delivered(answer: EndpointAnswer) -> bool:
+        return answer.status_code == 200
+
+
+class RedirectCountedDelivered(Webhooks):
+    """Takes "ok" as requests' `Response.ok` has it: any answer below 400."""
+
+    @staticmethod
+    def _delivered(answer: EndpointAnswer) -> bool:
+        return answer.status_code is not None and answer.status_code < 400
+
+
 DEFECTS: dict[str, Defect] = {
     "signature_tolerance_an_hour": Defect(
         "Provider events signed up to an hour ago are believed.",
@@ -348,6 +362,17 @@ DEFECTS: dict[str, Defect] = {
         "A view-only team member may subscribe the merchant to events.",
         "access",
         ViewerCanManageWebhooks,
+    ),
+    "only_ok_is_delivered": Defect(
+        "Only a 200 answer counts as delivered: a receiver answering 201, 202 or 204 is sent "
+        "the delivery again and again.",
+        "webhooks",
+        OnlyOkIsDelivered,
+    ),
+    "redirect_counted_delivered": Defect(
+        "A receiver's redirect counts as delivered, though nothing took the delivery.",
+        "webhooks",
+        RedirectCountedDelivered,
     ),
     "subscription_secret_listed": Defect(
         "Listing and reading subscriptions show the signing secret again.",

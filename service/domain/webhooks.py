@@ -149,12 +149,18 @@ class Webhooks:
             due.url, f"msg_{due.id.hex}", due.body, due.secret
         )
         attempts = due.attempts + 1
-        if answer.accepted:
+        if self._delivered(answer):
             self._record(due, now, answer, None, delivered=True)
             return "delivered"
         next_at = self._next_attempt(now, attempts)
         self._record(due, now, answer, next_at, delivered=False)
         return "retrying" if next_at else "failed"
+
+    @staticmethod
+    def _delivered(answer: EndpointAnswer) -> bool:
+        """Any success answer (2xx: 200, 201, 202, 204, ...) takes the delivery; a redirect or
+        an error does not."""
+        return answer.accepted
 
     def _still_safe(self, url: str) -> EndpointAnswer | None:
         """A host that resolved to a public address at subscription may lead inside now (its
