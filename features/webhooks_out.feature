@@ -260,6 +260,22 @@ Feature: Telling merchants' own systems what happened, reliably and verifiably
     Then the run reports 1 delivery attempted: 1 delivered, 0 to be tried again and 0 failed for good
     And the merchant's receiver has received 501 deliveries
 
+  @req:WHO-9 @req:TEN-2 @severity:critical
+  Scenario: A run of the delivery worker for some merchants sends no other merchant's deliveries
+    Given another merchant has signed up
+    And the merchant's receiver accepts deliveries
+    And the other merchant's receiver accepts deliveries
+    And the merchant has subscribed its receiver to wallet top-ups
+    And the other merchant has subscribed its receiver to wallet top-ups
+    And the merchant's wallet has been topped up with 2000 credits
+    And the other merchant's wallet has been topped up with 2000 credits
+    When the delivery worker runs
+    Then the merchant's receiver has received 1 delivery
+    And the other merchant's receiver has received 0 deliveries
+    When the delivery worker runs for both merchants
+    Then the other merchant's receiver has received 1 delivery
+    And the merchant's receiver has received 1 delivery
+
   @req:WHO-9 @critical @severity:critical
   Scenario: Only the platform's operators can run the delivery worker
     Given the merchant's receiver accepts deliveries

@@ -213,6 +213,15 @@ class DeliveryToOtherMerchants(WebhookStore):
         return event_id
 
 
+class DeliveryRunIgnoresMerchantsNamed(WebhookStore):
+    """Claims the next due delivery of any merchant, whichever merchants the run was for."""
+
+    def _claim(
+        self, conn: psycopg.Connection, now: datetime, org_ids: list[uuid.UUID] | None
+    ) -> tuple[uuid.UUID, uuid.UUID] | None:
+        return super()._claim(conn, now, None)
+
+
 class DeliveriesIgnoreEventTypes(WebhookStore):
     def _fan_out(
         self, conn: psycopg.Connection, org_id: uuid.UUID, event_id: uuid.UUID, event_type: str
@@ -373,6 +382,12 @@ DEFECTS: dict[str, Defect] = {
         "A receiver's redirect counts as delivered, though nothing took the delivery.",
         "webhooks",
         RedirectCountedDelivered,
+    ),
+    "delivery_run_ignores_merchants_named": Defect(
+        "An operator's run of the delivery worker for some merchants sends every merchant's "
+        "due deliveries.",
+        "webhooks.store",
+        DeliveryRunIgnoresMerchantsNamed,
     ),
     "subscription_secret_listed": Defect(
         "Listing and reading subscriptions show the signing secret again.",
