@@ -130,6 +130,22 @@ class BonusWhenLastChanceFailed(AbandonmentStore):
         return credited + failed
 
 
+class EmailsTakenAcrossMerchants(AbandonmentStore):
+    """Reads which emails went out without asking whose: any merchant's email counts as sent
+    to every merchant (the candidates query missing its `a.org_id = v.org_id`)."""
+
+    def candidates(
+        self, after: uuid.UUID | None, scope: list[uuid.UUID] | None, limit: int
+    ) -> list[Candidate]:
+        found = super().candidates(after, scope, limit)
+        with self.db.owner() as conn:
+            rows = conn.execute(
+                "select distinct email_number from abandonment_emails where status <> 'failed'"
+            ).fetchall()
+        anyone = frozenset(row["email_number"] for row in rows)
+        return [dataclasses.replace(c, taken=c.taken | anyone) for c in found]
+
+
 class SentEmailsForgotten(AbandonmentStore):
     def candidates(
         self, after: uuid.UUID | None, scope: list[uuid.UUID] | None, limit: int
@@ -282,6 +298,12 @@ DEFECTS: dict[str, Defect] = {
         "The bonus is credited when the last-chance email was refused.",
         "abandonment.store",
         BonusWhenLastChanceFailed,
+    ),
+    "emails_taken_across_merchants": Defect(
+        "An email sent to one merchant counts as sent to every merchant, so the others are "
+        "never sent it.",
+        "abandonment.store",
+        EmailsTakenAcrossMerchants,
     ),
     "sent_emails_forgotten": Defect(
         "The unique guard is missing: a later run sends an email that was already sent.",
