@@ -34,6 +34,15 @@ Feature: Customers' orders, paid by card, with the stock reserved first
     And the order holds no reservations
     And the order's idempotency key is remembered
 
+  @req:ORD-1 @req:ORD-9 @severity:normal
+  Scenario: An order of 1000 units of a product, the most one order takes, is paid
+    Given the merchant sells "PEN-04" at 10 pence with 1000 in stock
+    And the merchant's card payments go through
+    When a customer orders 1000 of "PEN-04"
+    Then the order is paid
+    And the payment provider was asked to charge exactly 10000 pence for the order, once, with its idempotency key
+    And the stock of "PEN-04" is 0
+
   @req:ORD-1 @req:ORD-4 @severity:critical
   Scenario: The last units in stock can be bought, and no more
     Given the merchant's card payments go through
@@ -409,6 +418,7 @@ Feature: Customers' orders, paid by card, with the stock reserved first
       | flaw                                      | refusal                              |
       | without an idempotency key                | refused as invalid                   |
       | for 0 of a product                        | refused as invalid                   |
+      | for 1001 of a product                     | refused as invalid                   |
       | naming a product twice                    | refused as invalid                   |
       | with no items                             | refused as invalid                   |
       | without a card                            | refused as invalid                   |

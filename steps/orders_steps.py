@@ -56,8 +56,17 @@ def provider_will_refuse_refund(payment_provider, service_log):
 
 
 @given(parsers.parse("the merchant holds stock for orders for {seconds:d} seconds"))
+@when(parsers.parse("the merchant chooses to hold stock for orders for {seconds:d} seconds"))
 def holds_stock_for(orders, merchant, seconds):
     orders.set_reservation_window(merchant, seconds)
+
+
+@when(
+    parsers.parse("the merchant tries to hold stock for orders for {seconds:d} seconds"),
+    target_fixture="outcome",
+)
+def tries_to_hold_stock_for(orders, merchant, seconds):
+    return orders.try_set_reservation_window(merchant, seconds)
 
 
 @given(parsers.parse("a customer has paid for {items}"), target_fixture="placed")

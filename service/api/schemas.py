@@ -158,6 +158,13 @@ class ChargeBody(_Body):
 
 Sku = Annotated[StrictStr, Field(pattern=SKU_PATTERN)]
 Quantity = Annotated[StrictInt, Field(ge=1, le=ORDER_QUANTITY_MAX), WHOLE_NUMBER]
+# The most of one product an order takes is the domain's rule (Orders.place); the document still
+# states it.
+OrderedQuantity = Annotated[
+    StrictInt,
+    Field(ge=1, json_schema_extra={"maximum": ORDER_QUANTITY_MAX}),
+    WHOLE_NUMBER,
+]
 
 
 class ProductBody(_Body):
@@ -176,13 +183,20 @@ class RestockBody(_Body):
 
 
 class OrderSettingsBody(_Body):
+    # The range is the domain's rule (Orders.set_reservation_ttl); the document still states it.
     reservation_ttl_seconds: Annotated[
-        StrictInt, Field(ge=RESERVATION_TTL_MIN, le=RESERVATION_TTL_MAX), WHOLE_NUMBER
+        StrictInt,
+        Field(json_schema_extra={"minimum": RESERVATION_TTL_MIN, "maximum": RESERVATION_TTL_MAX}),
+        WHOLE_NUMBER,
     ]
 
 
 class OrderLine(_Body):
     sku: Sku
+    quantity: OrderedQuantity
+
+
+class RefundLine(OrderLine):
     quantity: Quantity
 
 
@@ -206,7 +220,7 @@ class RefundBody(_Body):
     # None refunds everything not yet refunded.
     items: (
         Annotated[
-            list[OrderLine],
+            list[RefundLine],
             Field(min_length=1, max_length=ORDER_LINES_MAX),
             AfterValidator(_one_line_per_sku),
         ]

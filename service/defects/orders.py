@@ -15,6 +15,7 @@ from service.defects.base import Defect
 from service.domain.access import AccessPolicy, Action
 from service.domain.orders import PAYMENT_FAILED, RESERVATION_TTL_SECONDS, Basket, Orders
 from service.domain.payment_events import PaymentEvents
+from service.domain.rules import ORDER_QUANTITY_MAX, RESERVATION_TTL_MAX, RESERVATION_TTL_MIN
 from service.providers.payments import PaymentProvider
 from service.stores.orders import EventSeen, Order, OrderStore, Product
 from service.stores.reservations import ReservationStore, index_key, reservation_key
@@ -403,7 +404,51 @@ class SecondPaymentOrderFoundByIdAlone(Orders):
         return (row["id"], row["org_id"]) if row else found
 
 
+class MostUnitsRefused(Orders):
+    @staticmethod
+    def _quantity_allowed(quantity: int) -> bool:
+        return quantity < ORDER_QUANTITY_MAX
+
+
+class OrderQuantityUnbounded(Orders):
+    @staticmethod
+    def _quantity_allowed(quantity: int) -> bool:
+        return True
+
+
+class LongestHoldRefused(Orders):
+    @staticmethod
+    def _hold_allowed(seconds: int) -> bool:
+        return RESERVATION_TTL_MIN <= seconds < RESERVATION_TTL_MAX
+
+
+class HoldBoundsUnchecked(Orders):
+    @staticmethod
+    def _hold_allowed(seconds: int) -> bool:
+        return True
+
+
 DEFECTS: dict[str, Defect] = {
+    "most_units_refused": Defect(
+        "An order of 1000 units of a product, the most one order takes, is refused as invalid.",
+        "orders",
+        MostUnitsRefused,
+    ),
+    "order_quantity_unbounded": Defect(
+        "An order of more than 1000 units of a product is not refused as invalid.",
+        "orders",
+        OrderQuantityUnbounded,
+    ),
+    "longest_hold_refused": Defect(
+        "A merchant cannot choose the longest hold, 900 seconds.",
+        "orders",
+        LongestHoldRefused,
+    ),
+    "hold_bounds_unchecked": Defect(
+        "A hold of 0 or 901 seconds is not refused as invalid (the database's check fails).",
+        "orders",
+        HoldBoundsUnchecked,
+    ),
     "order_oversells_under_race": Defect(
         "Orders check the free stock and reserve it in two steps, so racing orders both get "
         "the last unit.",

@@ -10,7 +10,12 @@ import uuid
 from dataclasses import dataclass
 
 from service.core.errors import ApiError, not_found
-from service.domain.rules import IDEMPOTENCY_KEY_PATTERN
+from service.domain.rules import (
+    IDEMPOTENCY_KEY_PATTERN,
+    ORDER_QUANTITY_MAX,
+    RESERVATION_TTL_MAX,
+    RESERVATION_TTL_MIN,
+)
 from service.providers import ProviderNotConfigured, ProviderRefused, ProviderUnavailable
 from service.providers.payments import CURRENCY, PaymentProvider
 from service.stores.order_keys import OrderKeys
@@ -96,7 +101,17 @@ class Orders:
         ]
 
     def set_reservation_ttl(self, org_id: uuid.UUID, seconds: int) -> None:
+        if not self._hold_allowed(seconds):
+            raise ApiError(
+                400,
+                "invalid_request",
+                f"A hold lasts from {RESERVATION_TTL_MIN} to {RESERVATION_TTL_MAX} seconds.",
+            )
         self.store.set_reservation_ttl(org_id, seconds)
+
+    @staticmethod
+    def _hold_allowed(seconds: int) -> bool:
+        return RESERVATION_TTL_MIN <= seconds <= RESERVATION_TTL_MAX
 
     def order(self, org_id: uuid.UUID, order_id: uuid.UUID) -> Order:
         order = self.store.order(org_id, order_id)
@@ -122,6 +137,12 @@ class Orders:
         """The order for this key: made now (reserved, then paid), or the one made before.
         A failed order raises its refusal."""
         key = self._usable_key(key)
+        if not all(self._quantity_allowed(quantity) for _, quantity in basket):
+            raise ApiError(
+                400,
+                "invalid_request",
+                f"An order takes at most {ORDER_QUANTITY_MAX:,} of each product.",
+            )
         digest = basket_digest(basket)
         existing = self._existing_order(org_id, key)
         if existing is not None:
@@ -135,6 +156,10 @@ class Orders:
         if unavailable is not None:
             raise failure_of(self.store.order_failed(org_id, order.id, "out_of_stock"))
         return self._pay(org_id, order, key, payment_method)
+
+    @staticmethod
+    def _quantity_allowed(quantity: int) -> bool:
+        return quantity <= ORDER_QUANTITY_MAX
 
     def _usable_key(self, key: str | None) -> str:
         """Without its key an order could be placed twice, so none is taken without one."""
