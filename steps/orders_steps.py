@@ -227,15 +227,25 @@ def provider_says_early(orders, merchant, placed, outcome):
     return orders.tell_early(merchant, placed, outcome)
 
 
+# The currency of a provider's word on an order's payment, as the provider may write it.
+CURRENCY_WRITTEN = {
+    **CURRENCY_OF_UNIT,
+    "pence naming no currency": "",
+    "pence written in capitals": "GBP",
+    "pence written in mixed case": "Gbp",
+}
+
+
 @when(
     parsers.re(
         r"the payment provider says the order's payment succeeded for (?P<amount>\d+) "
-        r"(?P<unit>pence|euro cents|US cents)"
+        r"(?P<unit>pence naming no currency|pence written in capitals|pence written in mixed case"
+        r"|pence|euro cents|US cents)$"
     )
 )
 def provider_says_succeeded_otherwise(orders, placed, amount, unit, service_log):
     # service_log: listening from before the success, for what operators are told.
-    orders.tell_success_otherwise(placed, int(amount), CURRENCY_OF_UNIT[unit])
+    orders.tell_success_otherwise(placed, int(amount), CURRENCY_WRITTEN[unit])
 
 
 @when("the platform's quick record of that message is gone")

@@ -16,7 +16,7 @@ from service.domain.access import AccessPolicy, Action
 from service.domain.orders import PAYMENT_FAILED, RESERVATION_TTL_SECONDS, Basket, Orders
 from service.domain.payment_events import PaymentEvents
 from service.domain.rules import ORDER_QUANTITY_MAX, RESERVATION_TTL_MAX, RESERVATION_TTL_MIN
-from service.providers.payments import PaymentProvider
+from service.providers.payments import CURRENCY, PaymentProvider
 from service.stores.orders import EventSeen, Order, OrderStore, Product
 from service.stores.reservations import ReservationStore, index_key, reservation_key
 from service.stores.wallet import ProviderEvent, first_time
@@ -404,6 +404,19 @@ class SecondPaymentOrderFoundByIdAlone(Orders):
         return (row["id"], row["org_id"]) if row else found
 
 
+class PaymentWithoutCurrencyPaysOrder(Orders):
+    @staticmethod
+    def _in_pounds(intent: dict) -> bool:
+        currency = str(intent.get("currency") or "").lower()
+        return not currency or currency == CURRENCY
+
+
+class OrderCurrencyCaseSensitive(Orders):
+    @staticmethod
+    def _in_pounds(intent: dict) -> bool:
+        return intent.get("currency") == CURRENCY
+
+
 class MostUnitsRefused(Orders):
     @staticmethod
     def _quantity_allowed(quantity: int) -> bool:
@@ -429,6 +442,17 @@ class HoldBoundsUnchecked(Orders):
 
 
 DEFECTS: dict[str, Defect] = {
+    "payment_without_currency_pays_order": Defect(
+        "A processing order's payment confirmed without a currency pays the order.",
+        "orders",
+        PaymentWithoutCurrencyPaysOrder,
+    ),
+    "order_currency_case_sensitive": Defect(
+        "A processing order's payment confirmed in GBP written in capitals is held for review as "
+        "another currency.",
+        "orders",
+        OrderCurrencyCaseSensitive,
+    ),
     "most_units_refused": Defect(
         "An order of 1000 units of a product, the most one order takes, is refused as invalid.",
         "orders",

@@ -412,17 +412,23 @@ class Orders:
         self._release_unpaid(org_id, order)  # units back at once, not when the hold runs out
         return "failed"
 
-    @staticmethod
-    def _payment_mismatch(order: Order, intent: dict) -> str | None:
+    @classmethod
+    def _payment_mismatch(cls, order: Order, intent: dict) -> str | None:
         """Why a confirmed payment cannot pay the order as it stands, or None when it matches."""
         currency = str(intent.get("currency") or "").lower()
         received = intent.get("amount_received")
-        if currency != CURRENCY or received != order.total_pence:
+        if not cls._in_pounds(intent) or received != order.total_pence:
             return (
                 f"The payment was confirmed for {received!r} {currency.upper() or 'no currency'}"
                 f", but the order is for {order.total_pence} pence in GBP."
             )
         return None
+
+    @staticmethod
+    def _in_pounds(intent: dict) -> bool:
+        """The payment is in GBP, however the provider wrote its code ("GBP" is "gbp"); a payment
+        that names no currency is not."""
+        return str(intent.get("currency") or "").lower() == CURRENCY
 
     def _needs_review(
         self, org_id: uuid.UUID, order: Order, reason: str, event: ProviderEvent | None = None
