@@ -6,6 +6,7 @@ from pytest_bdd import given, parsers, then, when
 
 from support.checks import orders as checks
 from support.checks.outcomes import Refusal, expect_refused
+from support.drivers.base import insist
 from support.drivers.orders import Placed, basket
 from support.drivers.wallet import CURRENCY_OF_UNIT
 
@@ -407,6 +408,22 @@ def merchant_does_not_sell(orders, merchant, sku):
 @then(parsers.parse("the merchant's orders hold their units for {seconds:d} seconds"))
 def orders_hold_for(database, merchant, seconds):
     checks.expect_hold_window(database, merchant, seconds)
+
+
+@when(parsers.parse('the merchant tries to restock {units:d} of "{sku}"'), target_fixture="outcome")
+def merchant_tries_to_restock(orders, merchant, units, sku):
+    return orders.try_restock(merchant, sku, units)
+
+
+@then("the product is refused as invalid")
+@then("the restock is refused as invalid")
+def product_refused_invalid(outcome, leaks):
+    expect_refused(outcome, Refusal.INVALID, leaks)
+
+
+@then("the restock is done")
+def restock_done(outcome):
+    insist(outcome, 200, "restock the product")
 
 
 @then("the product is refused because it already exists")

@@ -174,12 +174,22 @@ class ProductBody(_Body):
         Field(min_length=1, max_length=PRODUCT_NAME_MAX, json_schema_extra=PLAIN_TEXT),
         AfterValidator(plain_text),
     ]
-    price_pence: Annotated[StrictInt, Field(ge=1, le=PRICE_MAX_PENCE), WHOLE_NUMBER]
-    stock: Annotated[StrictInt, Field(ge=0, le=STOCK_MAX), WHOLE_NUMBER]
+    # The ranges are the domain's rules (Orders.add_product); the document still states them.
+    price_pence: Annotated[
+        StrictInt,
+        Field(json_schema_extra={"minimum": 1, "maximum": PRICE_MAX_PENCE}),
+        WHOLE_NUMBER,
+    ]
+    stock: Annotated[
+        StrictInt, Field(json_schema_extra={"minimum": 0, "maximum": STOCK_MAX}), WHOLE_NUMBER
+    ]
 
 
 class RestockBody(_Body):
-    quantity: Annotated[StrictInt, Field(ge=1, le=STOCK_MAX), WHOLE_NUMBER]
+    # The range is the domain's rule (Orders.restock); the document still states it.
+    quantity: Annotated[
+        StrictInt, Field(json_schema_extra={"minimum": 1, "maximum": STOCK_MAX}), WHOLE_NUMBER
+    ]
 
 
 class OrderSettingsBody(_Body):

@@ -15,7 +15,13 @@ from service.defects.base import Defect
 from service.domain.access import AccessPolicy, Action
 from service.domain.orders import PAYMENT_FAILED, RESERVATION_TTL_SECONDS, Basket, Orders
 from service.domain.payment_events import PaymentEvents
-from service.domain.rules import ORDER_QUANTITY_MAX, RESERVATION_TTL_MAX, RESERVATION_TTL_MIN
+from service.domain.rules import (
+    ORDER_QUANTITY_MAX,
+    PRICE_MAX_PENCE,
+    RESERVATION_TTL_MAX,
+    RESERVATION_TTL_MIN,
+    STOCK_MAX,
+)
 from service.providers.payments import CURRENCY, PaymentProvider
 from service.stores.orders import EventSeen, Order, OrderStore, Product
 from service.stores.reservations import ReservationStore, index_key, reservation_key
@@ -417,6 +423,30 @@ class OrderCurrencyCaseSensitive(Orders):
         return intent.get("currency") == CURRENCY
 
 
+class DearestPriceRefused(Orders):
+    @staticmethod
+    def _price_allowed(pence: int) -> bool:
+        return 1 <= pence < PRICE_MAX_PENCE
+
+
+class ProductLimitsUnchecked(Orders):
+    """Prices and stock above a million go through (as far as the database lets them)."""
+
+    @staticmethod
+    def _price_allowed(pence: int) -> bool:
+        return pence >= 1
+
+    @staticmethod
+    def _stock_allowed(units: int, least: int) -> bool:
+        return units >= least
+
+
+class LargestRestockRefused(Orders):
+    @staticmethod
+    def _stock_allowed(units: int, least: int) -> bool:
+        return least <= units < STOCK_MAX
+
+
 class MostUnitsRefused(Orders):
     @staticmethod
     def _quantity_allowed(quantity: int) -> bool:
@@ -452,6 +482,21 @@ DEFECTS: dict[str, Defect] = {
         "another currency.",
         "orders",
         OrderCurrencyCaseSensitive,
+    ),
+    "dearest_price_refused": Defect(
+        "A product at 1,000,000 pence, the highest price, is refused as invalid.",
+        "orders",
+        DearestPriceRefused,
+    ),
+    "product_limits_unchecked": Defect(
+        "A product over 1,000,000 pence, or with more than 1,000,000 in stock, is accepted.",
+        "orders",
+        ProductLimitsUnchecked,
+    ),
+    "largest_restock_refused": Defect(
+        "Stock of 1,000,000 units, or a restock of 1,000,000, is refused as invalid.",
+        "orders",
+        LargestRestockRefused,
     ),
     "most_units_refused": Defect(
         "An order of 1000 units of a product, the most one order takes, is refused as invalid.",

@@ -13,8 +13,10 @@ from service.core.errors import ApiError, not_found
 from service.domain.rules import (
     IDEMPOTENCY_KEY_PATTERN,
     ORDER_QUANTITY_MAX,
+    PRICE_MAX_PENCE,
     RESERVATION_TTL_MAX,
     RESERVATION_TTL_MIN,
+    STOCK_MAX,
 )
 from service.providers import ProviderNotConfigured, ProviderRefused, ProviderUnavailable
 from service.providers.payments import CURRENCY, PaymentProvider
@@ -82,16 +84,30 @@ class Orders:
     # -- products ------------------------------------------------------------------------
 
     def add_product(self, org_id: uuid.UUID, product: Product) -> Product:
+        if not self._price_allowed(product.price_pence):
+            raise ApiError(400, "invalid_request", f"A price is 1 to {PRICE_MAX_PENCE:,} pence.")
+        if not self._stock_allowed(product.stock, least=0):
+            raise ApiError(400, "invalid_request", f"A stock is 0 to {STOCK_MAX:,} units.")
         try:
             return self.store.add_product(org_id, product)
         except SkuTaken:
             raise ApiError(409, "conflict", "You already have a product with that SKU.") from None
 
     def restock(self, org_id: uuid.UUID, sku: str, quantity: int) -> Product:
+        if not self._stock_allowed(quantity, least=1):
+            raise ApiError(400, "invalid_request", f"A restock adds 1 to {STOCK_MAX:,} units.")
         product = self.store.restock(org_id, sku, quantity)
         if product is None:
             raise not_found("We could not find a product with that SKU.")
         return product
+
+    @staticmethod
+    def _price_allowed(pence: int) -> bool:
+        return 1 <= pence <= PRICE_MAX_PENCE
+
+    @staticmethod
+    def _stock_allowed(units: int, least: int) -> bool:
+        return least <= units <= STOCK_MAX
 
     def products(self, org_id: uuid.UUID) -> list[Stocked]:
         """Each product with what is still available: its stock less live reservations."""
