@@ -286,6 +286,21 @@ def spends(wallet, merchant, credits, what):
     wallet.spend(merchant, credits, what)
 
 
+@when(
+    parsers.parse(
+        "the merchant tries to spend {credits:d} credits on a description of {length:d} characters"
+    ),
+    target_fixture="outcome",
+)
+def tries_to_spend_described(wallet, merchant, credits, length):
+    return wallet.try_spend(merchant, credits, ("Call-minutes-" * 20)[:length])
+
+
+@then("the charge is taken")
+def charge_taken(outcome):
+    expect_accepted(outcome, 201, "take the charge")
+
+
 @when(parsers.parse("the merchant tries to spend {credits:d} credits"), target_fixture="outcome")
 def tries_to_spend(wallet, merchant, credits):
     return wallet.try_spend(merchant, credits, "Call minutes")

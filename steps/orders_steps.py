@@ -5,8 +5,7 @@ from __future__ import annotations
 from pytest_bdd import given, parsers, then, when
 
 from support.checks import orders as checks
-from support.checks.outcomes import Refusal, expect_refused
-from support.drivers.base import insist
+from support.checks.outcomes import Refusal, expect_accepted, expect_refused
 from support.drivers.orders import Placed, basket
 from support.drivers.wallet import CURRENCY_OF_UNIT
 
@@ -423,7 +422,7 @@ def product_refused_invalid(outcome, leaks):
 
 @then("the restock is done")
 def restock_done(outcome):
-    insist(outcome, 200, "restock the product")
+    expect_accepted(outcome, 200, "restock the product")
 
 
 @then("the product is refused because it already exists")

@@ -149,9 +149,10 @@ class TopUpBody(_Body):
 
 class ChargeBody(_Body):
     amount_pence: Annotated[StrictInt, Field(ge=1, le=CHARGE_MAX_PENCE), WHOLE_NUMBER]
+    # The longest description is the domain's rule (Wallet.spend); the document still states it.
     description: Annotated[
         StrictStr,
-        Field(min_length=1, max_length=CHARGE_DESCRIPTION_MAX, json_schema_extra=PLAIN_TEXT),
+        Field(min_length=1, json_schema_extra={"maxLength": CHARGE_DESCRIPTION_MAX, **PLAIN_TEXT}),
         AfterValidator(plain_text),
     ]
 

@@ -10,7 +10,7 @@ from typing import Any
 
 from service.defects.base import Defect
 from service.domain.payment_events import PaymentEvents
-from service.domain.rules import TOP_UP_MIN_PENCE
+from service.domain.rules import CHARGE_DESCRIPTION_MAX, TOP_UP_MIN_PENCE
 from service.domain.wallet import Wallet
 from service.providers.payments import PaymentIntent, PaymentProvider
 from service.stores.wallet import (
@@ -181,6 +181,18 @@ class CurrencyCaseSensitive(PaymentEvents):
         return str(payment.get("currency") or "")
 
 
+class LongestDescriptionRefused(Wallet):
+    @staticmethod
+    def _description_allowed(description: str) -> bool:
+        return len(description) < CHARGE_DESCRIPTION_MAX
+
+
+class DescriptionLengthUnchecked(Wallet):
+    @staticmethod
+    def _description_allowed(description: str) -> bool:
+        return True
+
+
 DEFECTS: dict[str, Defect] = {
     "amount_sent_in_pounds": Defect(
         "A top-up asks the payment provider for pounds instead of pence.",
@@ -269,6 +281,16 @@ DEFECTS: dict[str, Defect] = {
         "another currency.",
         "payment_events",
         CurrencyCaseSensitive,
+    ),
+    "longest_description_refused": Defect(
+        "A charge described in 200 characters, the most a description holds, is refused.",
+        "wallet",
+        LongestDescriptionRefused,
+    ),
+    "description_length_unchecked": Defect(
+        "A charge described in more than 200 characters is taken.",
+        "wallet",
+        DescriptionLengthUnchecked,
     ),
     "mismatched_payment_not_reviewed": Defect(
         "A confirmation for another amount or currency is not held for review (the old "
