@@ -72,6 +72,19 @@ def completes_with_long_details(onboarding, build, merchant, name_length, catego
     return details
 
 
+@when(
+    parsers.parse(
+        "the merchant completes onboarding with a business name of {name_length:d} characters "
+        "and a category of {category_length:d} characters, each with spaces around it"
+    ),
+    target_fixture="given_details",
+)
+def completes_with_long_spaced_details(onboarding, build, merchant, name_length, category_length):
+    details = build.business_details_of_length(name_length, category_length)
+    onboarding.complete(merchant, f"   {details['business name']}  ", f"  {details['category']} ")
+    return details
+
+
 @when("the merchant completes onboarding without business details")
 def completes_without_details(onboarding, merchant):
     onboarding.complete(merchant)
