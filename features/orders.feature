@@ -349,6 +349,26 @@ Feature: Customers' orders, paid by card, with the stock reserved first
       | 3     |
       | 6     |
 
+  @req:ORD-6 @req:ORD-9 @severity:normal
+  Scenario Outline: An order sent under a key of <length> characters is paid
+    Given the merchant's card payments go through
+    When a customer orders 2 of "MUG-01" under a key of <length> characters
+    Then the order is paid
+    And the stock of "MUG-01" is 3
+
+    Examples:
+      | length |
+      | 1      |
+      | 200    |
+
+  @req:ORD-9 @severity:normal
+  Scenario: An order sent under a key of 201 characters is refused as invalid and charges nothing
+    Given the merchant's card payments go through
+    When a customer orders 2 of "MUG-01" under a key of 201 characters
+    Then the order is refused as invalid
+    And the payment provider was not asked for any payment
+    And the stock of "MUG-01" is 5
+
   @req:ORD-6 @severity:normal
   Scenario: Another merchant's shop may use the same key for its own order
     Given the merchant's card payments go through

@@ -117,6 +117,14 @@ def merchant_restocks(orders, merchant, quantity, sku):
 BASKET = r'(?P<items>\d+ of "[^"]+"(?: and \d+ of "[^"]+")*)'
 
 
+@when(
+    parsers.re(rf"a customer orders {BASKET} under a key of (?P<length>\d+) characters"),
+    target_fixture="placed",
+)
+def customer_orders_keyed(orders, merchant, items, length) -> Placed:
+    return orders.try_place(merchant, basket(items), key_length=int(length))
+
+
 @when(parsers.re(rf"a customer orders {BASKET}"), target_fixture="placed")
 def customer_orders(orders, merchant, items) -> Placed:
     return orders.place(merchant, basket(items))
@@ -583,6 +591,11 @@ def key_remembered(cache, database, merchant, placed):
 @then("the same paid order is returned")
 def same_order(placed):
     checks.expect_same_order(placed)
+
+
+@then("the order is refused as invalid")
+def order_refused_invalid(placed, leaks):
+    expect_refused(placed.latest, Refusal.INVALID, leaks)
 
 
 @then("the order request is refused as invalid")

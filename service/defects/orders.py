@@ -447,6 +447,21 @@ class LargestRestockRefused(Orders):
         return least <= units < STOCK_MAX
 
 
+class LongestOrderKeyRefused(Orders):
+    def _usable_key(self, key: str | None) -> str:
+        if key is not None and len(key) >= 200:
+            raise ApiError(400, "invalid_request", "An Idempotency-Key is 1 to 199 characters.")
+        return super()._usable_key(key)
+
+
+class OrderKeyLengthUnchecked(Orders):
+    def _usable_key(self, key: str | None) -> str:
+        if key is not None and len(key) > 200:
+            super()._usable_key(key[:200])  # the rest of the rule still holds
+            return key
+        return super()._usable_key(key)
+
+
 class MostUnitsRefused(Orders):
     @staticmethod
     def _quantity_allowed(quantity: int) -> bool:
@@ -497,6 +512,16 @@ DEFECTS: dict[str, Defect] = {
         "Stock of 1,000,000 units, or a restock of 1,000,000, is refused as invalid.",
         "orders",
         LargestRestockRefused,
+    ),
+    "longest_order_key_refused": Defect(
+        "An order under a key of 200 characters, the longest, is refused as invalid.",
+        "orders",
+        LongestOrderKeyRefused,
+    ),
+    "order_key_length_unchecked": Defect(
+        "An order under a key longer than 200 characters is placed.",
+        "orders",
+        OrderKeyLengthUnchecked,
     ),
     "most_units_refused": Defect(
         "An order of 1000 units of a product, the most one order takes, is refused as invalid.",

@@ -190,13 +190,21 @@ class OrdersDriver(ShownAs):
             headers={"Idempotency-Key": request.key},
         )
 
-    def try_place(self, account: Account, items: list[tuple[str, int]]) -> Placed:
-        """A new order request (with a fresh idempotency key), sent once."""
-        request = OrderRequest(f"order-{uuid.uuid4()}", tuple(items))
+    def try_place(
+        self, account: Account, items: list[tuple[str, int]], key_length: int | None = None
+    ) -> Placed:
+        """A new order request (with a fresh idempotency key, of `key_length` characters when
+        given), sent once."""
+        key = f"order-{uuid.uuid4()}"
+        if key_length is not None:
+            key = (key + "-" + "k" * key_length)[:key_length]
+        request = OrderRequest(key, tuple(items))
         return Placed(request).answered(self._send(account, request))
 
-    def place(self, account: Account, items: list[tuple[str, int]]) -> Placed:
-        placed = self.try_place(account, items)
+    def place(
+        self, account: Account, items: list[tuple[str, int]], key_length: int | None = None
+    ) -> Placed:
+        placed = self.try_place(account, items, key_length)
         insist(placed.latest, 201, "take the customer's order")
         return placed
 
