@@ -59,3 +59,14 @@ Feature: The merchant's products and their stock
       | 1000000 | done                | 1000005 |
       | 0       | refused as invalid  | 5       |
       | 1000001 | refused as invalid  | 5       |
+
+  @req:ORD-8 @severity:normal
+  Scenario Outline: A product named in <length> characters is <outcome>
+    When the merchant tries to add "MUG-01" named in <length> characters
+    Then the product is <outcome>
+
+    Examples:
+      | length | outcome             |
+      | 1      | added               |
+      | 200    | added               |
+      | 201    | refused as invalid  |

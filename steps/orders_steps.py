@@ -417,6 +417,19 @@ def orders_hold_for(database, merchant, seconds):
     checks.expect_hold_window(database, merchant, seconds)
 
 
+@when(
+    parsers.parse('the merchant tries to add "{sku}" named in {length:d} characters'),
+    target_fixture="outcome",
+)
+def merchant_tries_to_add_named(orders, merchant, sku, length):
+    return orders.try_add_product(merchant, sku, 1250, 5, name=("Mug, blue. " * 20)[:length])
+
+
+@then("the product is added")
+def product_added(outcome):
+    expect_accepted(outcome, 201, "add the product")
+
+
 @when(parsers.parse('the merchant tries to restock {units:d} of "{sku}"'), target_fixture="outcome")
 def merchant_tries_to_restock(orders, merchant, units, sku):
     return orders.try_restock(merchant, sku, units)

@@ -172,7 +172,8 @@ class ProductBody(_Body):
     sku: Sku
     name: Annotated[
         StrictStr,
-        Field(min_length=1, max_length=PRODUCT_NAME_MAX, json_schema_extra=PLAIN_TEXT),
+        # The longest name is the domain's rule (Orders.add_product); the document states it.
+        Field(min_length=1, json_schema_extra={"maxLength": PRODUCT_NAME_MAX, **PLAIN_TEXT}),
         AfterValidator(plain_text),
     ]
     # The ranges are the domain's rules (Orders.add_product); the document still states them.

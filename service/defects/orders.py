@@ -18,6 +18,7 @@ from service.domain.payment_events import PaymentEvents
 from service.domain.rules import (
     ORDER_QUANTITY_MAX,
     PRICE_MAX_PENCE,
+    PRODUCT_NAME_MAX,
     RESERVATION_TTL_MAX,
     RESERVATION_TTL_MIN,
     STOCK_MAX,
@@ -462,6 +463,18 @@ class OrderKeyLengthUnchecked(Orders):
         return super()._usable_key(key)
 
 
+class LongestProductNameRefused(Orders):
+    @staticmethod
+    def _name_allowed(name: str) -> bool:
+        return 1 <= len(name) < PRODUCT_NAME_MAX
+
+
+class ProductNameUnbounded(Orders):
+    @staticmethod
+    def _name_allowed(name: str) -> bool:
+        return len(name) >= 1
+
+
 class MostUnitsRefused(Orders):
     @staticmethod
     def _quantity_allowed(quantity: int) -> bool:
@@ -522,6 +535,16 @@ DEFECTS: dict[str, Defect] = {
         "An order under a key longer than 200 characters is placed.",
         "orders",
         OrderKeyLengthUnchecked,
+    ),
+    "longest_product_name_refused": Defect(
+        "A product named in 200 characters, the longest name, is refused as invalid.",
+        "orders",
+        LongestProductNameRefused,
+    ),
+    "product_name_unbounded": Defect(
+        "A product named in more than 200 characters is added.",
+        "orders",
+        ProductNameUnbounded,
     ),
     "most_units_refused": Defect(
         "An order of 1000 units of a product, the most one order takes, is refused as invalid.",

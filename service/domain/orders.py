@@ -14,6 +14,7 @@ from service.domain.rules import (
     IDEMPOTENCY_KEY_PATTERN,
     ORDER_QUANTITY_MAX,
     PRICE_MAX_PENCE,
+    PRODUCT_NAME_MAX,
     RESERVATION_TTL_MAX,
     RESERVATION_TTL_MIN,
     STOCK_MAX,
@@ -86,6 +87,10 @@ class Orders:
     def add_product(self, org_id: uuid.UUID, product: Product) -> Product:
         if not self._price_allowed(product.price_pence):
             raise ApiError(400, "invalid_request", f"A price is 1 to {PRICE_MAX_PENCE:,} pence.")
+        if not self._name_allowed(product.name):
+            raise ApiError(
+                400, "invalid_request", f"A product's name is 1 to {PRODUCT_NAME_MAX} characters."
+            )
         if not self._stock_allowed(product.stock, least=0):
             raise ApiError(400, "invalid_request", f"A stock is 0 to {STOCK_MAX:,} units.")
         try:
@@ -100,6 +105,10 @@ class Orders:
         if product is None:
             raise not_found("We could not find a product with that SKU.")
         return product
+
+    @staticmethod
+    def _name_allowed(name: str) -> bool:
+        return 1 <= len(name) <= PRODUCT_NAME_MAX
 
     @staticmethod
     def _price_allowed(pence: int) -> bool:
