@@ -217,6 +217,7 @@ Feature: Telling merchants' own systems what happened, reliably and verifiably
       | a machine whose name does not exist                |
       | a machine whose name has an empty part             |
       | a group address that many machines listen on       |
+      | a public machine, in an address of 2001 characters |
 
   @req:WHO-1 @req:WHO-2 @severity:critical
   Scenario Outline: A subscription to <address> is accepted
@@ -228,6 +229,7 @@ Feature: Telling merchants' own systems what happened, reliably and verifiably
       | a public machine by number                               |
       | a public machine in the newer numbering                  |
       | a public machine by number written in the newer numbering |
+      | a public machine, in an address of 2000 characters        |
 
   @req:WHO-2 @critical @severity:critical
   Scenario: A receiver whose address has come to lead inside the platform's network is not posted to

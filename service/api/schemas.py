@@ -22,6 +22,7 @@ from pydantic import (
 from service.domain.rules import (
     CHARGE_DESCRIPTION_MAX,
     CHARGE_MAX_PENCE,
+    ENDPOINT_URL_MAX,
     EVENT_NAMES,
     FIRST_STEP,
     LAST_STEP,
@@ -90,7 +91,6 @@ def _whole_number(value: object) -> object:
 WHOLE_NUMBER = BeforeValidator(_whole_number)  # after the bounds, so that they are documented
 EventName = Literal[EVENT_NAMES]  # type: ignore[valid-type]
 WebhookEventType = Literal[EVENT_TYPES]  # type: ignore[valid-type]
-URL_MAX = 2000
 
 
 class _Body(BaseModel):
@@ -243,7 +243,11 @@ class RefundBody(_Body):
 class SubscriptionBody(_Body):
     url: Annotated[
         StrictStr,
-        Field(min_length=1, max_length=URL_MAX, json_schema_extra={"pattern": "^https://"}),
+        # The longest address is the domain's rule (Webhooks.subscribe); the document states it.
+        Field(
+            min_length=1,
+            json_schema_extra={"maxLength": ENDPOINT_URL_MAX, "pattern": "^https://"},
+        ),
         AfterValidator(plain_text),
     ]
     event_types: Annotated[list[WebhookEventType], Field(min_length=1)]

@@ -20,6 +20,7 @@ from service.defects.base import Defect
 from service.defects.wallet import DuplicateEventCreditsTwice
 from service.domain.access import AccessPolicy, Action
 from service.domain.payment_events import SETTLING, PaymentEvents
+from service.domain.rules import ENDPOINT_URL_MAX
 from service.domain.webhooks import DELIVERIES_PER_RUN_MAX, RunResult, Webhooks
 from service.providers.merchant_endpoints import EndpointAnswer, MerchantEndpoints
 from service.providers.payments import PaymentProvider
@@ -330,6 +331,18 @@ class RedirectCountedDelivered(Webhooks):
         return answer.status_code is not None and answer.status_code < 400
 
 
+class LongestAddressRefused(Webhooks):
+    @staticmethod
+    def _length_allowed(url: str) -> bool:
+        return len(url) < ENDPOINT_URL_MAX
+
+
+class AddressLengthUnchecked(Webhooks):
+    @staticmethod
+    def _length_allowed(url: str) -> bool:
+        return True
+
+
 DEFECTS: dict[str, Defect] = {
     "signature_tolerance_an_hour": Defect(
         "Provider events signed up to an hour ago are believed.",
@@ -388,6 +401,16 @@ DEFECTS: dict[str, Defect] = {
         "due deliveries.",
         "webhooks.store",
         DeliveryRunIgnoresMerchantsNamed,
+    ),
+    "longest_address_refused": Defect(
+        "A subscription to an address of 2000 characters, the longest, is refused.",
+        "webhooks",
+        LongestAddressRefused,
+    ),
+    "address_length_unchecked": Defect(
+        "A subscription to an address of more than 2000 characters is made.",
+        "webhooks",
+        AddressLengthUnchecked,
     ),
     "subscription_secret_listed": Defect(
         "Listing and reading subscriptions show the signing secret again.",

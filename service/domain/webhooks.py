@@ -14,6 +14,7 @@ from typing import Any
 from urllib.parse import SplitResult, urlsplit
 
 from service.core.errors import ApiError, not_found
+from service.domain.rules import ENDPOINT_URL_MAX
 from service.providers.merchant_endpoints import EndpointAnswer, MerchantEndpoints, new_secret
 from service.stores.webhooks import (
     Delivery,
@@ -84,6 +85,12 @@ class Webhooks:
     def _check_endpoint(self, url: str) -> None:
         """HTTPS only, and never to the platform's own network: a platform that posts wherever
         its merchants say must not become a way in to loopback or private addresses."""
+        if not self._length_allowed(url):
+            raise ApiError(
+                400,
+                "invalid_request",
+                f"The endpoint's address is at most {ENDPOINT_URL_MAX:,} characters.",
+            )
         parts = self._parts(url)
         if parts.scheme != "https" or not parts.hostname:
             raise ApiError(
@@ -101,6 +108,10 @@ class Webhooks:
                 "invalid_request",
                 "The endpoint must be a public address, not a loopback or private one.",
             )
+
+    @staticmethod
+    def _length_allowed(url: str) -> bool:
+        return len(url) <= ENDPOINT_URL_MAX
 
     @staticmethod
     def _parts(url: str) -> SplitResult:
