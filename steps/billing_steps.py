@@ -101,6 +101,13 @@ def telephony_slow(telephony_provider):
     telephony_provider.sells_numbers(answer_after_seconds=SLOW_TELEPHONY_SECONDS)
 
 
+@given(
+    parsers.parse("the telephony provider sells numbers of {digits:d} digits after the plus sign")
+)
+def telephony_digits(telephony_provider, digits):
+    telephony_provider.sells_numbers_of(digits)
+
+
 @given("the telephony provider sells numbers written in a national form, not an international one")
 def telephony_malformed(telephony_provider):
     telephony_provider.sells_malformed_numbers()
