@@ -70,3 +70,14 @@ Feature: The merchant's products and their stock
       | 1      | added               |
       | 200    | added               |
       | 201    | refused as invalid  |
+
+  @req:ORD-8 @severity:normal
+  Scenario Outline: A product with a SKU of <length> characters is <outcome>
+    When the merchant tries to add a product with a SKU of <length> characters
+    Then the product is <outcome>
+
+    Examples:
+      | length | outcome             |
+      | 1      | added               |
+      | 64     | added               |
+      | 65     | refused as invalid  |

@@ -425,6 +425,14 @@ def merchant_tries_to_add_named(orders, merchant, sku, length):
     return orders.try_add_product(merchant, sku, 1250, 5, name=("Mug, blue. " * 20)[:length])
 
 
+@when(
+    parsers.parse("the merchant tries to add a product with a SKU of {length:d} characters"),
+    target_fixture="outcome",
+)
+def merchant_tries_to_add_sku_of(orders, merchant, length):
+    return orders.try_add_product(merchant, ("MUG-01." * 10)[:length], 1250, 5)
+
+
 @then("the product is added")
 def product_added(outcome):
     expect_accepted(outcome, 201, "add the product")

@@ -158,6 +158,8 @@ class ChargeBody(_Body):
 
 
 Sku = Annotated[StrictStr, Field(pattern=SKU_PATTERN)]
+# A new product's SKU is the domain's rule (Orders.add_product); the document still states it.
+NewSku = Annotated[StrictStr, Field(json_schema_extra={"pattern": SKU_PATTERN})]
 Quantity = Annotated[StrictInt, Field(ge=1, le=ORDER_QUANTITY_MAX), WHOLE_NUMBER]
 # The most of one product an order takes is the domain's rule (Orders.place); the document still
 # states it.
@@ -169,7 +171,7 @@ OrderedQuantity = Annotated[
 
 
 class ProductBody(_Body):
-    sku: Sku
+    sku: NewSku
     name: Annotated[
         StrictStr,
         # The longest name is the domain's rule (Orders.add_product); the document states it.

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import re
 import time
 import uuid
 from dataclasses import replace
@@ -475,6 +476,18 @@ class ProductNameUnbounded(Orders):
         return len(name) >= 1
 
 
+class LongestSkuRefused(Orders):
+    @staticmethod
+    def _sku_allowed(sku: str) -> bool:
+        return re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9._-]{0,62}", sku) is not None
+
+
+class SkuLengthUnchecked(Orders):
+    @staticmethod
+    def _sku_allowed(sku: str) -> bool:
+        return re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9._-]*", sku) is not None
+
+
 class MostUnitsRefused(Orders):
     @staticmethod
     def _quantity_allowed(quantity: int) -> bool:
@@ -545,6 +558,16 @@ DEFECTS: dict[str, Defect] = {
         "A product named in more than 200 characters is added.",
         "orders",
         ProductNameUnbounded,
+    ),
+    "longest_sku_refused": Defect(
+        "A product with a SKU of 64 characters, the longest, is refused as invalid.",
+        "orders",
+        LongestSkuRefused,
+    ),
+    "sku_length_unchecked": Defect(
+        "A product with a SKU longer than 64 characters is added.",
+        "orders",
+        SkuLengthUnchecked,
     ),
     "most_units_refused": Defect(
         "An order of 1000 units of a product, the most one order takes, is refused as invalid.",

@@ -17,6 +17,7 @@ from service.domain.rules import (
     PRODUCT_NAME_MAX,
     RESERVATION_TTL_MAX,
     RESERVATION_TTL_MIN,
+    SKU_PATTERN,
     STOCK_MAX,
 )
 from service.providers import ProviderNotConfigured, ProviderRefused, ProviderUnavailable
@@ -31,6 +32,7 @@ log = logging.getLogger("service.domain.orders")
 RESERVATION_TTL_SECONDS = 900
 Basket = list[tuple[str, int]]  # (SKU, quantity) per line
 _KEY = re.compile(IDEMPOTENCY_KEY_PATTERN)
+_SKU = re.compile(SKU_PATTERN)
 
 _FAILURES = {
     "out_of_stock": (409, "Not enough of an item is in stock, so nothing was charged."),
@@ -87,6 +89,13 @@ class Orders:
     def add_product(self, org_id: uuid.UUID, product: Product) -> Product:
         if not self._price_allowed(product.price_pence):
             raise ApiError(400, "invalid_request", f"A price is 1 to {PRICE_MAX_PENCE:,} pence.")
+        if not self._sku_allowed(product.sku):
+            raise ApiError(
+                400,
+                "invalid_request",
+                "A SKU is 1 to 64 letters, digits, dots, dashes and underscores, starting with a "
+                "letter or digit.",
+            )
         if not self._name_allowed(product.name):
             raise ApiError(
                 400, "invalid_request", f"A product's name is 1 to {PRODUCT_NAME_MAX} characters."
@@ -105,6 +114,10 @@ class Orders:
         if product is None:
             raise not_found("We could not find a product with that SKU.")
         return product
+
+    @staticmethod
+    def _sku_allowed(sku: str) -> bool:
+        return _SKU.match(sku) is not None
 
     @staticmethod
     def _name_allowed(name: str) -> bool:
