@@ -43,6 +43,14 @@ Feature: Customers' orders, paid by card, with the stock reserved first
     And the payment provider was asked to charge exactly 10000 pence for the order, once, with its idempotency key
     And the stock of "PEN-04" is 0
 
+  @req:ORD-1 @req:ORD-9 @severity:normal
+  Scenario: An order naming 50 products, the most one order names, is paid
+    Given the merchant sells 50 more products at 10 pence with 1 in stock each
+    And the merchant's card payments go through
+    When a customer orders 1 of each of those 50 products
+    Then the order is paid
+    And the payment provider was asked to charge exactly 500 pence for the order, once, with its idempotency key
+
   @req:ORD-1 @req:ORD-4 @severity:critical
   Scenario: The last units in stock can be bought, and no more
     Given the merchant's card payments go through
@@ -439,6 +447,7 @@ Feature: Customers' orders, paid by card, with the stock reserved first
       | without an idempotency key                | refused as invalid                   |
       | for 0 of a product                        | refused as invalid                   |
       | for 1001 of a product                     | refused as invalid                   |
+      | naming 51 products                        | refused as invalid                   |
       | naming a product twice                    | refused as invalid                   |
       | with no items                             | refused as invalid                   |
       | without a card                            | refused as invalid                   |

@@ -117,6 +117,27 @@ def merchant_restocks(orders, merchant, quantity, sku):
 BASKET = r'(?P<items>\d+ of "[^"]+"(?: and \d+ of "[^"]+")*)'
 
 
+@given(
+    parsers.parse(
+        "the merchant sells {count:d} more products at {price:d} pence with {stock:d} in stock each"
+    ),
+    target_fixture="more_products",
+)
+def merchant_sells_more(orders, merchant, count, price, stock) -> list[str]:
+    skus = [f"P-{n:02d}" for n in range(1, count + 1)]
+    for sku in skus:
+        orders.add_product(merchant, sku, price, stock)
+    return skus
+
+
+@when(
+    parsers.parse("a customer orders 1 of each of those {count:d} products"),
+    target_fixture="placed",
+)
+def customer_orders_each(orders, merchant, more_products, count) -> Placed:
+    return orders.try_place(merchant, [(sku, 1) for sku in more_products[:count]])
+
+
 @when(
     parsers.re(rf"a customer orders {BASKET} under a key of (?P<length>\d+) characters"),
     target_fixture="placed",

@@ -221,9 +221,10 @@ def _one_line_per_sku(lines: list[OrderLine]) -> list[OrderLine]:
 
 
 class OrderBody(_Body):
+    # The most lines is the domain's rule (Orders.place); the document still states it.
     items: Annotated[
         list[OrderLine],
-        Field(min_length=1, max_length=ORDER_LINES_MAX),
+        Field(min_length=1, json_schema_extra={"maxItems": ORDER_LINES_MAX}),
         AfterValidator(_one_line_per_sku),
     ]
     # The customer's card, as the payment provider's browser library hands it to the shop.

@@ -17,6 +17,7 @@ from service.domain.access import AccessPolicy, Action
 from service.domain.orders import PAYMENT_FAILED, RESERVATION_TTL_SECONDS, Basket, Orders
 from service.domain.payment_events import PaymentEvents
 from service.domain.rules import (
+    ORDER_LINES_MAX,
     ORDER_QUANTITY_MAX,
     PRICE_MAX_PENCE,
     PRODUCT_NAME_MAX,
@@ -488,6 +489,18 @@ class SkuLengthUnchecked(Orders):
         return re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9._-]*", sku) is not None
 
 
+class MostLinesRefused(Orders):
+    @staticmethod
+    def _lines_allowed(lines: int) -> bool:
+        return lines < ORDER_LINES_MAX
+
+
+class OrderLinesUnbounded(Orders):
+    @staticmethod
+    def _lines_allowed(lines: int) -> bool:
+        return True
+
+
 class MostUnitsRefused(Orders):
     @staticmethod
     def _quantity_allowed(quantity: int) -> bool:
@@ -568,6 +581,16 @@ DEFECTS: dict[str, Defect] = {
         "A product with a SKU longer than 64 characters is added.",
         "orders",
         SkuLengthUnchecked,
+    ),
+    "most_lines_refused": Defect(
+        "An order naming 50 products, the most one order names, is refused as invalid.",
+        "orders",
+        MostLinesRefused,
+    ),
+    "order_lines_unbounded": Defect(
+        "An order naming more than 50 products is not refused as invalid.",
+        "orders",
+        OrderLinesUnbounded,
     ),
     "most_units_refused": Defect(
         "An order of 1000 units of a product, the most one order takes, is refused as invalid.",

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from service.core.errors import ApiError, not_found
 from service.domain.rules import (
     IDEMPOTENCY_KEY_PATTERN,
+    ORDER_LINES_MAX,
     ORDER_QUANTITY_MAX,
     PRICE_MAX_PENCE,
     PRODUCT_NAME_MAX,
@@ -175,6 +176,8 @@ class Orders:
         """The order for this key: made now (reserved, then paid), or the one made before.
         A failed order raises its refusal."""
         key = self._usable_key(key)
+        if not self._lines_allowed(len(basket)):
+            raise ApiError(400, "invalid_request", f"An order has at most {ORDER_LINES_MAX} lines.")
         if not all(self._quantity_allowed(quantity) for _, quantity in basket):
             raise ApiError(
                 400,
@@ -194,6 +197,10 @@ class Orders:
         if unavailable is not None:
             raise failure_of(self.store.order_failed(org_id, order.id, "out_of_stock"))
         return self._pay(org_id, order, key, payment_method)
+
+    @staticmethod
+    def _lines_allowed(lines: int) -> bool:
+        return lines <= ORDER_LINES_MAX
 
     @staticmethod
     def _quantity_allowed(quantity: int) -> bool:

@@ -121,6 +121,10 @@ FLAWED_ORDERS: dict[str, tuple[dict[str, Any], bool]] = {
     "without an idempotency key": (OrderRequest("", (("MUG-01", 1),)).body(), False),
     "for 0 of a product": (OrderRequest("", (("MUG-01", 0),)).body(), True),
     "for 1001 of a product": (OrderRequest("", (("MUG-01", 1001),)).body(), True),
+    "naming 51 products": (
+        OrderRequest("", tuple((f"P-{n:02d}", 1) for n in range(1, 52))).body(),
+        True,
+    ),
     "naming a product twice": (OrderRequest("", (("MUG-01", 1), ("MUG-01", 1))).body(), True),
     "with no items": (OrderRequest("", ()).body(), True),
     "without a card": ({"items": [{"sku": "MUG-01", "quantity": 1}]}, True),
