@@ -65,6 +65,17 @@ Feature: Merchant accounts and access
     Then the sign-in is refused because the email or password is wrong
     And the refusal reads exactly as it does for an email address that has no account
 
+  @story:Sign-in @req:ACC-7 @severity:critical
+  Scenario Outline: The merchant signs in with its email address written <spelling>
+    Given a merchant has signed up
+    Then the merchant signs in with its email address written <spelling> and the right password
+
+    Examples:
+      | spelling                             |
+      | in capitals                          |
+      | with spaces around it                |
+      | in mixed case with spaces around it  |
+
   @story:Access @req:ACC-5 @severity:blocker
   Scenario Outline: The merchant's account is not shown without a valid pass
     Given a merchant has signed up

@@ -133,6 +133,16 @@ Feature: Nudging merchants who stopped at the payment step
       Then the merchant has been sent email 1
       And the other merchant has been sent no email
 
+    @req:ABN-10 @req:ABN-6 @severity:critical
+    Scenario: Another merchant's nudge does not count as this merchant's
+      Given another merchant has signed up
+      And the other merchant viewed the payment step
+      And the nudge job has run 1 hour after the other merchant viewed the payment step
+      And the merchant viewed the payment step
+      When the nudge job runs 1 hour after the merchant viewed the payment step
+      Then the merchant has been sent email 1
+      And the other merchant has been sent email 1
+
     @req:ABN-10 @severity:critical
     Scenario: A merchant who paid does not spare the merchants the job comes to after it
       Given two more merchants have signed up

@@ -33,6 +33,12 @@ Feature: Finishing onboarding
       | 201  | 101      | 200       | 100           |
       | 250  | 150      | 200       | 100           |
 
+  @req:ONB-6 @severity:normal
+  Scenario: Overlong business details lose the spaces around them before they are cut
+    When the merchant completes onboarding with a business name of 201 characters and a category of 101 characters, each with spaces around it
+    Then the merchant's business name is kept to its first 200 characters
+    And the merchant's category is kept to its first 100 characters
+
   @req:ONB-6 @severity:minor
   Scenario: Spaces around business details are dropped
     When the merchant completes onboarding as "   Hollins Florists  " in the category "  Flowers and gifts "

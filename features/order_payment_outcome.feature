@@ -54,11 +54,26 @@ Feature: An order whose card payment is still processing is settled by the payme
     And the platform's operators are alerted that the order needs review
 
     Examples:
-      | paid              | seen      |
-      | 13499 pence       | 13499 GBP |
-      | 13501 pence       | 13501 GBP |
-      | 13500 euro cents  | 13500 EUR |
-      | 13500 US cents    | 13500 USD |
+      | paid                             | seen              |
+      | 13499 pence                      | 13499 GBP         |
+      | 13501 pence                      | 13501 GBP         |
+      | 13500 euro cents                 | 13500 EUR         |
+      | 13500 US cents                   | 13500 USD         |
+      | 13500 pence naming no currency   | 13500 no currency |
+
+  @req:ORD-11 @severity:critical
+  Scenario Outline: A payment that goes through with its currency written <spelling> pays the order
+    When a customer orders 3 of "LAMP-7"
+    And the payment provider says the order's payment succeeded for 13500 pence written <spelling>
+    Then the order is recorded as paid
+    And the stock of "LAMP-7" is 1
+    And the order holds no reservations
+    And the order needs no review
+
+    Examples:
+      | spelling      |
+      | in capitals   |
+      | in mixed case |
 
   @req:ORD-6 @req:ORD-11 @severity:critical
   Scenario: The same order sent again while its payment is processing is the same order, still waiting

@@ -102,3 +102,26 @@ Feature: Stock held for an order while its card is paid
     And the platform's operators are alerted that the order needs review
     And the stock of "LAMP-7" is 2
     And 2 of "LAMP-7" are available
+
+  @req:ORD-2 @severity:normal
+  Scenario Outline: A merchant may hold stock for orders for <seconds> seconds
+    Given the merchant holds stock for orders for 30 seconds
+    When the merchant chooses to hold stock for orders for <seconds> seconds
+    Then the merchant's orders hold their units for <seconds> seconds
+
+    Examples:
+      | seconds |
+      | 1       |
+      | 900     |
+
+  @req:ORD-2 @severity:normal
+  Scenario Outline: A hold of <seconds> seconds is refused as invalid
+    Given the merchant holds stock for orders for 30 seconds
+    When the merchant tries to hold stock for orders for <seconds> seconds
+    Then the order request is refused as invalid
+    And the merchant's orders hold their units for 30 seconds
+
+    Examples:
+      | seconds |
+      | 0       |
+      | 901     |

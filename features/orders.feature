@@ -34,6 +34,23 @@ Feature: Customers' orders, paid by card, with the stock reserved first
     And the order holds no reservations
     And the order's idempotency key is remembered
 
+  @req:ORD-1 @req:ORD-9 @severity:normal
+  Scenario: An order of 1000 units of a product, the most one order takes, is paid
+    Given the merchant sells "PEN-04" at 10 pence with 1000 in stock
+    And the merchant's card payments go through
+    When a customer orders 1000 of "PEN-04"
+    Then the order is paid
+    And the payment provider was asked to charge exactly 10000 pence for the order, once, with its idempotency key
+    And the stock of "PEN-04" is 0
+
+  @req:ORD-1 @req:ORD-9 @severity:normal
+  Scenario: An order naming 50 products, the most one order names, is paid
+    Given the merchant sells 50 more products at 10 pence with 1 in stock each
+    And the merchant's card payments go through
+    When a customer orders 1 of each of those 50 products
+    Then the order is paid
+    And the payment provider was asked to charge exactly 500 pence for the order, once, with its idempotency key
+
   @req:ORD-1 @req:ORD-4 @severity:critical
   Scenario: The last units in stock can be bought, and no more
     Given the merchant's card payments go through
@@ -340,6 +357,26 @@ Feature: Customers' orders, paid by card, with the stock reserved first
       | 3     |
       | 6     |
 
+  @req:ORD-6 @req:ORD-9 @severity:normal
+  Scenario Outline: An order sent under a key of <length> characters is paid
+    Given the merchant's card payments go through
+    When a customer orders 2 of "MUG-01" under a key of <length> characters
+    Then the order is paid
+    And the stock of "MUG-01" is 3
+
+    Examples:
+      | length |
+      | 1      |
+      | 200    |
+
+  @req:ORD-9 @severity:normal
+  Scenario: An order sent under a key of 201 characters is refused as invalid and charges nothing
+    Given the merchant's card payments go through
+    When a customer orders 2 of "MUG-01" under a key of 201 characters
+    Then the order is refused as invalid
+    And the payment provider was not asked for any payment
+    And the stock of "MUG-01" is 5
+
   @req:ORD-6 @severity:normal
   Scenario: Another merchant's shop may use the same key for its own order
     Given the merchant's card payments go through
@@ -409,6 +446,8 @@ Feature: Customers' orders, paid by card, with the stock reserved first
       | flaw                                      | refusal                              |
       | without an idempotency key                | refused as invalid                   |
       | for 0 of a product                        | refused as invalid                   |
+      | for 1001 of a product                     | refused as invalid                   |
+      | naming 51 products                        | refused as invalid                   |
       | naming a product twice                    | refused as invalid                   |
       | with no items                             | refused as invalid                   |
       | without a card                            | refused as invalid                   |

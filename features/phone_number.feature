@@ -73,6 +73,35 @@ Feature: The merchant's dedicated phone number
     And no number is recorded as the merchant's
     And the number the telephony provider sold was given back to it
 
+  @req:NUM-1 @severity:normal
+  Scenario Outline: A number of <digits> digits, as short or as long as international numbers go, is the merchant's
+    Given the merchant's wallet has been topped up with 1500 credits
+    And the telephony provider sells numbers of <digits> digits after the plus sign
+    When the merchant asks for a dedicated phone number
+    Then the merchant is given a phone number in international format
+    And the merchant's wallet holds 500 credits
+    And the number is recorded as the merchant's
+
+    Examples:
+      | digits |
+      | 8      |
+      | 15     |
+
+  @req:NUM-6 @severity:normal
+  Scenario Outline: A number of <digits> digits, no international number, is given back and refunded
+    Given the merchant's wallet has been topped up with 1500 credits
+    And the telephony provider sells numbers of <digits> digits after the plus sign
+    When the merchant asks for a dedicated phone number
+    Then the merchant is told the number could not be provided and nothing was charged
+    And the merchant's wallet holds 1500 credits
+    And no number is recorded as the merchant's
+    And the number the telephony provider sold was given back to it
+
+    Examples:
+      | digits |
+      | 7      |
+      | 16     |
+
   @req:NUM-3 @req:NUM-6 @severity:critical
   Scenario: A number the provider will not take back is still refunded, and operators are alerted
     Given the merchant's wallet has been topped up with 1500 credits

@@ -36,6 +36,15 @@ Feature: A request sent again moves money once
     And the ledger shows one new charge of 1500 credits
 
   @req:MON-2 @severity:critical
+  Scenario: A key used for one charge is refused for the same amount spent on something else
+    Given the merchant's wallet has been topped up with 5000 credits
+    When the merchant spends 1500 credits with the key "order-1001"
+    And the merchant tries to spend 1500 credits on "Text messages" with the key "order-1001"
+    Then the request is refused because its key was used for another request
+    And the merchant's wallet holds 3500 credits
+    And the ledger shows one new charge of 1500 credits
+
+  @req:MON-2 @severity:critical
   Scenario Outline: A charge's key is kept for a day, then free for another charge
     Given the merchant's wallet has been topped up with 5000 credits
     And the merchant spent 1500 credits with the key "order-1002" <age> ago

@@ -19,6 +19,13 @@ Feature: Guessing a merchant's password gets nowhere
     When someone tries 4 wrong passwords for the merchant's email address
     Then the merchant signs in with the right password
 
+  @req:SEC-8 @severity:critical
+  Scenario: Signing in with the right password starts the count of wrong ones afresh
+    When someone tries 4 wrong passwords for the merchant's email address
+    And the merchant signs in with the right password
+    And someone tries 4 wrong passwords for the merchant's email address
+    Then the merchant signs in with the right password
+
   @req:SEC-8 @critical @severity:critical
   Scenario: Someone guessing from elsewhere cannot lock the merchant out
     When someone tries 5 wrong passwords for the merchant's email address from another place

@@ -43,6 +43,19 @@ Feature: Spending credits, the ledger and its summary
       | 100000  | 100000 |
 
   @req:WAL-1 @severity:normal
+  Scenario Outline: A charge described in <length> characters is <outcome>
+    Given the merchant's wallet has been topped up with 5000 credits
+    When the merchant tries to spend 1500 credits on a description of <length> characters
+    Then the charge is <outcome>
+    And the merchant's wallet holds <left> credits
+
+    Examples:
+      | length | outcome             | left |
+      | 1      | taken               | 3500 |
+      | 200    | taken               | 3500 |
+      | 201    | refused as invalid  | 5000 |
+
+  @req:WAL-1 @severity:normal
   Scenario Outline: A charge outside 1 to 100,000 credits is refused as invalid
     Given the merchant's wallet has been topped up with 100000 credits
     And the merchant's wallet has been topped up with 100000 credits

@@ -19,6 +19,19 @@ Feature: Topping up the wallet by card
     And the ledger shows a top-up of 2000 credits
     And the top-up is recorded as paid
 
+  @req:BIL-2 @req:BIL-6 @severity:critical
+  Scenario Outline: A confirmation that writes the currency <spelling> is credited like any other
+    When the merchant tops up 2000 credits
+    And the payment provider confirms the payment, writing its currency <spelling>
+    Then the merchant's wallet holds 2000 credits
+    And the ledger shows a top-up of 2000 credits
+    And the top-up is recorded as paid
+
+    Examples:
+      | spelling      |
+      | in capitals   |
+      | in mixed case |
+
   @req:BIL-1 @severity:critical
   Scenario Outline: The payment provider is asked for the amount in pence
     When the merchant tops up <credits> credits

@@ -109,10 +109,29 @@ Feature: Telling merchants' own systems what happened, reliably and verifiably
     And the merchant sees that the last attempt got "<answer>"
 
     Examples:
-      | trouble                  | answer       |
-      | is down                  | 503          |
-      | answers after 12 seconds | no answer    |
-      | refuses connections      | could not    |
+      | trouble                            | answer       |
+      | is down                            | 503          |
+      | answers after 12 seconds           | no answer    |
+      | refuses connections                | could not    |
+      | redirects deliveries elsewhere     | 302          |
+
+  @req:WHO-5 @req:WHO-6 @severity:critical
+  Scenario Outline: A receiver that takes the delivery answering <answer> has it, once
+    Given the merchant's receiver takes deliveries answering <answer>
+    And the merchant has subscribed its receiver to wallet top-ups
+    And the merchant's wallet has been topped up with 2000 credits
+    When the delivery worker runs
+    Then the merchant sees the delivery delivered after 1 attempt
+    When the delivery worker runs 60 minutes after the last attempt
+    Then the merchant's receiver has received 1 delivery
+
+    Examples:
+      | answer          |
+      | 200 OK          |
+      | 201 Created     |
+      | 202 Accepted    |
+      | 204 No Content  |
+      | 299             |
 
   @req:WHO-5 @severity:normal
   Scenario: A receiver that answers just in time is delivered to
@@ -198,6 +217,7 @@ Feature: Telling merchants' own systems what happened, reliably and verifiably
       | a machine whose name does not exist                |
       | a machine whose name has an empty part             |
       | a group address that many machines listen on       |
+      | a public machine, in an address of 2001 characters |
 
   @req:WHO-1 @req:WHO-2 @severity:critical
   Scenario Outline: A subscription to <address> is accepted
@@ -209,6 +229,7 @@ Feature: Telling merchants' own systems what happened, reliably and verifiably
       | a public machine by number                               |
       | a public machine in the newer numbering                  |
       | a public machine by number written in the newer numbering |
+      | a public machine, in an address of 2000 characters        |
 
   @req:WHO-2 @critical @severity:critical
   Scenario: A receiver whose address has come to lead inside the platform's network is not posted to
@@ -240,6 +261,22 @@ Feature: Telling merchants' own systems what happened, reliably and verifiably
     When the delivery worker runs 0 minutes after the last attempt
     Then the run reports 1 delivery attempted: 1 delivered, 0 to be tried again and 0 failed for good
     And the merchant's receiver has received 501 deliveries
+
+  @req:WHO-9 @req:TEN-2 @severity:critical
+  Scenario: A run of the delivery worker for some merchants sends no other merchant's deliveries
+    Given another merchant has signed up
+    And the merchant's receiver accepts deliveries
+    And the other merchant's receiver accepts deliveries
+    And the merchant has subscribed its receiver to wallet top-ups
+    And the other merchant has subscribed its receiver to wallet top-ups
+    And the merchant's wallet has been topped up with 2000 credits
+    And the other merchant's wallet has been topped up with 2000 credits
+    When the delivery worker runs
+    Then the merchant's receiver has received 1 delivery
+    And the other merchant's receiver has received 0 deliveries
+    When the delivery worker runs for both merchants
+    Then the other merchant's receiver has received 1 delivery
+    And the merchant's receiver has received 1 delivery
 
   @req:WHO-9 @critical @severity:critical
   Scenario: Only the platform's operators can run the delivery worker

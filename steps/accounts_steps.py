@@ -146,6 +146,15 @@ def can_sign_in(accounts, sign_up):
     accounts.sign_in_as(sign_up[0].email, sign_up[0].password)
 
 
+@then(
+    parsers.parse(
+        "the merchant signs in with its email address written {spelling} and the right password"
+    )
+)
+def signs_in_spelled(accounts, build, merchant, spelling):
+    accounts.sign_in_as(build.email_spelled(merchant.email, spelling), merchant.password)
+
+
 @then("the sign-up is refused because the account already exists")
 def refused_exists(outcome, leaks):
     expect_refused(outcome, Refusal.ALREADY_EXISTS, leaks)

@@ -101,6 +101,13 @@ def telephony_slow(telephony_provider):
     telephony_provider.sells_numbers(answer_after_seconds=SLOW_TELEPHONY_SECONDS)
 
 
+@given(
+    parsers.parse("the telephony provider sells numbers of {digits:d} digits after the plus sign")
+)
+def telephony_digits(telephony_provider, digits):
+    telephony_provider.sells_numbers_of(digits)
+
+
 @given("the telephony provider sells numbers written in a national form, not an international one")
 def telephony_malformed(telephony_provider):
     telephony_provider.sells_malformed_numbers()
@@ -168,6 +175,20 @@ def tries_to_top_up(wallet, merchant, amount):
 @when("the payment provider confirms the payment", target_fixture="confirmation")
 def provider_confirms(wallet, top_up):
     confirmation = wallet.payment_succeeded(top_up)
+    wallet.events.deliver(confirmation)
+    return confirmation
+
+
+# The currency the top-up was asked in, written as a provider might: the same currency.
+CURRENCY_SPELLED = {"in capitals": "GBP", "in mixed case": "Gbp"}
+
+
+@when(
+    parsers.parse("the payment provider confirms the payment, writing its currency {spelling}"),
+    target_fixture="confirmation",
+)
+def provider_confirms_spelled(wallet, top_up, spelling):
+    confirmation = wallet.payment_succeeded(top_up, currency=CURRENCY_SPELLED[spelling])
     wallet.events.deliver(confirmation)
     return confirmation
 
@@ -270,6 +291,21 @@ def unhandled_message(wallet):
 @when(parsers.parse('the merchant spends {credits:d} credits on "{what}"'))
 def spends(wallet, merchant, credits, what):
     wallet.spend(merchant, credits, what)
+
+
+@when(
+    parsers.parse(
+        "the merchant tries to spend {credits:d} credits on a description of {length:d} characters"
+    ),
+    target_fixture="outcome",
+)
+def tries_to_spend_described(wallet, merchant, credits, length):
+    return wallet.try_spend(merchant, credits, ("Call-minutes-" * 20)[:length])
+
+
+@then("the charge is taken")
+def charge_taken(outcome):
+    expect_accepted(outcome, 201, "take the charge")
 
 
 @when(parsers.parse("the merchant tries to spend {credits:d} credits"), target_fixture="outcome")

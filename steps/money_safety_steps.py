@@ -141,6 +141,16 @@ def tries_to_spend_with_key(wallet, merchant, credits, key):
 
 
 @when(
+    parsers.parse(
+        'the merchant tries to spend {credits:d} credits on "{description}" with the key "{key}"'
+    ),
+    target_fixture="outcome",
+)
+def tries_to_spend_on_with_key(wallet, merchant, credits, description, key):
+    return wallet.try_spend(merchant, credits, description, key)
+
+
+@when(
     parsers.re(r"the merchant tries to spend (?P<credits>\d+) credits with (?P<key>an? .+)"),
     target_fixture="outcome",
 )

@@ -60,15 +60,19 @@ def completes_as(onboarding, merchant, name, category):
 
 
 @when(
-    parsers.parse(
-        "the merchant completes onboarding with a business name of {name_length:d} characters "
-        "and a category of {category_length:d} characters"
+    parsers.re(
+        r"the merchant completes onboarding with a business name of (?P<name_length>\d+) "
+        r"characters and a category of (?P<category_length>\d+) characters"
+        r"(?P<spaced>, each with spaces around it)?$"
     ),
     target_fixture="given_details",
 )
-def completes_with_long_details(onboarding, build, merchant, name_length, category_length):
-    details = build.business_details_of_length(name_length, category_length)
-    onboarding.complete(merchant, details["business name"], details["category"])
+def completes_with_long_details(onboarding, build, merchant, name_length, category_length, spaced):
+    """`given_details` are the details without the spaces sent around them."""
+    details = build.business_details_of_length(int(name_length), int(category_length))
+    around = "  " if spaced else ""
+    name, category = details["business name"], details["category"]
+    onboarding.complete(merchant, f"{around}{name}{around}", f"{around}{category}{around}")
     return details
 
 

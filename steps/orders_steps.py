@@ -5,7 +5,7 @@ from __future__ import annotations
 from pytest_bdd import given, parsers, then, when
 
 from support.checks import orders as checks
-from support.checks.outcomes import Refusal, expect_refused
+from support.checks.outcomes import Refusal, expect_accepted, expect_refused
 from support.drivers.orders import Placed, basket
 from support.drivers.wallet import CURRENCY_OF_UNIT
 
@@ -56,8 +56,17 @@ def provider_will_refuse_refund(payment_provider, service_log):
 
 
 @given(parsers.parse("the merchant holds stock for orders for {seconds:d} seconds"))
+@when(parsers.parse("the merchant chooses to hold stock for orders for {seconds:d} seconds"))
 def holds_stock_for(orders, merchant, seconds):
     orders.set_reservation_window(merchant, seconds)
+
+
+@when(
+    parsers.parse("the merchant tries to hold stock for orders for {seconds:d} seconds"),
+    target_fixture="outcome",
+)
+def tries_to_hold_stock_for(orders, merchant, seconds):
+    return orders.try_set_reservation_window(merchant, seconds)
 
 
 @given(parsers.parse("a customer has paid for {items}"), target_fixture="placed")
@@ -106,6 +115,35 @@ def merchant_restocks(orders, merchant, quantity, sku):
 
 
 BASKET = r'(?P<items>\d+ of "[^"]+"(?: and \d+ of "[^"]+")*)'
+
+
+@given(
+    parsers.parse(
+        "the merchant sells {count:d} more products at {price:d} pence with {stock:d} in stock each"
+    ),
+    target_fixture="more_products",
+)
+def merchant_sells_more(orders, merchant, count, price, stock) -> list[str]:
+    skus = [f"P-{n:02d}" for n in range(1, count + 1)]
+    for sku in skus:
+        orders.add_product(merchant, sku, price, stock)
+    return skus
+
+
+@when(
+    parsers.parse("a customer orders 1 of each of those {count:d} products"),
+    target_fixture="placed",
+)
+def customer_orders_each(orders, merchant, more_products, count) -> Placed:
+    return orders.try_place(merchant, [(sku, 1) for sku in more_products[:count]])
+
+
+@when(
+    parsers.re(rf"a customer orders {BASKET} under a key of (?P<length>\d+) characters"),
+    target_fixture="placed",
+)
+def customer_orders_keyed(orders, merchant, items, length) -> Placed:
+    return orders.try_place(merchant, basket(items), key_length=int(length))
 
 
 @when(parsers.re(rf"a customer orders {BASKET}"), target_fixture="placed")
@@ -218,15 +256,25 @@ def provider_says_early(orders, merchant, placed, outcome):
     return orders.tell_early(merchant, placed, outcome)
 
 
+# The currency of a provider's word on an order's payment, as the provider may write it.
+CURRENCY_WRITTEN = {
+    **CURRENCY_OF_UNIT,
+    "pence naming no currency": "",
+    "pence written in capitals": "GBP",
+    "pence written in mixed case": "Gbp",
+}
+
+
 @when(
     parsers.re(
         r"the payment provider says the order's payment succeeded for (?P<amount>\d+) "
-        r"(?P<unit>pence|euro cents|US cents)"
+        r"(?P<unit>pence naming no currency|pence written in capitals|pence written in mixed case"
+        r"|pence|euro cents|US cents)$"
     )
 )
 def provider_says_succeeded_otherwise(orders, placed, amount, unit, service_log):
     # service_log: listening from before the success, for what operators are told.
-    orders.tell_success_otherwise(placed, int(amount), CURRENCY_OF_UNIT[unit])
+    orders.tell_success_otherwise(placed, int(amount), CURRENCY_WRITTEN[unit])
 
 
 @when("the platform's quick record of that message is gone")
@@ -390,6 +438,43 @@ def orders_hold_for(database, merchant, seconds):
     checks.expect_hold_window(database, merchant, seconds)
 
 
+@when(
+    parsers.parse('the merchant tries to add "{sku}" named in {length:d} characters'),
+    target_fixture="outcome",
+)
+def merchant_tries_to_add_named(orders, merchant, sku, length):
+    return orders.try_add_product(merchant, sku, 1250, 5, name=("Mug, blue. " * 20)[:length])
+
+
+@when(
+    parsers.parse("the merchant tries to add a product with a SKU of {length:d} characters"),
+    target_fixture="outcome",
+)
+def merchant_tries_to_add_sku_of(orders, merchant, length):
+    return orders.try_add_product(merchant, ("MUG-01." * 10)[:length], 1250, 5)
+
+
+@then("the product is added")
+def product_added(outcome):
+    expect_accepted(outcome, 201, "add the product")
+
+
+@when(parsers.parse('the merchant tries to restock {units:d} of "{sku}"'), target_fixture="outcome")
+def merchant_tries_to_restock(orders, merchant, units, sku):
+    return orders.try_restock(merchant, sku, units)
+
+
+@then("the product is refused as invalid")
+@then("the restock is refused as invalid")
+def product_refused_invalid(outcome, leaks):
+    expect_refused(outcome, Refusal.INVALID, leaks)
+
+
+@then("the restock is done")
+def restock_done(outcome):
+    expect_accepted(outcome, 200, "restock the product")
+
+
 @then("the product is refused because it already exists")
 def product_exists(outcome, leaks):
     expect_refused(outcome, Refusal.ALREADY_EXISTS, leaks)
@@ -548,6 +633,11 @@ def key_remembered(cache, database, merchant, placed):
 @then("the same paid order is returned")
 def same_order(placed):
     checks.expect_same_order(placed)
+
+
+@then("the order is refused as invalid")
+def order_refused_invalid(placed, leaks):
+    expect_refused(placed.latest, Refusal.INVALID, leaks)
 
 
 @then("the order request is refused as invalid")

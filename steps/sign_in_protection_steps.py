@@ -40,6 +40,7 @@ def sign_up_refused_too_many(outcome, leaks):
     expect_told_to_wait(outcome, leaks, SIGN_UP_WINDOW_SECONDS)
 
 
+@when("the merchant signs in with the right password")
 @then("the merchant signs in with the right password")
 def merchant_signs_in(accounts, merchant):
     accounts.sign_in(merchant)

@@ -57,6 +57,16 @@ def receiver_slow(receivers, whose, seconds):
     receivers.of(whose).answers_after(int(seconds))
 
 
+@given(parsers.re(rf"the {WHOSE}'s receiver takes deliveries answering (?P<status>\d{{3}})\b.*"))
+def receiver_accepts_answering(receivers, whose, status):
+    receivers.of(whose).accepts_answering(int(status))
+
+
+@given(parsers.re(rf"the {WHOSE}'s receiver redirects deliveries elsewhere"))
+def receiver_redirects(receivers, whose):
+    receivers.of(whose).redirects()
+
+
 @given(parsers.re(rf"the {WHOSE}'s receiver fails (?P<times>\d+) times, then accepts deliveries"))
 def receiver_fails_then_accepts(receivers, whose, times):
     receivers.of(whose).fails_then_accepts(int(times))

@@ -11,7 +11,6 @@ from service.api.deps import PlatformDep, PrincipalDep
 from service.api.responses import ProfileAnswer, SignedUpAnswer, TokenAnswer
 from service.api.schemas import LogInBody, SignUpBody
 from service.core.errors import ApiError
-from service.domain.rules import normalise_email
 
 router = APIRouter(prefix="/api", tags=["accounts"])
 
@@ -42,7 +41,7 @@ def sign_up(body: SignUpBody, platform: PlatformDep, request: Request) -> dict[s
 )
 def log_in(body: LogInBody, platform: PlatformDep, request: Request) -> dict[str, Any]:
     try:
-        email = normalise_email(body.email)
+        email = platform.accounts.sign_in_address(body.email)
     except ValueError:
         raise ApiError(
             401, "invalid_credentials", "The email address or password is not correct."

@@ -22,6 +22,7 @@ from pydantic import (
 from service.domain.rules import (
     CHARGE_DESCRIPTION_MAX,
     CHARGE_MAX_PENCE,
+    ENDPOINT_URL_MAX,
     EVENT_NAMES,
     FIRST_STEP,
     LAST_STEP,
@@ -90,7 +91,6 @@ def _whole_number(value: object) -> object:
 WHOLE_NUMBER = BeforeValidator(_whole_number)  # after the bounds, so that they are documented
 EventName = Literal[EVENT_NAMES]  # type: ignore[valid-type]
 WebhookEventType = Literal[EVENT_TYPES]  # type: ignore[valid-type]
-URL_MAX = 2000
 
 
 class _Body(BaseModel):
@@ -149,40 +149,68 @@ class TopUpBody(_Body):
 
 class ChargeBody(_Body):
     amount_pence: Annotated[StrictInt, Field(ge=1, le=CHARGE_MAX_PENCE), WHOLE_NUMBER]
+    # The longest description is the domain's rule (Wallet.spend); the document still states it.
     description: Annotated[
         StrictStr,
-        Field(min_length=1, max_length=CHARGE_DESCRIPTION_MAX, json_schema_extra=PLAIN_TEXT),
+        Field(min_length=1, json_schema_extra={"maxLength": CHARGE_DESCRIPTION_MAX, **PLAIN_TEXT}),
         AfterValidator(plain_text),
     ]
 
 
 Sku = Annotated[StrictStr, Field(pattern=SKU_PATTERN)]
+# A new product's SKU is the domain's rule (Orders.add_product); the document still states it.
+NewSku = Annotated[StrictStr, Field(json_schema_extra={"pattern": SKU_PATTERN})]
 Quantity = Annotated[StrictInt, Field(ge=1, le=ORDER_QUANTITY_MAX), WHOLE_NUMBER]
+# The most of one product an order takes is the domain's rule (Orders.place); the document still
+# states it.
+OrderedQuantity = Annotated[
+    StrictInt,
+    Field(ge=1, json_schema_extra={"maximum": ORDER_QUANTITY_MAX}),
+    WHOLE_NUMBER,
+]
 
 
 class ProductBody(_Body):
-    sku: Sku
+    sku: NewSku
     name: Annotated[
         StrictStr,
-        Field(min_length=1, max_length=PRODUCT_NAME_MAX, json_schema_extra=PLAIN_TEXT),
+        # The longest name is the domain's rule (Orders.add_product); the document states it.
+        Field(min_length=1, json_schema_extra={"maxLength": PRODUCT_NAME_MAX, **PLAIN_TEXT}),
         AfterValidator(plain_text),
     ]
-    price_pence: Annotated[StrictInt, Field(ge=1, le=PRICE_MAX_PENCE), WHOLE_NUMBER]
-    stock: Annotated[StrictInt, Field(ge=0, le=STOCK_MAX), WHOLE_NUMBER]
+    # The ranges are the domain's rules (Orders.add_product); the document still states them.
+    price_pence: Annotated[
+        StrictInt,
+        Field(json_schema_extra={"minimum": 1, "maximum": PRICE_MAX_PENCE}),
+        WHOLE_NUMBER,
+    ]
+    stock: Annotated[
+        StrictInt, Field(json_schema_extra={"minimum": 0, "maximum": STOCK_MAX}), WHOLE_NUMBER
+    ]
 
 
 class RestockBody(_Body):
-    quantity: Annotated[StrictInt, Field(ge=1, le=STOCK_MAX), WHOLE_NUMBER]
+    # The range is the domain's rule (Orders.restock); the document still states it.
+    quantity: Annotated[
+        StrictInt, Field(json_schema_extra={"minimum": 1, "maximum": STOCK_MAX}), WHOLE_NUMBER
+    ]
 
 
 class OrderSettingsBody(_Body):
+    # The range is the domain's rule (Orders.set_reservation_ttl); the document still states it.
     reservation_ttl_seconds: Annotated[
-        StrictInt, Field(ge=RESERVATION_TTL_MIN, le=RESERVATION_TTL_MAX), WHOLE_NUMBER
+        StrictInt,
+        Field(json_schema_extra={"minimum": RESERVATION_TTL_MIN, "maximum": RESERVATION_TTL_MAX}),
+        WHOLE_NUMBER,
     ]
 
 
 class OrderLine(_Body):
     sku: Sku
+    quantity: OrderedQuantity
+
+
+class RefundLine(OrderLine):
     quantity: Quantity
 
 
@@ -193,9 +221,10 @@ def _one_line_per_sku(lines: list[OrderLine]) -> list[OrderLine]:
 
 
 class OrderBody(_Body):
+    # The most lines is the domain's rule (Orders.place); the document still states it.
     items: Annotated[
         list[OrderLine],
-        Field(min_length=1, max_length=ORDER_LINES_MAX),
+        Field(min_length=1, json_schema_extra={"maxItems": ORDER_LINES_MAX}),
         AfterValidator(_one_line_per_sku),
     ]
     # The customer's card, as the payment provider's browser library hands it to the shop.
@@ -206,7 +235,7 @@ class RefundBody(_Body):
     # None refunds everything not yet refunded.
     items: (
         Annotated[
-            list[OrderLine],
+            list[RefundLine],
             Field(min_length=1, max_length=ORDER_LINES_MAX),
             AfterValidator(_one_line_per_sku),
         ]
@@ -217,7 +246,11 @@ class RefundBody(_Body):
 class SubscriptionBody(_Body):
     url: Annotated[
         StrictStr,
-        Field(min_length=1, max_length=URL_MAX, json_schema_extra={"pattern": "^https://"}),
+        # The longest address is the domain's rule (Webhooks.subscribe); the document states it.
+        Field(
+            min_length=1,
+            json_schema_extra={"maxLength": ENDPOINT_URL_MAX, "pattern": "^https://"},
+        ),
         AfterValidator(plain_text),
     ]
     event_types: Annotated[list[WebhookEventType], Field(min_length=1)]

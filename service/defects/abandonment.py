@@ -130,11 +130,33 @@ class BonusWhenLastChanceFailed(AbandonmentStore):
         return credited + failed
 
 
-class SentEmailsForgotten(AbandonmentStore):
+class CandidatesReadOtherwise(AbandonmentStore):
+    """A faulty reading of each batch of candidates: `_otherwise` changes what was found."""
+
     def candidates(
         self, after: uuid.UUID | None, scope: list[uuid.UUID] | None, limit: int
     ) -> list[Candidate]:
-        found = super().candidates(after, scope, limit)
+        return self._otherwise(super().candidates(after, scope, limit))
+
+    def _otherwise(self, found: list[Candidate]) -> list[Candidate]:
+        return found
+
+
+class EmailsTakenAcrossMerchants(CandidatesReadOtherwise):
+    """Reads which emails went out without asking whose: any merchant's email counts as sent
+    to every merchant (the candidates query missing its `a.org_id = v.org_id`)."""
+
+    def _otherwise(self, found: list[Candidate]) -> list[Candidate]:
+        with self.db.owner() as conn:
+            rows = conn.execute(
+                "select distinct email_number from abandonment_emails where status <> 'failed'"
+            ).fetchall()
+        anyone = frozenset(row["email_number"] for row in rows)
+        return [dataclasses.replace(c, taken=c.taken | anyone) for c in found]
+
+
+class SentEmailsForgotten(CandidatesReadOtherwise):
+    def _otherwise(self, found: list[Candidate]) -> list[Candidate]:
         return [dataclasses.replace(c, taken=frozenset()) for c in found]
 
     def claim(self, run_id: int, claims: list[Claim]) -> set[tuple[uuid.UUID, int]]:
@@ -150,11 +172,8 @@ class SentEmailsForgotten(AbandonmentStore):
         return {(c.org_id, c.email_number) for c in claims}
 
 
-class ConfirmedTopUpNotPaid(AbandonmentStore):
-    def candidates(
-        self, after: uuid.UUID | None, scope: list[uuid.UUID] | None, limit: int
-    ) -> list[Candidate]:
-        found = super().candidates(after, scope, limit)
+class ConfirmedTopUpNotPaid(CandidatesReadOtherwise):
+    def _otherwise(self, found: list[Candidate]) -> list[Candidate]:
         with self.db.owner() as conn:  # "paid" read from the browser's telemetry alone
             rows = conn.execute(
                 "select distinct org_id from onboarding_events"
@@ -165,31 +184,22 @@ class ConfirmedTopUpNotPaid(AbandonmentStore):
         return [dataclasses.replace(c, paid=c.org_id in told) for c in found]
 
 
-class PerMerchantQueries(AbandonmentStore):
-    def candidates(
-        self, after: uuid.UUID | None, scope: list[uuid.UUID] | None, limit: int
-    ) -> list[Candidate]:
-        found = super().candidates(after, scope, limit)
+class PerMerchantQueries(CandidatesReadOtherwise):
+    def _otherwise(self, found: list[Candidate]) -> list[Candidate]:
         with self.db.owner() as conn:  # the N+1 mistake: each owner's address looked up alone
             for candidate in found:
                 conn.execute("select email from users where org_id = %s", (candidate.org_id,))
         return found
 
 
-class BatchWideViewTime(AbandonmentStore):
-    def candidates(
-        self, after: uuid.UUID | None, scope: list[uuid.UUID] | None, limit: int
-    ) -> list[Candidate]:
-        found = super().candidates(after, scope, limit)
+class BatchWideViewTime(CandidatesReadOtherwise):
+    def _otherwise(self, found: list[Candidate]) -> list[Candidate]:
         earliest = min((c.viewed_at for c in found), default=None)
         return [dataclasses.replace(c, viewed_at=earliest) for c in found]
 
 
-class FirstViewDecides(AbandonmentStore):
-    def candidates(
-        self, after: uuid.UUID | None, scope: list[uuid.UUID] | None, limit: int
-    ) -> list[Candidate]:
-        found = super().candidates(after, scope, limit)
+class FirstViewDecides(CandidatesReadOtherwise):
+    def _otherwise(self, found: list[Candidate]) -> list[Candidate]:
         with self.db.owner() as conn:
             rows = conn.execute(
                 "select org_id, min(created_at) as first_view from onboarding_events"
@@ -282,6 +292,12 @@ DEFECTS: dict[str, Defect] = {
         "The bonus is credited when the last-chance email was refused.",
         "abandonment.store",
         BonusWhenLastChanceFailed,
+    ),
+    "emails_taken_across_merchants": Defect(
+        "An email sent to one merchant counts as sent to every merchant, so the others are "
+        "never sent it.",
+        "abandonment.store",
+        EmailsTakenAcrossMerchants,
     ),
     "sent_emails_forgotten": Defect(
         "The unique guard is missing: a later run sends an email that was already sent.",

@@ -104,6 +104,13 @@ class FounderMadeAdmin(AccountStore):
         return org, User(user.id, user.org_id, user.email, "admin")
 
 
+class SignInAddressOnlyLowerCased(Accounts):
+    """Takes the address as typed, only lower-cased: spaces around it find no account."""
+
+    def sign_in_address(self, typed: str) -> str:
+        return typed.lower()
+
+
 class TakenEmailAnsweredAsFault(Accounts):
     def _email_taken(self) -> ApiError:
         return ApiError(500, "internal_error", INTERNAL_ERROR_MESSAGE)
@@ -165,6 +172,11 @@ DEFECTS: dict[str, Defect] = {
         "A view-only team member can spend the merchant's credits.",
         "access",
         ViewerCanSpend,
+    ),
+    "sign_in_address_not_normalised": Defect(
+        "Sign-in lower-cases the email address as typed but does not normalise it.",
+        "accounts",
+        SignInAddressOnlyLowerCased,
     ),
     "founder_made_admin": Defect(
         "A merchant who signs up is made an admin of the new organisation, not its owner.",

@@ -8,7 +8,7 @@ from typing import Any
 
 from service.core.errors import ApiError
 from service.defects.base import Defect
-from service.domain.idempotency import Answer, IdempotentRequests
+from service.domain.idempotency import Answer, IdempotentRequests, fingerprint
 from service.stores.idempotency import KeptRequest
 
 
@@ -47,6 +47,17 @@ class AnyKeyAccepted(IdempotentRequests):
         return None
 
 
+class ChargeKeyIgnoresDescription(IdempotentRequests):
+    """Recognises a charge by its amount alone: the same key spent on something else is taken
+    as the same charge."""
+
+    @staticmethod
+    def _fingerprint(operation: str, request: Any) -> str:
+        if operation == "charge":
+            request = {"amount_pence": request["amount_pence"]}
+        return fingerprint(operation, request)
+
+
 DEFECTS: dict[str, Defect] = {
     "idempotency_keys_ignored": Defect(
         "A request sent again with the same idempotency key is done again (money moves twice).",
@@ -70,6 +81,12 @@ DEFECTS: dict[str, Defect] = {
         "when retried with its key.",
         "idempotency",
         RefusalsNotKeptForKey,
+    ),
+    "charge_key_ignores_description": Defect(
+        "A key used for one charge replays its answer for a charge of the same amount spent on "
+        "something else.",
+        "idempotency",
+        ChargeKeyIgnoresDescription,
     ),
     "any_idempotency_key_accepted": Defect(
         "Idempotency keys of any length or characters are accepted.",

@@ -37,6 +37,11 @@ class NamesNotTrimmed(Onboarding):
         return value
 
 
+class CutBeforeTrimmed(Onboarding):
+    def _clean(self, value: str | None, limit: int) -> str | None:
+        return value[:limit].strip() or None if value is not None else None
+
+
 class CompletionNotIdempotent(Onboarding):
     def complete(
         self, org_id: uuid.UUID, business_name: str | None, category: str | None
@@ -99,6 +104,12 @@ DEFECTS: dict[str, Defect] = {
         "Business name and category are saved with their spaces and at any length.",
         "onboarding",
         NamesNotTrimmed,
+    ),
+    "cut_before_trimmed": Defect(
+        "Business details are cut to their limit before the spaces around them are dropped, so "
+        "an overlong one with spaces in front loses characters it should keep.",
+        "onboarding",
+        CutBeforeTrimmed,
     ),
     "completion_not_idempotent": Defect(
         "Finishing onboarding a second time is refused as a conflict.",

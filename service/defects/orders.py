@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import re
 import time
 import uuid
 from dataclasses import replace
@@ -15,7 +16,16 @@ from service.defects.base import Defect
 from service.domain.access import AccessPolicy, Action
 from service.domain.orders import PAYMENT_FAILED, RESERVATION_TTL_SECONDS, Basket, Orders
 from service.domain.payment_events import PaymentEvents
-from service.providers.payments import PaymentProvider
+from service.domain.rules import (
+    ORDER_LINES_MAX,
+    ORDER_QUANTITY_MAX,
+    PRICE_MAX_PENCE,
+    PRODUCT_NAME_MAX,
+    RESERVATION_TTL_MAX,
+    RESERVATION_TTL_MIN,
+    STOCK_MAX,
+)
+from service.providers.payments import CURRENCY, PaymentProvider
 from service.stores.orders import EventSeen, Order, OrderStore, Product
 from service.stores.reservations import ReservationStore, index_key, reservation_key
 from service.stores.wallet import ProviderEvent, first_time
@@ -403,7 +413,205 @@ class SecondPaymentOrderFoundByIdAlone(Orders):
         return (row["id"], row["org_id"]) if row else found
 
 
+class PaymentWithoutCurrencyPaysOrder(Orders):
+    @staticmethod
+    def _in_pounds(intent: dict) -> bool:
+        currency = str(intent.get("currency") or "").lower()
+        return not currency or currency == CURRENCY
+
+
+class OrderCurrencyCaseSensitive(Orders):
+    @staticmethod
+    def _in_pounds(intent: dict) -> bool:
+        return intent.get("currency") == CURRENCY
+
+
+class DearestPriceRefused(Orders):
+    @staticmethod
+    def _price_allowed(pence: int) -> bool:
+        return 1 <= pence < PRICE_MAX_PENCE
+
+
+class ProductLimitsUnchecked(Orders):
+    """Prices and stock above a million go through (as far as the database lets them)."""
+
+    @staticmethod
+    def _price_allowed(pence: int) -> bool:
+        return pence >= 1
+
+    @staticmethod
+    def _stock_allowed(units: int, least: int) -> bool:
+        return units >= least
+
+
+class LargestRestockRefused(Orders):
+    @staticmethod
+    def _stock_allowed(units: int, least: int) -> bool:
+        return least <= units < STOCK_MAX
+
+
+class LongestOrderKeyRefused(Orders):
+    def _usable_key(self, key: str | None) -> str:
+        if key is not None and len(key) >= 200:
+            raise ApiError(400, "invalid_request", "An Idempotency-Key is 1 to 199 characters.")
+        return super()._usable_key(key)
+
+
+class OrderKeyLengthUnchecked(Orders):
+    def _usable_key(self, key: str | None) -> str:
+        if key is not None and len(key) > 200:
+            super()._usable_key(key[:200])  # the rest of the rule still holds
+            return key
+        return super()._usable_key(key)
+
+
+class LongestProductNameRefused(Orders):
+    @staticmethod
+    def _name_allowed(name: str) -> bool:
+        return 1 <= len(name) < PRODUCT_NAME_MAX
+
+
+class ProductNameUnbounded(Orders):
+    @staticmethod
+    def _name_allowed(name: str) -> bool:
+        return len(name) >= 1
+
+
+class LongestSkuRefused(Orders):
+    @staticmethod
+    def _sku_allowed(sku: str) -> bool:
+        return re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9._-]{0,62}", sku) is not None
+
+
+class SkuLengthUnchecked(Orders):
+    @staticmethod
+    def _sku_allowed(sku: str) -> bool:
+        return re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9._-]*", sku) is not None
+
+
+class MostLinesRefused(Orders):
+    @staticmethod
+    def _lines_allowed(lines: int) -> bool:
+        return lines < ORDER_LINES_MAX
+
+
+class OrderLinesUnbounded(Orders):
+    @staticmethod
+    def _lines_allowed(lines: int) -> bool:
+        return True
+
+
+class MostUnitsRefused(Orders):
+    @staticmethod
+    def _quantity_allowed(quantity: int) -> bool:
+        return quantity < ORDER_QUANTITY_MAX
+
+
+class OrderQuantityUnbounded(Orders):
+    @staticmethod
+    def _quantity_allowed(quantity: int) -> bool:
+        return True
+
+
+class LongestHoldRefused(Orders):
+    @staticmethod
+    def _hold_allowed(seconds: int) -> bool:
+        return RESERVATION_TTL_MIN <= seconds < RESERVATION_TTL_MAX
+
+
+class HoldBoundsUnchecked(Orders):
+    @staticmethod
+    def _hold_allowed(seconds: int) -> bool:
+        return True
+
+
 DEFECTS: dict[str, Defect] = {
+    "payment_without_currency_pays_order": Defect(
+        "A processing order's payment confirmed without a currency pays the order.",
+        "orders",
+        PaymentWithoutCurrencyPaysOrder,
+    ),
+    "order_currency_case_sensitive": Defect(
+        "A processing order's payment confirmed in GBP written in capitals is held for review as "
+        "another currency.",
+        "orders",
+        OrderCurrencyCaseSensitive,
+    ),
+    "dearest_price_refused": Defect(
+        "A product at 1,000,000 pence, the highest price, is refused as invalid.",
+        "orders",
+        DearestPriceRefused,
+    ),
+    "product_limits_unchecked": Defect(
+        "A product over 1,000,000 pence, or with more than 1,000,000 in stock, is accepted.",
+        "orders",
+        ProductLimitsUnchecked,
+    ),
+    "largest_restock_refused": Defect(
+        "Stock of 1,000,000 units, or a restock of 1,000,000, is refused as invalid.",
+        "orders",
+        LargestRestockRefused,
+    ),
+    "longest_order_key_refused": Defect(
+        "An order under a key of 200 characters, the longest, is refused as invalid.",
+        "orders",
+        LongestOrderKeyRefused,
+    ),
+    "order_key_length_unchecked": Defect(
+        "An order under a key longer than 200 characters is placed.",
+        "orders",
+        OrderKeyLengthUnchecked,
+    ),
+    "longest_product_name_refused": Defect(
+        "A product named in 200 characters, the longest name, is refused as invalid.",
+        "orders",
+        LongestProductNameRefused,
+    ),
+    "product_name_unbounded": Defect(
+        "A product named in more than 200 characters is added.",
+        "orders",
+        ProductNameUnbounded,
+    ),
+    "longest_sku_refused": Defect(
+        "A product with a SKU of 64 characters, the longest, is refused as invalid.",
+        "orders",
+        LongestSkuRefused,
+    ),
+    "sku_length_unchecked": Defect(
+        "A product with a SKU longer than 64 characters is added.",
+        "orders",
+        SkuLengthUnchecked,
+    ),
+    "most_lines_refused": Defect(
+        "An order naming 50 products, the most one order names, is refused as invalid.",
+        "orders",
+        MostLinesRefused,
+    ),
+    "order_lines_unbounded": Defect(
+        "An order naming more than 50 products is not refused as invalid.",
+        "orders",
+        OrderLinesUnbounded,
+    ),
+    "most_units_refused": Defect(
+        "An order of 1000 units of a product, the most one order takes, is refused as invalid.",
+        "orders",
+        MostUnitsRefused,
+    ),
+    "order_quantity_unbounded": Defect(
+        "An order of more than 1000 units of a product is not refused as invalid.",
+        "orders",
+        OrderQuantityUnbounded,
+    ),
+    "longest_hold_refused": Defect(
+        "A merchant cannot choose the longest hold, 900 seconds.",
+        "orders",
+        LongestHoldRefused,
+    ),
+    "hold_bounds_unchecked": Defect(
+        "A hold of 0 or 901 seconds is not refused as invalid (the database's check fails).",
+        "orders",
+        HoldBoundsUnchecked,
+    ),
     "order_oversells_under_race": Defect(
         "Orders check the free stock and reserve it in two steps, so racing orders both get "
         "the last unit.",

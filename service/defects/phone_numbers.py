@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -68,7 +69,18 @@ class ProvisioningLockHeldInPool(PhoneNumbers):
             yield
 
 
+class LongestNumberRefused(PhoneNumbers):
+    @staticmethod
+    def _international(number: str) -> bool:
+        return bool(re.fullmatch(r"\+[1-9][0-9]{7,13}", number))
+
+
 DEFECTS: dict[str, Defect] = {
+    "longest_number_refused": Defect(
+        "A number of 15 digits, the longest an international number has, is given back.",
+        "phone_numbers",
+        LongestNumberRefused,
+    ),
     "balance_checked_after_provider_call": Defect(
         "A phone number is bought from the provider before the balance is checked.",
         "phone_numbers",

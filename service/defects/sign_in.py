@@ -13,6 +13,11 @@ class SignInFailuresNotCounted(SignInLimits):
         return None
 
 
+class SuccessKeepsFailuresCounted(SignInLimits):
+    def _forget(self, item: RateLimitItem, identifiers: tuple[str, ...]) -> None:
+        return None
+
+
 class GuessingLocksAccountEverywhere(SignInLimits):
     @staticmethod
     def _account_count(email: str, address: str) -> tuple[str, ...]:
@@ -35,6 +40,11 @@ DEFECTS: dict[str, Defect] = {
         "Wrong passwords can be tried without end.",
         "sign_in_limits",
         SignInFailuresNotCounted,
+    ),
+    "success_keeps_failures_counted": Defect(
+        "A right password does not clear the wrong ones counted before it.",
+        "sign_in_limits",
+        SuccessKeepsFailuresCounted,
     ),
     "sign_ups_unlimited": Defect(
         "Sign-ups from one client address are not limited.",

@@ -10,7 +10,7 @@ from typing import Any
 
 from service.defects.base import Defect
 from service.domain.payment_events import PaymentEvents
-from service.domain.rules import TOP_UP_MIN_PENCE
+from service.domain.rules import CHARGE_DESCRIPTION_MAX, TOP_UP_MIN_PENCE
 from service.domain.wallet import Wallet
 from service.providers.payments import PaymentIntent, PaymentProvider
 from service.stores.wallet import (
@@ -175,6 +175,24 @@ class EventFieldsTrusted(PaymentEvents):
         return ProviderEvent(str(event.get("id")), str(event.get("type")), when)
 
 
+class CurrencyCaseSensitive(PaymentEvents):
+    @staticmethod
+    def _currency(payment: dict[str, Any]) -> str:
+        return str(payment.get("currency") or "")
+
+
+class LongestDescriptionRefused(Wallet):
+    @staticmethod
+    def _description_allowed(description: str) -> bool:
+        return len(description) < CHARGE_DESCRIPTION_MAX
+
+
+class DescriptionLengthUnchecked(Wallet):
+    @staticmethod
+    def _description_allowed(description: str) -> bool:
+        return True
+
+
 DEFECTS: dict[str, Defect] = {
     "amount_sent_in_pounds": Defect(
         "A top-up asks the payment provider for pounds instead of pence.",
@@ -257,6 +275,22 @@ DEFECTS: dict[str, Defect] = {
         "Top-ups above £1,000 are accepted and sent to the payment provider.",
         "wallet",
         TopUpsOverTheLimitAccepted,
+    ),
+    "currency_case_sensitive": Defect(
+        "A confirmation whose currency is written in capitals (GBP) is held for review as "
+        "another currency.",
+        "payment_events",
+        CurrencyCaseSensitive,
+    ),
+    "longest_description_refused": Defect(
+        "A charge described in 200 characters, the most a description holds, is refused.",
+        "wallet",
+        LongestDescriptionRefused,
+    ),
+    "description_length_unchecked": Defect(
+        "A charge described in more than 200 characters is taken.",
+        "wallet",
+        DescriptionLengthUnchecked,
     ),
     "mismatched_payment_not_reviewed": Defect(
         "A confirmation for another amount or currency is not held for review (the old "

@@ -20,6 +20,7 @@ from service.defects.base import Defect
 from service.defects.wallet import DuplicateEventCreditsTwice
 from service.domain.access import AccessPolicy, Action
 from service.domain.payment_events import SETTLING, PaymentEvents
+from service.domain.rules import ENDPOINT_URL_MAX
 from service.domain.webhooks import DELIVERIES_PER_RUN_MAX, RunResult, Webhooks
 from service.providers.merchant_endpoints import EndpointAnswer, MerchantEndpoints
 from service.providers.payments import PaymentProvider
@@ -213,6 +214,15 @@ class DeliveryToOtherMerchants(WebhookStore):
         return event_id
 
 
+class DeliveryRunIgnoresMerchantsNamed(WebhookStore):
+    """Claims the next due delivery of any merchant, whichever merchants the run was for."""
+
+    def _claim(
+        self, conn: psycopg.Connection, now: datetime, org_ids: list[uuid.UUID] | None
+    ) -> tuple[uuid.UUID, uuid.UUID] | None:
+        return super()._claim(conn, now, None)
+
+
 class DeliveriesIgnoreEventTypes(WebhookStore):
     def _fan_out(
         self, conn: psycopg.Connection, org_id: uuid.UUID, event_id: uuid.UUID, event_type: str
@@ -307,6 +317,32 @@ class EventOutsideTransaction(WebhookStore):
             return super().record_event(own, org_id, event_type, data)
 
 
+class OnlyOkIsDelivered(Webhooks):
+    @staticmethod
+    def _delivered(answer: EndpointAnswer) -> bool:
+        return answer.status_code == 200
+
+
+class RedirectCountedDelivered(Webhooks):
+    """Takes "ok" as requests' `Response.ok` has it: any answer below 400."""
+
+    @staticmethod
+    def _delivered(answer: EndpointAnswer) -> bool:
+        return answer.status_code is not None and answer.status_code < 400
+
+
+class LongestAddressRefused(Webhooks):
+    @staticmethod
+    def _length_allowed(url: str) -> bool:
+        return len(url) < ENDPOINT_URL_MAX
+
+
+class AddressLengthUnchecked(Webhooks):
+    @staticmethod
+    def _length_allowed(url: str) -> bool:
+        return True
+
+
 DEFECTS: dict[str, Defect] = {
     "signature_tolerance_an_hour": Defect(
         "Provider events signed up to an hour ago are believed.",
@@ -348,6 +384,33 @@ DEFECTS: dict[str, Defect] = {
         "A view-only team member may subscribe the merchant to events.",
         "access",
         ViewerCanManageWebhooks,
+    ),
+    "only_ok_is_delivered": Defect(
+        "Only a 200 answer counts as delivered: a receiver answering 201, 202 or 204 is sent "
+        "the delivery again and again.",
+        "webhooks",
+        OnlyOkIsDelivered,
+    ),
+    "redirect_counted_delivered": Defect(
+        "A receiver's redirect counts as delivered, though nothing took the delivery.",
+        "webhooks",
+        RedirectCountedDelivered,
+    ),
+    "delivery_run_ignores_merchants_named": Defect(
+        "An operator's run of the delivery worker for some merchants sends every merchant's "
+        "due deliveries.",
+        "webhooks.store",
+        DeliveryRunIgnoresMerchantsNamed,
+    ),
+    "longest_address_refused": Defect(
+        "A subscription to an address of 2000 characters, the longest, is refused.",
+        "webhooks",
+        LongestAddressRefused,
+    ),
+    "address_length_unchecked": Defect(
+        "A subscription to an address of more than 2000 characters is made.",
+        "webhooks",
+        AddressLengthUnchecked,
     ),
     "subscription_secret_listed": Defect(
         "Listing and reading subscriptions show the signing secret again.",

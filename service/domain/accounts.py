@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from service.core.errors import ApiError
 from service.core.security import InvalidToken, IssuedToken, PasswordHasher, TokenService
 from service.domain.access import Principal
-from service.domain.rules import organisation_name
+from service.domain.rules import normalise_email, organisation_name
 from service.stores.accounts import AccountStore, EmailTaken, Organisation, User
 
 log = logging.getLogger("service.domain.accounts")
@@ -52,6 +52,11 @@ class Accounts:
 
     def _email_taken(self) -> ApiError:
         return ApiError(409, "conflict", EMAIL_TAKEN_MESSAGE)
+
+    def sign_in_address(self, typed: str) -> str:
+        """The address a sign-in is for, normalised as at sign-up (so capitals and spaces around
+        it find the same account); raises ValueError when it is no address at all."""
+        return normalise_email(typed)
 
     def log_in(self, email: str, password: str) -> IssuedToken:
         record = self._store.find_login(email)

@@ -65,7 +65,7 @@ class IdempotentRequests:
         if key is None:
             return work()
         self.check_key(key)
-        mark = fingerprint(operation, request)
+        mark = self._fingerprint(operation, request)
         kept = self.store.claim(org_id, key, mark)
         if kept is not None:
             return self._replay(kept, mark)
@@ -80,6 +80,11 @@ class IdempotentRequests:
             raise
         self.store.answer(org_id, key, answer.status_code, answer.body)
         return answer
+
+    @staticmethod
+    def _fingerprint(operation: str, request: Any) -> str:
+        """What makes two requests with one key the same request: all of its values."""
+        return fingerprint(operation, request)
 
     @staticmethod
     def _kept(refused: ApiError) -> bool:

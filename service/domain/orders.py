@@ -10,7 +10,17 @@ import uuid
 from dataclasses import dataclass
 
 from service.core.errors import ApiError, not_found
-from service.domain.rules import IDEMPOTENCY_KEY_PATTERN
+from service.domain.rules import (
+    IDEMPOTENCY_KEY_PATTERN,
+    ORDER_LINES_MAX,
+    ORDER_QUANTITY_MAX,
+    PRICE_MAX_PENCE,
+    PRODUCT_NAME_MAX,
+    RESERVATION_TTL_MAX,
+    RESERVATION_TTL_MIN,
+    SKU_PATTERN,
+    STOCK_MAX,
+)
 from service.providers import ProviderNotConfigured, ProviderRefused, ProviderUnavailable
 from service.providers.payments import CURRENCY, PaymentProvider
 from service.stores.order_keys import OrderKeys
@@ -23,6 +33,7 @@ log = logging.getLogger("service.domain.orders")
 RESERVATION_TTL_SECONDS = 900
 Basket = list[tuple[str, int]]  # (SKU, quantity) per line
 _KEY = re.compile(IDEMPOTENCY_KEY_PATTERN)
+_SKU = re.compile(SKU_PATTERN)
 
 _FAILURES = {
     "out_of_stock": (409, "Not enough of an item is in stock, so nothing was charged."),
@@ -77,16 +88,49 @@ class Orders:
     # -- products ------------------------------------------------------------------------
 
     def add_product(self, org_id: uuid.UUID, product: Product) -> Product:
+        if not self._price_allowed(product.price_pence):
+            raise ApiError(400, "invalid_request", f"A price is 1 to {PRICE_MAX_PENCE:,} pence.")
+        if not self._sku_allowed(product.sku):
+            raise ApiError(
+                400,
+                "invalid_request",
+                "A SKU is 1 to 64 letters, digits, dots, dashes and underscores, starting with a "
+                "letter or digit.",
+            )
+        if not self._name_allowed(product.name):
+            raise ApiError(
+                400, "invalid_request", f"A product's name is 1 to {PRODUCT_NAME_MAX} characters."
+            )
+        if not self._stock_allowed(product.stock, least=0):
+            raise ApiError(400, "invalid_request", f"A stock is 0 to {STOCK_MAX:,} units.")
         try:
             return self.store.add_product(org_id, product)
         except SkuTaken:
             raise ApiError(409, "conflict", "You already have a product with that SKU.") from None
 
     def restock(self, org_id: uuid.UUID, sku: str, quantity: int) -> Product:
+        if not self._stock_allowed(quantity, least=1):
+            raise ApiError(400, "invalid_request", f"A restock adds 1 to {STOCK_MAX:,} units.")
         product = self.store.restock(org_id, sku, quantity)
         if product is None:
             raise not_found("We could not find a product with that SKU.")
         return product
+
+    @staticmethod
+    def _sku_allowed(sku: str) -> bool:
+        return _SKU.match(sku) is not None
+
+    @staticmethod
+    def _name_allowed(name: str) -> bool:
+        return 1 <= len(name) <= PRODUCT_NAME_MAX
+
+    @staticmethod
+    def _price_allowed(pence: int) -> bool:
+        return 1 <= pence <= PRICE_MAX_PENCE
+
+    @staticmethod
+    def _stock_allowed(units: int, least: int) -> bool:
+        return least <= units <= STOCK_MAX
 
     def products(self, org_id: uuid.UUID) -> list[Stocked]:
         """Each product with what is still available: its stock less live reservations."""
@@ -96,7 +140,17 @@ class Orders:
         ]
 
     def set_reservation_ttl(self, org_id: uuid.UUID, seconds: int) -> None:
+        if not self._hold_allowed(seconds):
+            raise ApiError(
+                400,
+                "invalid_request",
+                f"A hold lasts from {RESERVATION_TTL_MIN} to {RESERVATION_TTL_MAX} seconds.",
+            )
         self.store.set_reservation_ttl(org_id, seconds)
+
+    @staticmethod
+    def _hold_allowed(seconds: int) -> bool:
+        return RESERVATION_TTL_MIN <= seconds <= RESERVATION_TTL_MAX
 
     def order(self, org_id: uuid.UUID, order_id: uuid.UUID) -> Order:
         order = self.store.order(org_id, order_id)
@@ -122,6 +176,14 @@ class Orders:
         """The order for this key: made now (reserved, then paid), or the one made before.
         A failed order raises its refusal."""
         key = self._usable_key(key)
+        if not self._lines_allowed(len(basket)):
+            raise ApiError(400, "invalid_request", f"An order has at most {ORDER_LINES_MAX} lines.")
+        if not all(self._quantity_allowed(quantity) for _, quantity in basket):
+            raise ApiError(
+                400,
+                "invalid_request",
+                f"An order takes at most {ORDER_QUANTITY_MAX:,} of each product.",
+            )
         digest = basket_digest(basket)
         existing = self._existing_order(org_id, key)
         if existing is not None:
@@ -135,6 +197,14 @@ class Orders:
         if unavailable is not None:
             raise failure_of(self.store.order_failed(org_id, order.id, "out_of_stock"))
         return self._pay(org_id, order, key, payment_method)
+
+    @staticmethod
+    def _lines_allowed(lines: int) -> bool:
+        return lines <= ORDER_LINES_MAX
+
+    @staticmethod
+    def _quantity_allowed(quantity: int) -> bool:
+        return quantity <= ORDER_QUANTITY_MAX
 
     def _usable_key(self, key: str | None) -> str:
         """Without its key an order could be placed twice, so none is taken without one."""
@@ -387,17 +457,23 @@ class Orders:
         self._release_unpaid(org_id, order)  # units back at once, not when the hold runs out
         return "failed"
 
-    @staticmethod
-    def _payment_mismatch(order: Order, intent: dict) -> str | None:
+    @classmethod
+    def _payment_mismatch(cls, order: Order, intent: dict) -> str | None:
         """Why a confirmed payment cannot pay the order as it stands, or None when it matches."""
         currency = str(intent.get("currency") or "").lower()
         received = intent.get("amount_received")
-        if currency != CURRENCY or received != order.total_pence:
+        if not cls._in_pounds(intent) or received != order.total_pence:
             return (
                 f"The payment was confirmed for {received!r} {currency.upper() or 'no currency'}"
                 f", but the order is for {order.total_pence} pence in GBP."
             )
         return None
+
+    @staticmethod
+    def _in_pounds(intent: dict) -> bool:
+        """The payment is in GBP, however the provider wrote its code ("GBP" is "gbp"); a payment
+        that names no currency is not."""
+        return str(intent.get("currency") or "").lower() == CURRENCY
 
     def _needs_review(
         self, org_id: uuid.UUID, order: Order, reason: str, event: ProviderEvent | None = None

@@ -122,7 +122,7 @@ class PaymentEvents:
     ) -> str | None:
         """Why a confirmed payment cannot be credited as it stands, or None when it matches."""
         top_up = self.store.top_up_state(org_id, top_up_id)
-        currency = str(intent.get("currency") or "").lower()
+        currency = self._currency(intent)
         paid = intent.get("amount_received")
         if currency != CURRENCY:
             return f"The payment was confirmed in {currency.upper() or 'no currency'}, not GBP."
@@ -132,6 +132,11 @@ class PaymentEvents:
                 f"but the top-up was for {top_up.amount_pence} pence."
             )
         return None
+
+    @staticmethod
+    def _currency(payment: dict[str, Any]) -> str:
+        """The payment's currency code, however the provider wrote it ("GBP" is "gbp")."""
+        return str(payment.get("currency") or "").lower()
 
     def _hold_for_review(
         self, org_id: uuid.UUID, top_up_id: uuid.UUID, event: ProviderEvent, reason: str
@@ -175,7 +180,7 @@ class PaymentEvents:
     ) -> str | None:
         """Why a refund or dispute cannot be taken back as it stands, or None when it can."""
         top_up = self.store.top_up_state(org_id, top_up_id)
-        currency = str(charge.get("currency") or "").lower()
+        currency = self._currency(charge)
         if currency != CURRENCY:
             return f"The payment was reversed in {currency.upper() or 'no currency'}, not GBP."
         if top_up is None or type(claimed) is not int or not 0 < claimed <= top_up.amount_pence:

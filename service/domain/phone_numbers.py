@@ -46,7 +46,7 @@ class PhoneNumbers:
             bought: BoughtNumber | None = None
             try:
                 bought = self._buy(org_id)
-                if not E164.match(bought.e164):
+                if not self._international(bought.e164):
                     raise ProviderUnavailable("the provider gave a number not in E.164 form")
                 number = self.store.save_phone_number(
                     org_id, bought.e164, bought.provider_reference
@@ -68,6 +68,11 @@ class PhoneNumbers:
                     f"We could not get a phone number from our provider. {NOT_CHARGED}",
                 ) from None
             return number, True
+
+    @staticmethod
+    def _international(number: str) -> bool:
+        """In E.164 form: a plus sign and 8 to 15 digits, the first not 0."""
+        return bool(E164.match(number))
 
     def _check_configured(self) -> None:
         try:

@@ -136,5 +136,6 @@ ORDER_LINES_MAX = 50
 ORDER_QUANTITY_MAX = 1000
 IDEMPOTENCY_KEY_PATTERN = r"^[\x21-\x7e]{1,200}$"
 RESERVATION_TTL_MIN, RESERVATION_TTL_MAX = 1, 900
+ENDPOINT_URL_MAX = 2000  # a merchant's webhook address
 # Far past any real ledger, and well inside what the database can count to.
 LEDGER_OFFSET_MAX = 10_000_000

@@ -7,7 +7,12 @@ import uuid
 from dataclasses import dataclass
 
 from service.core.errors import ApiError, not_found
-from service.domain.rules import LEDGER_OFFSET_MAX, TOP_UP_MAX_PENCE, TOP_UP_MIN_PENCE
+from service.domain.rules import (
+    CHARGE_DESCRIPTION_MAX,
+    LEDGER_OFFSET_MAX,
+    TOP_UP_MAX_PENCE,
+    TOP_UP_MIN_PENCE,
+)
 from service.providers import ProviderNotConfigured, ProviderRefused, ProviderUnavailable
 from service.providers.payments import PaymentIntent, PaymentProvider
 from service.stores.wallet import LedgerEntry, Summary, TopUp, TopUpState, WalletStore
@@ -82,10 +87,21 @@ class Wallet:
     def spend(self, org_id: uuid.UUID, amount: int, description: str) -> int:
         """Takes credits from the wallet; 402 (and nothing changes) when there are too few,
         409 when the wallet is on hold."""
+        if not self._description_allowed(description):
+            raise ApiError(
+                400,
+                "invalid_request",
+                f"The description must be 1 to {CHARGE_DESCRIPTION_MAX} characters of text "
+                "without control or formatting characters.",
+            )
         balance = self.store.charge(org_id, amount, description)
         if balance is None:
             raise spending_refused(self.store, org_id, amount)
         return balance
+
+    @staticmethod
+    def _description_allowed(description: str) -> bool:
+        return len(description) <= CHARGE_DESCRIPTION_MAX
 
     def top_up(
         self, org_id: uuid.UUID, amount: int, top_up_id: uuid.UUID | None = None

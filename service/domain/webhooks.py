@@ -14,6 +14,7 @@ from typing import Any
 from urllib.parse import SplitResult, urlsplit
 
 from service.core.errors import ApiError, not_found
+from service.domain.rules import ENDPOINT_URL_MAX
 from service.providers.merchant_endpoints import EndpointAnswer, MerchantEndpoints, new_secret
 from service.stores.webhooks import (
     Delivery,
@@ -84,6 +85,12 @@ class Webhooks:
     def _check_endpoint(self, url: str) -> None:
         """HTTPS only, and never to the platform's own network: a platform that posts wherever
         its merchants say must not become a way in to loopback or private addresses."""
+        if not self._length_allowed(url):
+            raise ApiError(
+                400,
+                "invalid_request",
+                f"The endpoint's address is at most {ENDPOINT_URL_MAX:,} characters.",
+            )
         parts = self._parts(url)
         if parts.scheme != "https" or not parts.hostname:
             raise ApiError(
@@ -101,6 +108,10 @@ class Webhooks:
                 "invalid_request",
                 "The endpoint must be a public address, not a loopback or private one.",
             )
+
+    @staticmethod
+    def _length_allowed(url: str) -> bool:
+        return len(url) <= ENDPOINT_URL_MAX
 
     @staticmethod
     def _parts(url: str) -> SplitResult:
@@ -149,12 +160,18 @@ class Webhooks:
             due.url, f"msg_{due.id.hex}", due.body, due.secret
         )
         attempts = due.attempts + 1
-        if answer.accepted:
+        if self._delivered(answer):
             self._record(due, now, answer, None, delivered=True)
             return "delivered"
         next_at = self._next_attempt(now, attempts)
         self._record(due, now, answer, next_at, delivered=False)
         return "retrying" if next_at else "failed"
+
+    @staticmethod
+    def _delivered(answer: EndpointAnswer) -> bool:
+        """Any success answer (2xx: 200, 201, 202, 204, ...) takes the delivery; a redirect or
+        an error does not."""
+        return answer.accepted
 
     def _still_safe(self, url: str) -> EndpointAnswer | None:
         """A host that resolved to a public address at subscription may lead inside now (its

@@ -120,6 +120,11 @@ def basket(text: str) -> list[tuple[str, int]]:
 FLAWED_ORDERS: dict[str, tuple[dict[str, Any], bool]] = {
     "without an idempotency key": (OrderRequest("", (("MUG-01", 1),)).body(), False),
     "for 0 of a product": (OrderRequest("", (("MUG-01", 0),)).body(), True),
+    "for 1001 of a product": (OrderRequest("", (("MUG-01", 1001),)).body(), True),
+    "naming 51 products": (
+        OrderRequest("", tuple((f"P-{n:02d}", 1) for n in range(1, 52))).body(),
+        True,
+    ),
     "naming a product twice": (OrderRequest("", (("MUG-01", 1), ("MUG-01", 1))).body(), True),
     "with no items": (OrderRequest("", ()).body(), True),
     "without a card": ({"items": [{"sku": "MUG-01", "quantity": 1}]}, True),
@@ -189,13 +194,21 @@ class OrdersDriver(ShownAs):
             headers={"Idempotency-Key": request.key},
         )
 
-    def try_place(self, account: Account, items: list[tuple[str, int]]) -> Placed:
-        """A new order request (with a fresh idempotency key), sent once."""
-        request = OrderRequest(f"order-{uuid.uuid4()}", tuple(items))
+    def try_place(
+        self, account: Account, items: list[tuple[str, int]], key_length: int | None = None
+    ) -> Placed:
+        """A new order request (with a fresh idempotency key, of `key_length` characters when
+        given), sent once."""
+        key = f"order-{uuid.uuid4()}"
+        if key_length is not None:
+            key = (key + "-" + "k" * key_length)[:key_length]
+        request = OrderRequest(key, tuple(items))
         return Placed(request).answered(self._send(account, request))
 
-    def place(self, account: Account, items: list[tuple[str, int]]) -> Placed:
-        placed = self.try_place(account, items)
+    def place(
+        self, account: Account, items: list[tuple[str, int]], key_length: int | None = None
+    ) -> Placed:
+        placed = self.try_place(account, items, key_length)
         insist(placed.latest, 201, "take the customer's order")
         return placed
 

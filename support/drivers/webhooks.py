@@ -33,6 +33,14 @@ INVALID_EVENT_TYPES = {
     "a kind that does not exist": ["order.shipped"],
     'wallet top-ups spelt "Wallet.Topped_Up"': ["Wallet.Topped_Up"],
 }
+
+
+def _address_of(length: int) -> str:
+    """A public machine's web address (by number: nothing is looked up) of `length` characters."""
+    start = "https://93.184.216.34/hooks/"
+    return start + "a" * (length - len(start))
+
+
 # Addresses a product owner names, and the web addresses a merchant would give for them.
 UNSAFE_ADDRESSES = {
     "an address without encryption": "http://shop.webhooks.test/hooks",
@@ -52,6 +60,7 @@ UNSAFE_ADDRESSES = {
     "a machine whose name does not exist": "https://shop.invalid/hooks",
     "a machine whose name has an empty part": "https://shop..example.com/hooks",
     "a group address that many machines listen on": "https://224.0.1.1/hooks",
+    "a public machine, in an address of 2001 characters": _address_of(2001),
 }
 # Public addresses a merchant's receiver may have, named by number so that nothing is looked up
 # (no subscription here is ever posted to: no event follows it).
@@ -61,6 +70,7 @@ PUBLIC_ADDRESSES = {
     "a public machine by number written in the newer numbering": (
         "https://[::ffff:93.184.216.34]/hooks"
     ),
+    "a public machine, in an address of 2000 characters": _address_of(2000),
 }
 
 

@@ -1,6 +1,7 @@
 """Merchants' webhook endpoints, faked strictly: each one answers as its scenario planned
-("accepts", "is down", "refuses connections", "answers after 12 seconds", fails a number of
-times first), and every post it received is kept to be verified as the merchant would."""
+("accepts", with 200 or another success status, "is down", "redirects", "refuses connections",
+"answers after 12 seconds", fails a number of times first), and every post it received is kept
+to be verified as the merchant would."""
 
 from __future__ import annotations
 
@@ -40,6 +41,7 @@ class MerchantEndpointFake:
         self.url = f"https://{name}-{uuid.uuid4().hex[:8]}.{DOMAIN}/hooks"
         self._plan: list[str] = []  # answers still to give, in order; the last one repeats
         self._answer_after_seconds = 0.0
+        self._success_status = 200
         self.received: list[ReceivedPost] = []
 
     def __repr__(self) -> str:
@@ -73,6 +75,15 @@ class MerchantEndpointFake:
         self._answer_after_seconds = seconds
         self._planned("moment")
 
+    def accepts_answering(self, status: int) -> None:
+        """Takes every delivery, answering with this success status (201, 202, 204, ...)."""
+        self._success_status = status
+        self._planned("accept")
+
+    def redirects(self) -> None:
+        """Answers every delivery by sending it elsewhere (a redirect), taking nothing."""
+        self._planned("redirect")
+
     def fails_then_accepts(self, failures: int) -> None:
         self._planned(*(["down"] * failures), "accept")
 
@@ -81,7 +92,8 @@ class MerchantEndpointFake:
         body = request.body.decode("utf-8") if isinstance(request.body, bytes) else request.body
         headers = {"Content-Type": "application/json"}
         outcome = {
-            "accept": "200 accepted",
+            "accept": f"{self._success_status} accepted",
+            "redirect": "302 redirected",
             "moment": "200 accepted (after a moment)",
             "down": "503 unavailable",
             "refuse": "refused",
@@ -98,11 +110,14 @@ class MerchantEndpointFake:
             time.sleep(self._answer_after_seconds)
         if plan == "down":
             return 503, headers, json.dumps({"error": "temporarily unavailable"})
+        if plan == "redirect":
+            return 302, {**headers, "Location": "https://elsewhere.example/hooks"}, ""
         if plan == "refuse":
             raise requests.exceptions.ConnectionError("connection refused by the merchant's host")
         if plan == "slow" and outcome["slow"] == "timed out":
             raise requests.exceptions.ReadTimeout("the merchant's endpoint did not answer in time")
-        return 200, headers, json.dumps({"received": True})
+        status = self._success_status if plan == "accept" else 200
+        return status, headers, "" if status == 204 else json.dumps({"received": True})
 
 
 class MerchantReceivers:

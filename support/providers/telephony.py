@@ -36,6 +36,7 @@ class TelephonyProviderFake:
         self._plan: str | None = None
         self._latency = 0.0
         self._takes_numbers_back = True
+        self._digits = 0  # of the numbers sold, when a scenario chose
 
     def __repr__(self) -> str:
         return "<telephony provider fake>"
@@ -57,6 +58,11 @@ class TelephonyProviderFake:
     def sells_malformed_numbers(self) -> None:
         """Sells numbers, but writes them in a national form, not the international one."""
         self._planned("sell malformed")
+
+    def sells_numbers_of(self, digits: int) -> None:
+        """Sells numbers of `digits` digits after the plus sign (E.164 allows 8 to 15)."""
+        self._digits = digits
+        self._planned("sell digits")
 
     def will_not_take_numbers_back(self) -> None:
         """Sells as planned, but answers a number given back with a server error."""
@@ -81,11 +87,7 @@ class TelephonyProviderFake:
         number = {
             "sid": sid,
             "account_sid": request.url.split("/Accounts/")[1].split("/")[0],
-            "phone_number": (
-                f"07700 9{uuid.uuid4().int % 100_000:05d}"
-                if self._plan == "sell malformed"
-                else f"+4477009{uuid.uuid4().int % 100_000:05d}"
-            ),
+            "phone_number": self._number(),
             "friendly_name": "merchant number",
             "capabilities": {"voice": True, "sms": True, "mms": False},
             "status": "in-use",
@@ -93,6 +95,13 @@ class TelephonyProviderFake:
         }
         self.sold.append(number)
         return 201, headers, json.dumps(number)
+
+    def _number(self) -> str:
+        if self._plan == "sell malformed":
+            return f"07700 9{uuid.uuid4().int % 100_000:05d}"
+        if self._plan == "sell digits":
+            return "+44" + f"{uuid.uuid4().int:040d}"[: self._digits - 2]
+        return f"+4477009{uuid.uuid4().int % 100_000:05d}"
 
     def _release(self, request: requests.PreparedRequest) -> tuple[int, dict, str]:
         """Twilio answers a released number with 204 and no body."""

@@ -47,6 +47,7 @@ def test_a_confirmation_pays_an_order_only_for_its_total_in_pounds_sterling():
         Orders._payment_mismatch(order, {"amount_received": 13500, "currency": "eur"}) or ""
     )
     assert Orders._payment_mismatch(order, {"currency": "gbp"}) is not None
+    assert "no currency" in (Orders._payment_mismatch(order, {"amount_received": 13500}) or "")
 
 
 def test_only_a_processing_payment_leaves_an_order_waiting():
