@@ -25,7 +25,8 @@ _SECRET_SHAPES = (
     re.compile(r"\b(?:sk|rk|pk)_(?:test|live)_[\w]{6,}"),  # payment provider API keys
     re.compile(r"\bwhsec_[\w]{6,}"),  # webhook signing secrets
     re.compile(r"\bv1=[0-9a-f]{16,}"),  # signature values inside a signature header
-    re.compile(r"\b(?:\d[ -]?){13,19}\b"),  # card numbers
+    # Card numbers; not an international phone number (a plus sign, then up to 15 digits).
+    re.compile(r"(?<!\+)\b(?:\d[ -]?){13,19}\b"),
 )
 
 

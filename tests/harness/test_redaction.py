@@ -42,6 +42,11 @@ def test_secret_shapes_are_removed_from_free_text():
         assert secret not in shown
 
 
+def test_an_international_phone_number_is_kept_and_a_card_number_is_not():
+    shown = redact_text("number +4412345678901235, card 4412345678901235")
+    assert shown == "number +4412345678901235, card «redacted»"
+
+
 def test_registered_secrets_are_removed_wherever_they_appear():
     SECRETS.add("correct-horse-battery")
     assert "correct-horse-battery" not in redact_text("the password is correct-horse-battery!")

@@ -55,3 +55,15 @@ def test_what_only_looks_like_a_secret_is_not_reported(tmp_path: Path) -> None:
         },
     )
     assert found == []
+
+
+def test_an_international_phone_number_is_not_card_data(tmp_path: Path) -> None:
+    # Both pass the card checksum: one is a merchant's phone number, the other is not.
+    found = audit(
+        tmp_path,
+        {
+            "a-result.json": '{"name": "phone_number", "value": "\'+441234567890126\'"}',
+            "b-result.json": '{"value": "441234567890126 4412345678901235"}',
+        },
+    )
+    assert found == ["b-result.json: card data"]
