@@ -4,9 +4,18 @@ from pathlib import Path
 
 from cosmic_ray.config import load_config
 
+from support.proof import mutation
 from support.proof.catalogues import ROOT
 from support.proof.mutant_check import main as mutant_check
-from support.proof.mutation import HARNESS_TESTS, MODULES, Score, _config, equivalents, table
+from support.proof.mutation import (
+    HARNESS_TESTS,
+    MODULES,
+    Score,
+    _config,
+    drifted,
+    equivalents,
+    table,
+)
 
 
 def test_every_configuration_reads_as_cosmic_ray_reads_it(tmp_path: Path):
@@ -39,6 +48,25 @@ def test_every_equivalent_mutant_names_a_measured_module_and_says_why():
     for mutant, reason in equivalents().items():
         assert mutant.split(":")[0] in MODULES, mutant
         assert reason.strip(), mutant
+
+
+def test_every_equivalent_mutant_still_names_the_line_it_was_written_for():
+    # A module edited above an entry moves its line: the entry would excuse another mutant.
+    assert drifted() == []
+
+
+def test_a_moved_line_is_named_and_stops_the_run_before_it_starts(tmp_path: Path, monkeypatch):
+    catalogue = tmp_path / "equivalent_mutants.toml"
+    catalogue.write_text(
+        '[[equivalent]]\nmutant = "service/domain/wallet.py:1:*"\n'
+        'code = "return 42"\nreason = "a line that is not there"\n'
+    )
+    monkeypatch.setattr(mutation, "EQUIVALENT_FILE", catalogue)
+    assert drifted() == [
+        "service/domain/wallet.py:1:*: written for 'return 42', holds "
+        + repr((ROOT / "service/domain/wallet.py").read_text().splitlines()[0].strip())
+    ]
+    assert mutation.main(["service/domain/wallet.py"]) == 2
 
 
 def test_the_table_scores_killed_against_killed_and_survived():
