@@ -112,3 +112,12 @@ def test_only_a_test_deployment_serves_the_interactive_api_pages() -> None:
     assert (live.docs_url, live.redoc_url) == (None, None)
     assert (test.docs_url, test.redoc_url) == ("/docs", "/redoc")
     assert live.openapi_url == test.openapi_url == "/openapi.json"
+
+
+def test_a_deployment_allows_20_sign_ups_an_hour_from_one_address_unless_told_otherwise() -> None:
+    # The suite's deployments set their own limit (every scenario signs up from 127.0.0.1), so no
+    # scenario sees the default: this is where a changed default or window is caught.
+    from service.platform import build_platform
+
+    limit = build_platform(Settings.from_env(GOOD)).sign_up_limits.per_address
+    assert (limit.amount, limit.get_expiry()) == (20, 3600)
