@@ -3,8 +3,6 @@ access, the schedule thread and their settings (no database needed)."""
 
 from __future__ import annotations
 
-import threading
-import time
 import uuid
 from datetime import UTC, datetime, timedelta
 
@@ -16,7 +14,7 @@ from service.core.deployment import DeploymentPolicy
 from service.core.errors import ApiError
 from service.core.settings import ConfigurationError, Settings
 from service.domain.operators import Operators
-from service.domain.webhooks import DeliverySchedule, RunResult, Webhooks
+from service.domain.webhooks import Webhooks
 from service.providers.merchant_endpoints import MerchantEndpoints, new_secret
 from service.stores.webhooks import DueDelivery
 
@@ -92,27 +90,6 @@ def test_operator_calls_need_the_operator_token(presented: str | None) -> None:
     Operators("t" * 40).authenticate("t" * 40)
     with pytest.raises(ApiError):  # none configured: nobody is an operator
         Operators("").authenticate("")
-
-
-class _CountingWebhooks:
-    def __init__(self) -> None:
-        self.runs = threading.Event()
-
-    def deliver_due(self, now: datetime) -> RunResult:
-        self.runs.set()
-        return RunResult()
-
-
-def test_the_schedule_runs_the_worker_and_zero_switches_it_off() -> None:
-    counting = _CountingWebhooks()
-    schedule = DeliverySchedule(counting, 0.01)  # type: ignore[arg-type]
-    schedule.start()
-    assert counting.runs.wait(2)
-    schedule.stop()
-    off = _CountingWebhooks()
-    DeliverySchedule(off, 0).start()  # type: ignore[arg-type]
-    time.sleep(0.05)
-    assert not off.runs.is_set()
 
 
 def test_webhook_settings_are_read_and_checked() -> None:
