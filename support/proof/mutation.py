@@ -11,9 +11,11 @@ listed in catalogue/equivalent_mutants.toml (they cannot change behaviour) leave
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import shlex
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -21,6 +23,8 @@ import time
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
+
+import psutil
 
 from support.proof.catalogues import ROOT
 from support.proof.sub_runs import LEAVE_THE_CACHE_ALONE
@@ -155,29 +159,41 @@ def measure(module: str, tree: Path, known: dict[str, str]) -> Score:
     cosmic_ray = [sys.executable, "-m", "cosmic_ray.cli"]
     skip = [sys.executable, "-m", "cosmic_ray.tools.filters.operators_filter"]
     # Unmutated, the scenarios must pass: otherwise every mutant would count as killed.
-    baseline = subprocess.run(
+    baseline = subprocess.Popen(
         [*cosmic_ray, "--verbosity", "ERROR", "baseline", "mutation.toml"],
         cwd=tree,
-        capture_output=True,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
         text=True,
     )
+    try:
+        _, errors = baseline.communicate()
+    finally:
+        if baseline.poll() is None:
+            _stop_tree(baseline)
     if baseline.returncode != 0:
-        raise BaselineFailed(f"{module}'s scenarios fail without any mutant:\n{baseline.stderr}")
+        raise BaselineFailed(f"{module}'s scenarios fail without any mutant:\n{errors}")
     for command in (
         [*cosmic_ray, "init", "mutation.toml", "session.sqlite"],
         [*skip, "session.sqlite", "mutation.toml"],
     ):
         subprocess.run(command, cwd=tree, check=True)
+    # A run stopped early stops cosmic-ray and the scenarios it started (_stop_tree).
     running = subprocess.Popen([*cosmic_ray, "exec", "mutation.toml", "session.sqlite"], cwd=tree)
-    while True:  # progress, every PROGRESS_SECONDS, while the mutants run
-        try:
-            running.wait(timeout=PROGRESS_SECONDS)
-            break
-        except subprocess.TimeoutExpired:
-            with use_db(str(tree / "session.sqlite"), WorkDB.Mode.open) as db:
-                done, total = db.num_results, db.num_work_items
-            minutes = (time.monotonic() - started) / 60
-            print(f"  {module}: {done} of {total} mutants tried ({minutes:.1f} min)", flush=True)
+    try:
+        while True:  # progress, every PROGRESS_SECONDS, while the mutants run
+            try:
+                running.wait(timeout=PROGRESS_SECONDS)
+                break
+            except subprocess.TimeoutExpired:
+                with use_db(str(tree / "session.sqlite"), WorkDB.Mode.open) as db:
+                    done, total = db.num_results, db.num_work_items
+                minutes = (time.monotonic() - started) / 60
+                tried = f"{done} of {total} mutants tried"
+                print(f"  {module}: {tried} ({minutes:.1f} min)", flush=True)
+    finally:
+        if running.poll() is None:
+            _stop_tree(running)
     if running.returncode != 0:
         raise subprocess.CalledProcessError(running.returncode, running.args)
     score = Score(module)
@@ -215,6 +231,28 @@ def table(scores: list[Score]) -> str:
     return "\n".join(lines)
 
 
+def _stop_tree(running: subprocess.Popen) -> None:
+    """Stops cosmic-ray and every process under it: it starts each test command in a session
+    of its own, so its process group would not reach the scenarios (psutil, already installed
+    with Locust and pgserver, finds them). One left running would write into the copied tree
+    while it is removed, and use the embedded servers after they stop."""
+    try:
+        tree = [psutil.Process(running.pid), *psutil.Process(running.pid).children(recursive=True)]
+    except psutil.NoSuchProcess:
+        tree = []
+    for process in tree:
+        with contextlib.suppress(psutil.NoSuchProcess):
+            process.terminate()
+    _, alive = psutil.wait_procs(tree, timeout=10)
+    for process in alive:
+        process.kill()
+    running.wait()
+
+
+def _interrupted(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("modules", nargs="*", help=f"default: all of {', '.join(MODULES)}")
@@ -231,10 +269,14 @@ def main(argv: list[str] | None = None) -> int:
         print("\n".join(f"  {entry}" for entry in moved))
         return 2
     known = equivalents()
+    # Stopped with SIGTERM (a CI job cancelled, `kill`), it cleans up as it does for Ctrl-C:
+    # the mutants' processes and the embedded servers go too.
+    signal.signal(signal.SIGTERM, _interrupted)
     servers = start_embedded()
     scores: list[Score] = []
     try:
-        with tempfile.TemporaryDirectory(prefix="mps-mutation-") as folder:
+        copy = tempfile.TemporaryDirectory(prefix="mps-mutation-", ignore_cleanup_errors=True)
+        with copy as folder:
             tree = Path(folder)
             for name in COPIED:
                 source = ROOT / name
@@ -250,6 +292,10 @@ def main(argv: list[str] | None = None) -> int:
     except BaselineFailed as failed:
         print(failed)
         return 3
+    except KeyboardInterrupt:
+        done = ", ".join(f"{s.module} {s.percent:.0f}%" for s in scores) or "none"
+        print(f"\nStopped before the end; modules measured: {done}.")
+        return 130
     finally:
         servers.stop()
     print()

@@ -1,7 +1,10 @@
 """`make mutation`'s pieces: its cosmic-ray configuration and the equivalent-mutant catalogue."""
 
+import subprocess
+import sys
 from pathlib import Path
 
+import psutil
 from cosmic_ray.config import load_config
 
 from support.proof import mutation
@@ -73,3 +76,26 @@ def test_the_table_scores_killed_against_killed_and_survived():
     score = Score("service/domain/x.py", killed=9, survivors=["a"], skipped=3)
     assert score.percent == 90.0
     assert "| service/domain/x.py | 13 | 3 | 9 | 1 | 0 | 0 | 90% |" in table([score])
+
+
+def test_a_stopped_run_stops_the_scenarios_cosmic_ray_started_in_their_own_session():
+    # cosmic-ray starts each test command in a session of its own: its process group does not
+    # reach it, and a run stopped early must not leave scenarios running.
+    parent = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "import subprocess, sys, time\n"
+            "child = subprocess.Popen([sys.executable, '-c', 'import time; time.sleep(60)'],"
+            " start_new_session=True)\n"
+            "print(child.pid, flush=True)\n"
+            "time.sleep(60)\n",
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    child = psutil.Process(int(parent.stdout.readline()))
+    mutation._stop_tree(parent)
+    assert parent.poll() is not None
+    child.wait(timeout=5)  # psutil.TimeoutExpired if it were still running
+    parent.stdout.close()
