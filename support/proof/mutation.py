@@ -105,25 +105,24 @@ class Score:
         return 100.0 * self.killed / self.counted if self.counted else 100.0
 
 
+def _entries() -> list[dict[str, str]]:
+    if not EQUIVALENT_FILE.exists():
+        return []
+    with EQUIVALENT_FILE.open("rb") as handle:
+        return tomllib.load(handle).get("equivalent", [])
+
+
 def equivalents() -> dict[str, str]:
     """ "module:line:operator" -> why the mutant cannot change what the platform does
     ("module:line:*": every operator on that line)."""
-    if not EQUIVALENT_FILE.exists():
-        return {}
-    with EQUIVALENT_FILE.open("rb") as handle:
-        data = tomllib.load(handle)
-    return {entry["mutant"]: entry["reason"] for entry in data.get("equivalent", [])}
+    return {entry["mutant"]: entry["reason"] for entry in _entries()}
 
 
 def drifted() -> list[str]:
     """Entries whose line no longer holds the code they were written for: lines move whenever a
     module is edited, and an entry left behind would excuse another mutant (or none)."""
-    if not EQUIVALENT_FILE.exists():
-        return []
-    with EQUIVALENT_FILE.open("rb") as handle:
-        data = tomllib.load(handle)
     moved = []
-    for entry in data.get("equivalent", []):
+    for entry in _entries():
         module, line, _ = entry["mutant"].split(":", 2)
         lines = (ROOT / module).read_text().splitlines()
         held = lines[int(line) - 1].strip() if 0 < int(line) <= len(lines) else None

@@ -1,5 +1,5 @@
 """Webhooks out, inside the service: endpoint safety, the retry schedule, signing, operator
-access, the schedule thread and their settings (no database needed)."""
+access and their settings (no database needed)."""
 
 from __future__ import annotations
 
