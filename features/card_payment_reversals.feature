@@ -30,6 +30,18 @@ Feature: Credit bought with a card payment that is refunded or disputed is taken
       | 2500    | refunded | 500  |
       | 2500    | disputed | 500  |
 
+  @req:MON-3 @severity:normal
+  Scenario Outline: Credit taken back as it should be puts nothing in front of an operator
+    Given the payment provider has confirmed the payment
+    When the payment provider reports that the top-up's payment was <reversed>
+    Then the merchant's wallet holds 0 credits
+    And the platform's operators are not alerted
+
+    Examples:
+      | reversed |
+      | refunded |
+      | disputed |
+
   @req:MON-4 @critical @severity:blocker
   Scenario Outline: A wallet that holds one credit too few is put on hold instead of going below zero
     Given the payment provider has confirmed the payment
@@ -87,6 +99,15 @@ Feature: Credit bought with a card payment that is refunded or disputed is taken
     And the ledger adds up to the balance
 
   @req:MON-3 @severity:critical
+  Scenario: A refund of a single credit takes back that one credit
+    Given the payment provider has confirmed the payment
+    When the payment provider reports that 1 credit of the top-up's payment was refunded
+    Then the merchant's wallet holds 1999 credits
+    And the ledger shows credit taken back as 1
+    And the merchant's wallet is not on hold
+    And the ledger adds up to the balance
+
+  @req:MON-3 @severity:critical
   Scenario: A refund and a dispute of the same payment take its credit back once
     Given the payment provider has confirmed the payment
     And the merchant's wallet has been topped up with 2000 credits
@@ -112,13 +133,15 @@ Feature: Credit bought with a card payment that is refunded or disputed is taken
     And the payment provider's message is kept for an operator
 
     Examples:
-      | reversed | difference           |
-      | refunded | in euros             |
-      | disputed | in euros             |
-      | disputed | for 2001 credits     |
-      | refunded | for 2001 credits     |
-      | refunded | for -1 credits       |
-      | disputed | for 0 credits        |
+      | reversed | difference                       |
+      | refunded | in euros                         |
+      | disputed | in euros                         |
+      | disputed | for 2001 credits                 |
+      | refunded | for 2001 credits                 |
+      | refunded | for -1 credits                   |
+      | disputed | for 0 credits                    |
+      | refunded | for 2000 credits written as text |
+      | disputed | for 2000 credits written as text |
 
   @req:MON-3 @critical @severity:critical
   Scenario: A refund of a top-up that was never credited takes nothing back, even when its payment is confirmed later

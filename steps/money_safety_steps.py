@@ -291,7 +291,7 @@ def has_spent(wallet, merchant, credits):
 @when(
     parsers.re(
         r"the payment provider reports that the top-up's payment was (?P<how>refunded|disputed)"
-        r"(?: (?P<difference>in euros|for -?\d+ credits))?"
+        r"(?: (?P<difference>in euros|for -?\d+ credits(?: written as text)?))?"
     ),
     target_fixture="reversal",
 )
@@ -300,7 +300,9 @@ def payment_reversed(wallet, top_up, how, difference=None):
     if difference == "in euros":
         changes["currency"] = "eur"
     elif difference:
-        changes["refunded" if how == "refunded" else "amount"] = int(difference.split()[1])
+        amount = difference.split()[1]
+        as_sent = amount if difference.endswith("written as text") else int(amount)
+        changes["refunded" if how == "refunded" else "amount"] = as_sent
     build = wallet.payment_refunded if how == "refunded" else wallet.payment_disputed
     delivery = build(top_up, **changes)
     wallet.events.deliver(delivery)
@@ -309,8 +311,8 @@ def payment_reversed(wallet, top_up, how, difference=None):
 
 @when(
     parsers.re(
-        r"the payment provider reports that (?P<credits>\d+) credits of the top-up's payment "
-        r"were refunded(?: in all)?"
+        r"the payment provider reports that (?P<credits>\d+) credits? of the top-up's payment "
+        r"(?:were|was) refunded(?: in all)?"
     )
 )
 def payment_partly_refunded(wallet, top_up, credits):

@@ -601,7 +601,7 @@ def operators_alerted_order_once(service_log, database, merchant, placed):
     checks.expect_review_logged(service_log, database, merchant, placed.request, times=1)
 
 
-@then("the platform's operators are not alerted")
+@then(checks.NOT_ALERTED)
 def operators_not_alerted(service_log):
     checks.expect_no_error_logged(service_log)
 

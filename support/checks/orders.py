@@ -412,6 +412,11 @@ def expect_review_logged(
     expect_error_logged(service_log, words, times)
 
 
+# The step that checks this: a scenario holding it listens from its first step (the plugin's
+# pytest_bdd_before_scenario), since a log first asked for at the check would hear nothing.
+NOT_ALERTED = "the platform's operators are not alerted"
+
+
 def expect_no_error_logged(service_log: ServiceLog) -> None:
     """Nothing was put in front of the operators: the service logged no error."""
     errors = service_log.errors()

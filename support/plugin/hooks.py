@@ -15,6 +15,7 @@ import pytest
 
 from support.builders.data import Builders, scenario_seed
 from support.checks.leaks import LeakContext
+from support.checks.orders import NOT_ALERTED
 from support.clients.api import ApiClient
 from support.clients.cache import Cache
 from support.clients.database import Database
@@ -186,6 +187,10 @@ def pytest_bdd_before_scenario(request: pytest.FixtureRequest, feature, scenario
         # Every scenario runs with the outside providers faked strictly, so that any call
         # nobody planned (in any scenario) fails it.
         request.getfixturevalue("providers")
+        if any(step.name == NOT_ALERTED for step in scenario.steps):
+            # Listening from the first step: a fixture is made when a step first asks for it,
+            # so a log first asked for by this Then would have heard nothing, and passed.
+            request.getfixturevalue("service_log")
 
 
 def pytest_bdd_after_scenario(request: pytest.FixtureRequest, feature, scenario) -> None:
