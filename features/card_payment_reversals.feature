@@ -42,6 +42,21 @@ Feature: Credit bought with a card payment that is refunded or disputed is taken
       | refunded |
       | disputed |
 
+  @req:MON-3 @severity:normal
+  Scenario: The same refund delivered twice puts nothing in front of an operator
+    Given the payment provider has confirmed the payment
+    When the payment provider reports that the top-up's payment was refunded
+    And the payment provider delivers the same refund again
+    Then the merchant's wallet holds 0 credits
+    And the platform's operators are not alerted
+
+  @req:MON-3 @severity:normal
+  Scenario: A refund of a top-up not yet credited puts nothing in front of an operator
+    Given the merchant's wallet has been topped up with 2000 credits
+    When the payment provider reports that the top-up's payment was refunded
+    Then the merchant's wallet holds 2000 credits
+    And the platform's operators are not alerted
+
   @req:MON-4 @critical @severity:blocker
   Scenario Outline: A wallet that holds one credit too few is put on hold instead of going below zero
     Given the payment provider has confirmed the payment
