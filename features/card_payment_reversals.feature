@@ -146,17 +146,18 @@ Feature: Credit bought with a card payment that is refunded or disputed is taken
     And the ledger shows nothing taken back
     And the merchant's wallet is on hold
     And the payment provider's message is kept for an operator
+    And the operator is told why: "<why>"
 
     Examples:
-      | reversed | difference                       |
-      | refunded | in euros                         |
-      | disputed | in euros                         |
-      | disputed | for 2001 credits                 |
-      | refunded | for 2001 credits                 |
-      | refunded | for -1 credits                   |
-      | disputed | for 0 credits                    |
-      | refunded | for 2000 credits written as text |
-      | disputed | for 2000 credits written as text |
+      | reversed | difference                       | why                                                   |
+      | refunded | in euros                         | The payment was reversed in EUR, not GBP.             |
+      | disputed | in euros                         | The payment was reversed in EUR, not GBP.             |
+      | disputed | for 2001 credits                 | 2001 pence were reversed of a top-up of 2000 pence.   |
+      | refunded | for 2001 credits                 | 2001 pence were reversed of a top-up of 2000 pence.   |
+      | refunded | for -1 credits                   | -1 pence were reversed of a top-up of 2000 pence.     |
+      | disputed | for 0 credits                    | 0 pence were reversed of a top-up of 2000 pence.      |
+      | refunded | for 2000 credits written as text | '2000' pence were reversed of a top-up of 2000 pence. |
+      | disputed | for 2000 credits written as text | '2000' pence were reversed of a top-up of 2000 pence. |
 
   @req:MON-3 @critical @severity:critical
   Scenario: A refund of a top-up that was never credited takes nothing back, even when its payment is confirmed later

@@ -369,6 +369,11 @@ def kept_for_operator(database, merchant, reversal):
     )
 
 
+@then(parsers.parse('the operator is told why: "{reason}"'))
+def operator_told_why(database, merchant, reason):
+    wallet_checks.expect_hold_reason(database, merchant.organisation_id, reason)
+
+
 @then("the request is refused because the wallet is on hold")
 def refused_on_hold(outcome, leaks):
     expect_refused(outcome, Refusal.WALLET_ON_HOLD, leaks)

@@ -424,6 +424,14 @@ def held_events(database: Database, organisation_id: str) -> list[dict[str, Any]
     )
 
 
+def expect_hold_reason(database: Database, organisation_id: str, reason: str) -> None:
+    """The operator is told why the provider's message was kept, in the words given."""
+    reasons = [row["reason"] for row in held_events(database, organisation_id)]
+    attach_text("Why the messages were kept", "\n".join(reasons) or "(none kept)")
+    if reasons != [reason]:
+        raise AssertionError(f"Expected one message kept because {reason!r}, but {reasons!r}.")
+
+
 def expect_on_hold(database: Database, organisation_id: str, held: bool) -> None:
     rows = database.read(
         "the merchant's wallet",
