@@ -32,6 +32,14 @@ Feature: An order whose card payment is still processing is settled by the payme
     And the merchant's receiver has received 1 delivery
     And the delivery says the customer's order was paid: 13500 pence for 3 of "LAMP-7"
 
+  @req:ORD-11 @severity:critical
+  Scenario: The payment provider's word settles the order whose payment it is, even without naming the order
+    When a customer orders 3 of "LAMP-7"
+    Then the order awaits its card payment
+    When the payment provider says the order's payment succeeded now, without naming the order
+    Then the order is recorded as paid
+    And the stock of "LAMP-7" is 1
+
   @req:ORD-11 @critical @severity:critical
   Scenario: An order whose payment then fails gives its units back at once
     When a customer orders 3 of "LAMP-7"

@@ -221,9 +221,14 @@ def another_customer_buys(orders, payment_provider, merchant, items):
     orders.place_while_one_is_held(payment_provider, merchant, basket(items))
 
 
-@when(parsers.parse("the payment provider says the order's payment {outcome} now"))
-def provider_says_now(orders, placed, outcome):
-    orders.tell_outcomes(placed, f"{outcome} now")
+@when(
+    parsers.re(
+        r"the payment provider says the order's payment (?P<outcome>succeeded|failed) now"
+        r"(?P<unnamed>, without naming the order)?"
+    )
+)
+def provider_says_now(orders, placed, outcome, unnamed):
+    orders.tell_outcomes(placed, f"{outcome} now", naming_the_order=not unnamed)
 
 
 @when(

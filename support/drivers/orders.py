@@ -416,11 +416,14 @@ class OrdersDriver(ShownAs):
         events = self._provider_events()
         events.deliver(events.signed(payment_intent_event("payment_intent.succeeded", intent)))
 
-    def tell_outcomes(self, placed: Placed, arrivals: str) -> None:
+    def tell_outcomes(self, placed: Placed, arrivals: str, naming_the_order: bool = True) -> None:
         """The provider's events on the order's payment, delivered in the order written, each
-        created at its own time ("failed at 10:00, succeeded at 10:01"; "succeeded now")."""
+        created at its own time ("failed at 10:00, succeeded at 10:01"; "succeeded now");
+        without the metadata that names the order when `naming_the_order` is false."""
         order_id = insist(placed.latest, 201, "take the customer's order")["id"]
         intent = self._provider().intent_of_order(order_id)
+        if not naming_the_order:
+            intent = {**intent, "metadata": {}}
         timings = (
             [(arrivals.removesuffix(" now"), None)]
             if arrivals.endswith(" now")
