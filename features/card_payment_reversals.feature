@@ -152,6 +152,8 @@ Feature: Credit bought with a card payment that is refunded or disputed is taken
       | reversed | difference                       | why                                                   |
       | refunded | in euros                         | The payment was reversed in EUR, not GBP.             |
       | disputed | in euros                         | The payment was reversed in EUR, not GBP.             |
+      | refunded | in US dollars                    | The payment was reversed in USD, not GBP.             |
+      | disputed | in US dollars                    | The payment was reversed in USD, not GBP.             |
       | disputed | for 2001 credits                 | 2001 pence were reversed of a top-up of 2000 pence.   |
       | refunded | for 2001 credits                 | 2001 pence were reversed of a top-up of 2000 pence.   |
       | refunded | for -1 credits                   | -1 pence were reversed of a top-up of 2000 pence.     |

@@ -291,7 +291,7 @@ def has_spent(wallet, merchant, credits):
 @when(
     parsers.re(
         r"the payment provider reports that the top-up's payment was (?P<how>refunded|disputed)"
-        r"(?: (?P<difference>in euros|for -?\d+ credits(?: written as text)?))?"
+        r"(?: (?P<difference>in euros|in US dollars|for -?\d+ credits(?: written as text)?))?"
     ),
     target_fixture="reversal",
 )
@@ -299,6 +299,8 @@ def payment_reversed(wallet, top_up, how, difference=None):
     changes: dict = {}
     if difference == "in euros":
         changes["currency"] = "eur"
+    elif difference == "in US dollars":
+        changes["currency"] = "usd"
     elif difference:
         amount = difference.split()[1]
         as_sent = amount if difference.endswith("written as text") else int(amount)
