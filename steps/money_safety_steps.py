@@ -296,19 +296,7 @@ def has_spent(wallet, merchant, credits):
     target_fixture="reversal",
 )
 def payment_reversed(wallet, top_up, how, difference=None):
-    changes: dict = {}
-    if difference == "in euros":
-        changes["currency"] = "eur"
-    elif difference == "in US dollars":
-        changes["currency"] = "usd"
-    elif difference:
-        amount = difference.split()[1]
-        as_sent = amount if difference.endswith("written as text") else int(amount)
-        changes["refunded" if how == "refunded" else "amount"] = as_sent
-    build = wallet.payment_refunded if how == "refunded" else wallet.payment_disputed
-    delivery = build(top_up, **changes)
-    wallet.events.deliver(delivery)
-    return delivery
+    return wallet.deliver_reversal(top_up, how, difference)
 
 
 @when(

@@ -46,6 +46,10 @@ CONFIRMATION_CHANGES = {
 }
 
 
+# The currencies a refund or dispute may come in instead of pounds, as a product owner names them.
+REVERSAL_CURRENCIES = {"in euros": "eur", "in US dollars": "usd"}
+
+
 @dataclass(frozen=True)
 class TopUp:
     id: str
@@ -411,6 +415,22 @@ class WalletDriver(ShownAs):
             "status": "needs_response",
         }
         return self.events.signed(payment_intent_event("charge.dispute.created", dispute))
+
+    def deliver_reversal(self, top_up: TopUp, how: str, difference: str | None) -> SignedEvent:
+        """Delivers the provider's refund or dispute of the top-up's payment ("refunded" or
+        "disputed"), whole or differing from it as a product owner writes it: "in euros",
+        "in US dollars", "for 2001 credits" or "for 2000 credits written as text"."""
+        changes: dict[str, Any] = {}
+        if difference in REVERSAL_CURRENCIES:
+            changes["currency"] = REVERSAL_CURRENCIES[difference]
+        elif difference:
+            amount = difference.split()[1]
+            as_sent = amount if difference.endswith("written as text") else int(amount)
+            changes["refunded" if how == "refunded" else "amount"] = as_sent
+        build = self.payment_refunded if how == "refunded" else self.payment_disputed
+        delivery = build(top_up, **changes)
+        self.events.deliver(delivery)
+        return delivery
 
     def deliver_refunds(self, top_up: TopUp, arrivals: str) -> None:
         """Delivers refunds in the order written, each a running total created at its own time,
