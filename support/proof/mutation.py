@@ -91,6 +91,7 @@ class Score:
     module: str
     killed: int = 0
     survivors: list[str] = field(default_factory=list)
+    diffs: dict[str, str] = field(default_factory=dict)  # survivor -> the mutant's diff
     equivalent: list[str] = field(default_factory=list)
     incompetent: int = 0
     skipped: int = 0
@@ -149,9 +150,42 @@ def _config(module: str, requirements: tuple[str, ...]) -> str:
     )
 
 
+def _tally(module: str, completed, known: dict[str, str]) -> Score:
+    """Counts cosmic-ray's finished work items; a survivor keeps its diff, so that it can be
+    killed or listed without running the module again."""
+    from cosmic_ray.work_item import TestOutcome, WorkerOutcome
+
+    score = Score(module)
+    for item, result in completed:
+        spec = item.mutations[0]
+        name = f"{module}:{spec.start_pos[0]}:{spec.operator_name}"
+        if result.worker_outcome == WorkerOutcome.SKIPPED:
+            score.skipped += 1
+        elif result.test_outcome == TestOutcome.KILLED:
+            score.killed += 1
+        elif result.test_outcome == TestOutcome.INCOMPETENT:
+            score.incompetent += 1
+        elif name in known or f"{module}:{spec.start_pos[0]}:*" in known:
+            score.equivalent.append(name)
+        else:
+            survivor = f"{name} (occurrence {spec.occurrence})"
+            score.survivors.append(survivor)
+            score.diffs[survivor] = result.diff or ""
+    return score
+
+
+def _show_new(score: Score, shown: set[str]) -> None:
+    """Prints each survivor with its diff once, as soon as it is known: a run of an hour or more
+    says what it found as it goes, and a run stopped early has still said it."""
+    for survivor in score.survivors:
+        if survivor not in shown:
+            shown.add(survivor)
+            diff = "\n".join(f"      {line}" for line in score.diffs[survivor].splitlines())
+            print(f"    survived: {survivor}\n{diff}", flush=True)
+
+
 def measure(module: str, tree: Path, known: dict[str, str]) -> Score:
     from cosmic_ray.work_db import WorkDB, use_db
-    from cosmic_ray.work_item import TestOutcome, WorkerOutcome
 
     started = time.monotonic()
     (tree / "mutation.toml").write_text(_config(module, MODULES[module]))
@@ -179,6 +213,7 @@ def measure(module: str, tree: Path, known: dict[str, str]) -> Score:
         subprocess.run(command, cwd=tree, check=True)
     # A run stopped early stops cosmic-ray and the scenarios it started (_stop_tree).
     running = subprocess.Popen([*cosmic_ray, "exec", "mutation.toml", "session.sqlite"], cwd=tree)
+    shown: set[str] = set()
     try:
         while True:  # progress, every PROGRESS_SECONDS, while the mutants run
             try:
@@ -187,29 +222,20 @@ def measure(module: str, tree: Path, known: dict[str, str]) -> Score:
             except subprocess.TimeoutExpired:
                 with use_db(str(tree / "session.sqlite"), WorkDB.Mode.open) as db:
                     done, total = db.num_results, db.num_work_items
+                    score = _tally(module, db.completed_work_items, known)
                 minutes = (time.monotonic() - started) / 60
                 tried = f"{done} of {total} mutants tried"
-                print(f"  {module}: {tried} ({minutes:.1f} min)", flush=True)
+                print(f"  {module}: {tried}, {len(score.survivors)} survived "
+                      f"({minutes:.1f} min)", flush=True)  # fmt: skip
+                _show_new(score, shown)
     finally:
         if running.poll() is None:
             _stop_tree(running)
     if running.returncode != 0:
         raise subprocess.CalledProcessError(running.returncode, running.args)
-    score = Score(module)
     with use_db(str(tree / "session.sqlite"), WorkDB.Mode.open) as db:
-        for item, result in db.completed_work_items:
-            spec = item.mutations[0]
-            name = f"{module}:{spec.start_pos[0]}:{spec.operator_name}"
-            if result.worker_outcome == WorkerOutcome.SKIPPED:
-                score.skipped += 1
-            elif result.test_outcome == TestOutcome.KILLED:
-                score.killed += 1
-            elif result.test_outcome == TestOutcome.INCOMPETENT:
-                score.incompetent += 1
-            elif name in known or f"{module}:{spec.start_pos[0]}:*" in known:
-                score.equivalent.append(name)
-            else:
-                score.survivors.append(f"{name} (occurrence {spec.occurrence})")
+        score = _tally(module, db.completed_work_items, known)
+    _show_new(score, shown)
     (tree / "session.sqlite").unlink()
     score.seconds = time.monotonic() - started
     return score

@@ -99,3 +99,34 @@ def test_a_stopped_run_stops_the_scenarios_cosmic_ray_started_in_their_own_sessi
     assert parent.poll() is not None
     child.wait(timeout=5)  # psutil.TimeoutExpired if it were still running
     parent.stdout.close()
+
+
+def _finished(line: int, outcome, operator: str = "core/NumberReplacer", diff: str = ""):
+    from cosmic_ray.work_item import MutationSpec, WorkerOutcome, WorkItem, WorkResult
+
+    spec = MutationSpec("service/domain/x.py", operator, 0, (line, 0), (line, 1))
+    return WorkItem(f"job-{line}", [spec]), WorkResult(
+        WorkerOutcome.NORMAL, test_outcome=outcome, diff=diff
+    )
+
+
+def test_each_survivor_is_printed_once_with_its_diff_as_soon_as_it_is_known(capsys):
+    from cosmic_ray.work_item import TestOutcome
+
+    known = {"service/domain/x.py:3:core/NumberReplacer": "a log message's number"}
+    first = [_finished(1, TestOutcome.KILLED), _finished(2, TestOutcome.SURVIVED, diff="-a\n+b")]
+    later = [*first, _finished(3, TestOutcome.SURVIVED), _finished(4, TestOutcome.SURVIVED)]
+    shown: set[str] = set()
+    mutation._show_new(mutation._tally("service/domain/x.py", first, known), shown)
+    score = mutation._tally("service/domain/x.py", later, known)
+    mutation._show_new(score, shown)
+    printed = capsys.readouterr().out
+    assert printed.count("survived: service/domain/x.py:2:core/NumberReplacer") == 1
+    assert "      -a\n      +b" in printed
+    assert "x.py:3:" not in printed  # listed as equivalent
+    assert printed.count("survived: service/domain/x.py:4:core/NumberReplacer") == 1
+    assert (score.killed, len(score.survivors), score.equivalent) == (
+        1,
+        2,
+        ["service/domain/x.py:3:core/NumberReplacer"],
+    )
