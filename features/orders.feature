@@ -433,6 +433,14 @@ Feature: Customers' orders, paid by card, with the stock reserved first
       | hold stock for orders for 60 seconds       |
       | refund the customer's order                |
 
+  @req:ORD-9 @severity:minor
+  Scenario: An order for several products the merchant does not sell names the first of them
+    Given the merchant's card payments go through
+    When a customer tries to order 1 of "NOPE-1" and 1 of "MUG-01" and 1 of "NOPE-2"
+    Then the order is refused because "NOPE-1" is not sold here
+    And the payment provider was not asked for any payment
+    And the merchant has no orders
+
   @req:ORD-9 @severity:normal
   Scenario Outline: An order the shop cannot send is refused and changes nothing
     Given the merchant's card payments go through

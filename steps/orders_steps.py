@@ -640,6 +640,12 @@ def same_order(placed):
     checks.expect_same_order(placed)
 
 
+@then(parsers.parse('the order is refused because "{sku}" is not sold here'))
+def order_refused_naming(placed, leaks, sku):
+    others = [item for item, _ in placed.request.items if item != sku]
+    checks.expect_refused_naming(placed.latest, sku, others, leaks)
+
+
 @then("the order is refused as invalid")
 def order_refused_invalid(placed, leaks):
     expect_refused(placed.latest, Refusal.INVALID, leaks)

@@ -237,6 +237,18 @@ def expect_refused_as(outcome: httpx.Response, reason: str, leaks: LeakContext) 
     expect_refused(outcome, ORDER_REFUSALS[reason], leaks)
 
 
+def expect_refused_naming(outcome: httpx.Response, sku: str, others: list[str], leaks) -> None:
+    """Refused as not found, and the message names `sku` (the first unknown product in the
+    order), not any of `others`."""
+    message = expect_refused(outcome, Refusal.NOT_FOUND, leaks)["message"]
+    named = [other for other in others if other in message]
+    if sku not in message or named:
+        raise AssertionError(
+            f"Expected the refusal to name {sku!r}, the first product not sold, but it said: "
+            f"{message}"
+        )
+
+
 ORDER_REFUSALS = {
     "out of stock": Refusal.OUT_OF_STOCK,
     "because the card was declined": Refusal.PAYMENT_DECLINED,
