@@ -70,6 +70,21 @@ Feature: An order whose card payment is still processing is settled by the payme
       | 13500 pence naming no currency   | 13500 no currency |
 
   @req:ORD-11 @severity:critical
+  Scenario Outline: A paid order whose payment is then confirmed for another amount or currency stays paid, and is put in front of an operator
+    When a customer orders 3 of "LAMP-7"
+    And the payment provider says the order's payment succeeded now
+    And the payment provider says the order's payment succeeded for <paid>
+    Then the order is recorded as paid
+    And the stock of "LAMP-7" is 1
+    And the merchant sees that the order, still paid, needs review because the payment was confirmed for <seen>
+    And the platform's operators are alerted that the order needs review
+
+    Examples:
+      | paid             | seen      |
+      | 13499 pence      | 13499 GBP |
+      | 13500 euro cents | 13500 EUR |
+
+  @req:ORD-11 @severity:critical
   Scenario Outline: A payment that goes through with its currency written <spelling> pays the order
     When a customer orders 3 of "LAMP-7"
     And the payment provider says the order's payment succeeded for 13500 pence written <spelling>

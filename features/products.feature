@@ -67,6 +67,7 @@ Feature: The merchant's products and their stock
 
     Examples:
       | length | outcome             |
+      | 0      | refused as invalid  |
       | 1      | added               |
       | 200    | added               |
       | 201    | refused as invalid  |

@@ -5,6 +5,7 @@ under way while the scenario looks at the platform."""
 from __future__ import annotations
 
 import re
+import time
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
@@ -94,6 +95,9 @@ class Placed:
     request: OrderRequest
     answers: tuple[httpx.Response, ...] = ()
     pending: Callable[[], httpx.Response] | None = field(default=None, repr=False)
+    # When the shop first sent it (time.monotonic()): nothing the order made, such as a
+    # reservation, is older, so what has passed since bounds how much of its life is spent.
+    sent_at: float = field(default_factory=time.monotonic, repr=False)
 
     def __repr__(self) -> str:
         return f"<order request {self.request.key}>"
@@ -105,7 +109,7 @@ class Placed:
         return self.answers[-1]
 
     def answered(self, response: httpx.Response) -> Placed:
-        return Placed(self.request, (*self.answers, response))
+        return replace(self, answers=(*self.answers, response))
 
 
 def basket(text: str) -> list[tuple[str, int]]:
@@ -154,7 +158,9 @@ class OrdersDriver(ShownAs):
     def try_add_product(
         self, account: Account, sku: str, price: Any, stock: Any, name: str | None = None
     ) -> httpx.Response:
-        body = {"sku": sku, "name": name or f"Product {sku}", "price_pence": price, "stock": stock}
+        # An empty name is a name to send (and be refused), not "no name given".
+        name = f"Product {sku}" if name is None else name
+        body = {"sku": sku, "name": name, "price_pence": price, "stock": stock}
         return self._api.request("POST", paths.PRODUCTS, token=account.token, json=body)
 
     def add_product(self, account: Account, sku: str, price: int, stock: int) -> dict[str, Any]:
