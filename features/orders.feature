@@ -173,14 +173,16 @@ Feature: Customers' orders, paid by card, with the stock reserved first
     And the payment provider says the payment it did not answer for succeeded
     And the payment provider sends its word again<when>
     Then the order is recorded as failed
-    And the merchant sees that the order needs review because the card was charged 2500 GBP
+    And the merchant sees that the order needs review, once, because the card was charged 2500 GBP
     And the platform's operators are alerted once that the order needs review
+    And the platform has recorded each of the payment provider's messages once
     And the stock of "MUG-01" is 5
 
     Examples:
       | when                                                 |
       |                                                      |
       | , once the platform's quick record of it is gone     |
+      | , in a new message                                   |
 
   @req:ORD-13 @severity:critical
   Scenario: The payment provider's word that a payment it did not answer for failed leaves the order failed, with nothing to review

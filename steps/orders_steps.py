@@ -5,6 +5,7 @@ from __future__ import annotations
 from pytest_bdd import given, parsers, then, when
 
 from support.checks import orders as checks
+from support.checks import wallet as wallet_checks
 from support.checks.outcomes import Refusal, expect_accepted, expect_refused
 from support.drivers.orders import Placed, basket
 from support.drivers.wallet import CURRENCY_OF_UNIT
@@ -338,6 +339,17 @@ def provider_sends_again(orders):
     orders.tell_again()
 
 
+@when("the payment provider sends its word again, in a new message")
+def provider_sends_again_anew(orders):
+    orders.tell_again_anew()
+
+
+@then("the platform has recorded each of the payment provider's messages once")
+def each_message_recorded_once(database, cache, orders):
+    for message_id in orders.message_ids():
+        wallet_checks.expect_event_recorded_once(database, cache, message_id)
+
+
 @when("the payment provider sends its word again, once the platform's quick record of it is gone")
 def provider_sends_again_forgotten(orders, provider_event_memory):
     provider_event_memory.forget(orders.last_message_id())
@@ -559,9 +571,13 @@ def order_awaits_payment(database, merchant, placed):
     checks.expect_awaiting_payment(placed.latest, database, merchant)
 
 
-@then(parsers.parse("the merchant sees that the order needs review because {words}"))
-def order_shown_for_review(orders, merchant, placed, words):
-    checks.expect_shown_for_review(orders, merchant, placed.request, words)
+@then(
+    parsers.re(
+        r"the merchant sees that the order needs review(?P<once>, once,)? because (?P<words>.+)"
+    )
+)
+def order_shown_for_review(orders, merchant, placed, once, words):
+    checks.expect_shown_for_review(orders, merchant, placed.request, words, once=bool(once))
 
 
 @then(

@@ -295,14 +295,26 @@ class UnansweredPaymentSold(Orders):
 
 
 class UnansweredEventNotRecorded(Orders):
-    """Records each copy of the provider's word under an id of its own, so that only the
-    platform's quick record stops a copy from being put in front of the operators again."""
+    """Records each copy of the provider's word under an id of its own, so that the event
+    itself is never recorded as processed (a copy sent again is only recognised as news the
+    order already has)."""
 
     def _charged_unanswered(
         self, org_id: uuid.UUID, order: Order, event: ProviderEvent, intent: dict
     ) -> str:
         copy = replace(event, id=f"{event.id}-{uuid.uuid4().hex}")
         return super()._charged_unanswered(org_id, order, copy, intent)
+
+
+class UnansweredPaymentRealerted(Orders):
+    """Forgets that the order already knows the payment: the same word in a new event marks
+    the order for review again and alerts the operators again."""
+
+    def _charged_unanswered(
+        self, org_id: uuid.UUID, order: Order, event: ProviderEvent, intent: dict
+    ) -> str:
+        unknown = replace(order, payment_intent_id=None)
+        return super()._charged_unanswered(org_id, unknown, event, intent)
 
 
 class UnansweredPaymentNotNamed(Orders):
@@ -779,11 +791,17 @@ DEFECTS: dict[str, Defect] = {
         UnansweredPaymentSold,
     ),
     "unanswered_event_not_recorded": Defect(
-        "The payment provider's word on a payment it did not answer for is not kept as "
-        "processed: sent again once the platform's quick record is gone, it alerts the "
-        "operators again.",
+        "The payment provider's word on a payment it did not answer for is recorded under an "
+        "id of its own, not the event's: the platform's records never show that event as "
+        "processed.",
         "orders",
         UnansweredEventNotRecorded,
+    ),
+    "unanswered_payment_realerted": Defect(
+        "The payment provider's word on a payment it did not answer for, said again in a new "
+        "event, puts the order in front of the operators again and alerts them again.",
+        "orders",
+        UnansweredPaymentRealerted,
     ),
     "unanswered_payment_not_named": Defect(
         "An order put in front of the operators for a payment the payment provider took after "

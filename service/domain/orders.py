@@ -398,6 +398,8 @@ class Orders:
         gone, the customer may have ordered again); the order keeps the payment's id and is
         marked for review, once, and the operators are alerted. Raises EventSeen for an event
         processed before."""
+        if order.payment_intent_id == intent.get("id"):  # told again, in a new event: known
+            return "ignored" if self.store.record_event(org_id, event) else "duplicate"
         received = intent.get("amount_received")
         currency = str(intent.get("currency") or "").upper() or "no currency"
         reason = (

@@ -373,16 +373,20 @@ def expect_shown_for_review(
     words: str,
     status: str = "failed",
     also: str | None = None,
+    once: bool = False,
 ) -> None:
     """The merchant sees the order in `status` (failed unless told) and waiting for review,
     for a reason that says these words (its first letter in either case, as a sentence may
-    start with them), and `also` when given (a payment to give back)."""
+    start with them; only once when `once`: said twice, it reads as two payments to give
+    back), and `also` when given (a payment to give back)."""
     shown = orders.order_by_key(account, request.key)
     attach_json("The order as the merchant sees it", shown)
     reason = shown.get("review_reason") or ""
     said = reason[:1].lower() + reason[1:]
     expected = words if also is None else f"{words} (naming {also})"
-    if shown.get("status") != status or words not in said or (also or "") not in said:
+    expected += ", once" if once else ""
+    repeated = once and said.lower().count(words.lower()) > 1
+    if shown.get("status") != status or words not in said or (also or "") not in said or repeated:
         raise AssertionError(
             f"Expected the merchant to see the order {status} and needing review because "
             f"{expected}, but it is {shown.get('status')} with "

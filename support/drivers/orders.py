@@ -362,6 +362,19 @@ class OrdersDriver(ShownAs):
             raise AssertionError("The payment provider has sent no event to send again.")
         events.deliver(events.delivered[-1])
 
+    def tell_again_anew(self) -> None:
+        """The provider says its latest word again in a new event (a new id, signed anew): the
+        same news about the same payment, which no memory of event ids recognises."""
+        events = self._provider_events()
+        if not events.delivered:
+            raise AssertionError("The payment provider has sent no event to send again.")
+        event = {**events.delivered[-1].event, "id": f"evt_{uuid.uuid4().hex[:24]}"}
+        events.deliver(events.signed(event))
+
+    def message_ids(self) -> list[str]:
+        """The ids of the provider's events delivered so far, each once, oldest first."""
+        return list(dict.fromkeys(sent.event["id"] for sent in self._provider_events().delivered))
+
     def last_message_id(self) -> str:
         """The id of the provider's latest event on an order's payment."""
         events = self._provider_events()
