@@ -489,6 +489,13 @@ class ProductNameUnbounded(Orders):
         return len(name) >= 1
 
 
+class UnknownSkuNamedLast(Orders):
+    """Names the last product the merchant does not sell, not the first of the order."""
+
+    def _priced(self, org_id: uuid.UUID, basket: Basket) -> list[tuple[Product, int]]:
+        return super()._priced(org_id, list(reversed(basket)))
+
+
 class LongestSkuRefused(Orders):
     @staticmethod
     def _sku_allowed(sku: str) -> bool:
@@ -796,6 +803,12 @@ DEFECTS: dict[str, Defect] = {
         "processed.",
         "orders",
         UnansweredEventNotRecorded,
+    ),
+    "unknown_sku_named_last": Defect(
+        "An order naming several products the merchant does not sell is refused naming the "
+        "last of them, not the first.",
+        "orders",
+        UnknownSkuNamedLast,
     ),
     "unanswered_payment_realerted": Defect(
         "The payment provider's word on a payment it did not answer for, said again in a new "

@@ -11,7 +11,7 @@ import httpx
 
 from support.checks.leaks import LeakContext
 from support.checks.outcomes import Refusal, expect_refused
-from support.checks.wallet import expect_error_logged
+from support.checks.wallet import expect_error_logged, expect_event_recorded_once
 from support.clients.cache import Cache
 from support.clients.database import Database
 from support.drivers.accounts import Account
@@ -244,11 +244,11 @@ def expect_refused_as(outcome: httpx.Response, reason: str, leaks: LeakContext) 
     expect_refused(outcome, ORDER_REFUSALS[reason], leaks)
 
 
-def expect_refused_naming(outcome: httpx.Response, sku: str, others: list[str], leaks) -> None:
+def expect_refused_naming(placed: Placed, sku: str, leaks: LeakContext) -> None:
     """Refused as not found, and the message names `sku` (the first unknown product in the
-    order), not any of `others`."""
-    message = expect_refused(outcome, Refusal.NOT_FOUND, leaks)["message"]
-    named = [other for other in others if other in message]
+    order), not any other product of the order."""
+    message = expect_refused(placed.latest, Refusal.NOT_FOUND, leaks)["message"]
+    named = [other for other, _ in placed.request.items if other != sku and other in message]
     if sku not in message or named:
         raise AssertionError(
             f"Expected the refusal to name {sku!r}, the first product not sold, but it said: "
@@ -364,6 +364,12 @@ def expect_order_recorded_by_id(
     found = rows[0]["status"] if rows else "not recorded"
     if found != status:
         raise AssertionError(f"Expected the order to be recorded as {status}, but it is {found}.")
+
+
+def expect_each_event_recorded_once(database: Database, cache: Cache, event_ids: list[str]):
+    """Each of the provider's events is in the platform's records once, and noted in Redis."""
+    for event_id in event_ids:
+        expect_event_recorded_once(database, cache, event_id)
 
 
 def expect_shown_for_review(
