@@ -84,7 +84,7 @@ class Bench:
         platform = build_platform(settings)
         apply_defects(platform, defects)
         platform.db.open()
-        bench = cls(servers, platform, servers.folder / "pg" / "log")
+        bench = cls(servers, platform, servers.database_log)
         bench.credentials = credentials
         return bench
 

@@ -30,6 +30,7 @@ def queries(bench: Bench, *counts: int) -> list[int]:
 
 def test_queries_grow_with_batches_not_merchants(bench: Bench) -> None:
     none, half, one, two = queries(bench, 0, BATCH // 2, BATCH, 2 * BATCH)
+    assert one > none, f"no statement of a batch was counted ({none} and {one}): is it logged?"
     assert half == one, f"one batch of {BATCH // 2} and of {BATCH} merchants: {half} vs {one}"
     assert two - one == one - none, f"batch 1 took {one - none} queries, batch 2 {two - one}"
 

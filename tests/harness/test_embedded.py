@@ -1,0 +1,75 @@
+"""The embedded servers: a real PostgreSQL and Redis that answer, and leave nothing behind."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import psycopg
+import pytest
+import redis
+
+from support.target import embedded
+
+
+def _processes_naming(folder: Path) -> list[int]:
+    """Processes whose command line names this folder (Redis names its socket and folder)."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            command = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode()
+        except OSError:
+            continue
+        if str(folder) in command:
+            found.append(int(entry.name))
+    return found
+
+
+def test_the_servers_answer_and_leave_nothing_behind() -> None:
+    servers = embedded.start_embedded()
+    try:
+        postmaster = int((servers.folder / "pg" / "postmaster.pid").read_text().split()[0])
+        with psycopg.connect(servers.database_url) as connection:
+            assert connection.execute("select 1").fetchone() == (1,)
+        cache = redis.Redis.from_url(servers.redis_url)
+        assert cache.ping() is True
+        # Nothing is kept on disk, so that stopping never waits for a save.
+        assert cache.config_get("save") == {"save": ""}
+        cache.close()
+        assert _processes_naming(servers.folder), "the embedded Redis runs"
+    finally:
+        servers.stop()
+    assert not servers.folder.exists()
+    assert _processes_naming(servers.folder) == []
+    assert not Path(f"/proc/{postmaster}").exists() or (
+        Path(f"/proc/{postmaster}/stat").read_text().rpartition(")")[2].split()[0] == "Z"
+    )
+
+
+def test_scratch_folder_is_memory_only_when_it_has_room(monkeypatch) -> None:
+    monkeypatch.setattr(embedded, "MEMORY_FOLDER_FREE", 1 << 62)  # more than any machine has
+    assert embedded.scratch_folder() == "/tmp"
+    monkeypatch.setattr(embedded, "MEMORY_FOLDER_FREE", 0)
+    expected = "/dev/shm" if os.access("/dev/shm", os.W_OK) else "/tmp"
+    assert embedded.scratch_folder() == expected
+
+
+@pytest.mark.parametrize(
+    ("start", "said"),
+    [
+        (embedded._start_postgres, "The embedded PostgreSQL did not start"),
+        (embedded._start_redis, "The embedded Redis did not start"),
+    ],
+    ids=["postgres", "redis"],
+)
+def test_a_server_that_cannot_start_is_a_clear_error(monkeypatch, tmp_path, start, said) -> None:
+    monkeypatch.setattr(embedded, "_bundled", lambda *path: Path("/bin/false"))
+    handles: list = []
+    try:
+        with pytest.raises(embedded.HarnessError, match=said):
+            start(tmp_path / "server", handles)
+    finally:
+        for handle in handles:
+            handle()
