@@ -28,6 +28,9 @@ _SECRET_SHAPES = (
     # Card numbers; not an international phone number (a plus sign, then up to 15 digits).
     re.compile(r"(?<!\+)\b(?:\d[ -]?){13,19}\b"),
 )
+# The shapes as one pattern: one pass over a text instead of one per shape (evidence redacts
+# every string of every exchange, most of them short).
+_ANY_SECRET_SHAPE = re.compile("|".join(f"(?:{shape.pattern})" for shape in _SECRET_SHAPES))
 
 
 class SecretRegistry:
@@ -79,10 +82,7 @@ SECRETS = SecretRegistry()
 
 def redact_text(text: str) -> str:
     """Replace every known secret and every secret-shaped string in free text."""
-    text = SECRETS.redact(text)
-    for shape in _SECRET_SHAPES:
-        text = shape.sub(REDACTED, text)
-    return text
+    return _ANY_SECRET_SHAPE.sub(REDACTED, SECRETS.redact(text))
 
 
 def redact_headers(headers: Iterable[tuple[str, str]]) -> list[tuple[str, str]]:
