@@ -191,12 +191,16 @@ def _cluster_template() -> Path:
 
 
 def _copy_cluster(template: Path, folder: Path) -> None:
-    shutil.copytree(template, folder, symlinks=True)
-    if os.geteuid() == 0:
-        # As root, pgserver runs PostgreSQL as an unprivileged user, who must own the copy.
-        owner = template.stat()
-        for path in (folder, *folder.rglob("*")):
-            os.chown(path, owner.st_uid, owner.st_gid, follow_symlinks=False)
+    """A copy of the template, with its owner (as root, PostgreSQL's own user) and modes.
+
+    `cp -a` rather than shutil.copytree: the copy runs while the test process imports the
+    service's code, and a thousand files copied in Python took the lock that import needs (a
+    cold start's copy took 0.7 s beside the import, against 0.07 s alone)."""
+    done = subprocess.run(
+        ["cp", "-a", str(template), str(folder)], capture_output=True, text=True, check=False
+    )
+    if done.returncode != 0:
+        raise HarnessError(f"The embedded PostgreSQL's cluster was not copied: {done.stderr}")
 
 
 def _start_redis(folder: Path, handles: list) -> str:
