@@ -1,7 +1,12 @@
 """Loads the harness plugin and the shared step modules for every test under this folder."""
 
+import gc
 import sys
 from pathlib import Path
+
+# Off while the harness, the steps and the service's code are imported; back on once the target
+# is up (support/plugin/start_up.py says why).
+gc.disable()
 
 # Compiled Python is cached even where PYTHONDONTWRITEBYTECODE is set (as on the machines this
 # project grew on): without the cache every pytest process (each xdist worker, each run of
@@ -13,6 +18,7 @@ if sys.dont_write_bytecode:
     sys.dont_write_bytecode = False
 
 pytest_plugins = [
+    "support.plugin.start_up",
     "support.plugin.step_lookup",
     "support.plugin.hooks",
     "support.plugin.deployment_fixtures",

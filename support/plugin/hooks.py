@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import gc
 import os
 import random
 import shutil
@@ -26,6 +25,7 @@ from support.drivers.faults import StoreFaults
 from support.drivers.onboarding import OnboardingDriver
 from support.drivers.platform import PlatformDriver
 from support.drivers.wallet import PaymentEventsDriver, WalletDriver
+from support.plugin.start_up import target_is_up
 from support.plugin.tags import apply_tag
 from support.providers.fakes import ProviderFakes
 from support.providers.payments import PaymentProviderFake
@@ -250,7 +250,7 @@ def live_target(run_state: RunState) -> Iterator[LiveTarget]:
     # as the process. Frozen, the garbage collector stops walking it on every full collection:
     # pytest's collections at the end of the run and Python's own at exit took 0.4 s of a
     # 3.2 s cold scenario, and a long run's full collections grew with it.
-    gc.freeze()
+    target_is_up()
     yield live
     live.stop()
 
