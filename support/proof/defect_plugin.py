@@ -7,6 +7,11 @@ parametrised, so the process starts one in-process service per defect instead of
 process per defect. The scenarios run defect by defect; when a defect's last scenario ends, its
 verdict is appended to OUT as one JSON line (which the runner shows as progress). A scenario
 catches a defect only when it fails on an expectation (an AssertionError), not when it crashes.
+
+As mutation testing tools do, a defect's remaining scenarios are not run once one has caught it
+(`--defect-every-scenario` runs them all, to list every scenario that catches it); and the
+scenarios that caught it last time (`--defect-first=FILE`, JSON defect -> test ids, which the
+runner keeps) run first, so that a defect still caught is usually caught by its first scenario.
 """
 
 from __future__ import annotations
@@ -22,12 +27,19 @@ from support.report.titles import outline_example, scenario_title
 DEFECT = "defects_switched_on"
 OUTCOMES = pytest.StashKey[dict[str, dict]]()
 TITLE = pytest.StashKey[str]()
+PASSED_OVER = pytest.StashKey[bool]()
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
     group = parser.getgroup("defect run")
     group.addoption("--defect-plan", help="JSON: defect name -> requirement ids that catch it")
     group.addoption("--defect-verdicts", help="append one JSON line per defect's verdict here")
+    group.addoption(
+        "--defect-every-scenario",
+        action="store_true",
+        help="run every scenario of each defect, not only until one catches it",
+    )
+    group.addoption("--defect-first", help="JSON: defect name -> test ids to run first")
 
 
 def _plan(config: pytest.Config) -> dict[str, list[str]]:
@@ -36,7 +48,8 @@ def _plan(config: pytest.Config) -> dict[str, list[str]]:
 
 def pytest_configure(config: pytest.Config) -> None:
     config.stash[OUTCOMES] = {
-        name: {"defect": name, "caught_by": [], "broken": [], "ran": 0} for name in _plan(config)
+        name: {"defect": name, "caught_by": [], "caught_ids": [], "broken": [], "ran": 0}
+        for name in _plan(config)
     }
 
 
@@ -55,12 +68,36 @@ def _defect(item: pytest.Item) -> str | None:
     return chosen[0] if chosen else None
 
 
+def _first(config: pytest.Config) -> dict[str, list[str]]:
+    path = config.getoption("--defect-first")
+    if not path or not Path(path).exists():
+        return {}
+    try:
+        found = json.loads(Path(path).read_text())
+    except ValueError:  # a damaged file only loses the order it would give
+        return {}
+    return found if isinstance(found, dict) else {}
+
+
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    order = list(_plan(config))
+    order = {name: i for i, name in enumerate(_plan(config))}
+    first = _first(config)
     keep = [item for item in items if _defect(item) is not None]
     config.hook.pytest_deselected(items=[item for item in items if _defect(item) is None])
-    # Defect by defect, so that each defect's service starts once and stops before the next.
-    items[:] = sorted(keep, key=lambda item: order.index(_defect(item)))
+
+    def place(item: pytest.Item) -> tuple[int, int]:
+        defect = _defect(item)
+        caught_it = item.nodeid in first.get(defect, ())
+        return order[defect], 0 if caught_it else 1
+
+    # Defect by defect, so that each defect's service starts once and stops before the next;
+    # within a defect, the scenarios that caught it last time first (a stable sort keeps the
+    # suite's order otherwise).
+    items[:] = sorted(keep, key=place)
+    outcomes = config.stash[OUTCOMES]
+    for item in items:
+        outcome = outcomes[_defect(item)]
+        outcome["planned"] = outcome.get("planned", 0) + 1
 
 
 def pytest_bdd_before_scenario(request: pytest.FixtureRequest, feature, scenario) -> None:
@@ -77,16 +114,35 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo) -> Itera
     name = item.stash.get(TITLE, item.name)
     failed_on_expectation = call.when == "call" and call.excinfo.errisinstance(AssertionError)
     outcome["caught_by" if failed_on_expectation else "broken"].append(name)
+    if failed_on_expectation:
+        outcome["caught_ids"].append(item.nodeid)
     return report
 
 
-@pytest.hookimpl(wrapper=True)
-def pytest_runtest_protocol(item: pytest.Item, nextitem: pytest.Item | None) -> Iterator:
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_protocol(item: pytest.Item, nextitem: pytest.Item | None) -> bool | None:
+    """Once a scenario has caught the defect, its remaining scenarios are passed over (not run,
+    not reported), unless every scenario was asked for."""
+    defect = _defect(item)
+    if defect is None or item.config.getoption("--defect-every-scenario"):
+        return None
+    outcome = item.config.stash[OUTCOMES].get(defect)
+    if outcome is None or not outcome["caught_by"]:
+        return None
+    item.stash[PASSED_OVER] = True
+    return True
+
+
+# A second implementation of the same hook (pytest reads only names starting "pytest_").
+@pytest.hookimpl(wrapper=True, specname="pytest_runtest_protocol")
+def pytest_runtest_protocol_verdicts(item: pytest.Item, nextitem: pytest.Item | None) -> Iterator:
+    """After a defect's last scenario (run or passed over), its verdict is written."""
     result = yield
     defect = _defect(item)
     if defect is not None:
         outcomes = item.config.stash[OUTCOMES]
-        outcomes[defect]["ran"] += 1
+        if not item.stash.get(PASSED_OVER, False):
+            outcomes[defect]["ran"] += 1
         if nextitem is None or _defect(nextitem) != defect:
             _write(item.config, outcomes.pop(defect))
     return result

@@ -6,11 +6,15 @@ see, the pytest tests it names under `caught_by_tests`). A defect counts as caug
 least one of them fails on an assertion (a product-language expectation), not on a crash.
 The defects are shared out among a few pytest processes (one per core), each of which runs
 many defects, one in-process service per defect (support/proof/defect_plugin.py).
+
+A defect's scenarios stop at the first that catches it (`--every-scenario` runs them all), and
+the scenarios that caught each defect last time run first: they are kept in .run/ (CATCHES).
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import subprocess
@@ -26,6 +30,9 @@ from support.proof.sub_runs import pytest_command
 from support.target.embedded import EmbeddedServers, start_embedded
 from support.target.inprocess import service_defects
 
+# Which scenarios caught each defect in the last run (test ids): they run first next time.
+CATCHES = ROOT / ".run" / "defect-catches.json"
+
 
 @dataclass
 class Verdict:
@@ -35,6 +42,8 @@ class Verdict:
     broken: list[str]
     ran: int
     problem: str | None = None
+    planned: int | None = None  # the scenarios that would run if none caught it
+    caught_ids: list[str] | None = None
 
     @property
     def caught(self) -> bool:
@@ -47,6 +56,7 @@ def run_chunk(
     servers: EmbeddedServers,
     folder: Path,
     index: int,
+    every_scenario: bool = False,
 ) -> subprocess.Popen:
     """Start one pytest process that runs the scenarios of all these defects, defect by
     defect (support/proof/defect_plugin.py); its verdicts arrive as lines in a file."""
@@ -63,6 +73,8 @@ def run_chunk(
         "support.proof.defect_plugin",
         f"--defect-plan={plan}",
         f"--defect-verdicts={folder / f'verdicts-{index}.jsonl'}",
+        f"--defect-first={CATCHES}",
+        *(["--defect-every-scenario"] if every_scenario else []),
     )
     # Every process shares the runner's database and Redis (each scenario has its own
     # merchant), and starts an in-process service per defect.
@@ -79,6 +91,11 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("names", nargs="*", help="only these defects (default: all)")
     parser.add_argument("--jobs", type=int, default=os.cpu_count() or 2)
+    parser.add_argument(
+        "--every-scenario",
+        action="store_true",
+        help="run every scenario of each defect (to list all that catch it), not only the first",
+    )
     args = parser.parse_args(argv)
 
     expectations = defect_expectations()
@@ -116,13 +133,22 @@ def main(argv: list[str] | None = None) -> int:
     if by_scenarios:
         servers = start_embedded()
         try:
-            verdicts = run_all(by_scenarios, expectations, declared, servers, args.jobs, len(names))
+            verdicts = run_all(
+                by_scenarios,
+                expectations,
+                declared,
+                servers,
+                args.jobs,
+                len(names),
+                every_scenario=args.every_scenario,
+            )
         finally:
             servers.stop()
     for name in by_tests:  # after the scenarios: these start servers of their own
         verdicts.append(run_tests(name, expectations[name].tests, declared[name]))
         _progress(verdicts[-1], len(verdicts), len(names))
 
+    _keep_catches(verdicts)
     print()
     print(table(sorted(verdicts, key=lambda v: v.defect)))
     escaped = [v.defect for v in verdicts if not v.caught]
@@ -144,6 +170,7 @@ def run_all(
     servers: EmbeddedServers,
     jobs: int,
     total: int | None = None,  # the run's defects, these and those caught by tests
+    every_scenario: bool = False,
 ) -> list[Verdict]:
     """The defects dealt round-robin to `jobs` pytest processes (a few process starts, however
     long the catalogue grows); each verdict is printed as soon as its process reports it."""
@@ -153,7 +180,8 @@ def run_all(
     with tempfile.TemporaryDirectory(prefix="mps-defects-") as temporary:
         folder = Path(temporary)
         processes = [
-            run_chunk(chunk, expectations, servers, folder, i) for i, chunk in enumerate(chunks)
+            run_chunk(chunk, expectations, servers, folder, i, every_scenario)
+            for i, chunk in enumerate(chunks)
         ]
         read = [0] * len(chunks)
         while True:
@@ -170,6 +198,8 @@ def run_all(
                         found["broken"],
                         found["ran"],
                         None if found["ran"] else "no scenario ran",
+                        found.get("planned"),
+                        found.get("caught_ids"),
                     )
                     verdicts[verdict.defect] = verdict
                     _progress(verdict, len(verdicts), total or len(names))
@@ -211,9 +241,28 @@ def run_tests(name: str, tests: tuple[str, ...], summary: str) -> Verdict:
     return Verdict(name, summary, caught, broken, ran, None if ran else "no test ran")
 
 
+def _keep_catches(verdicts: list[Verdict]) -> None:
+    """Remember which scenarios caught each defect (those of defects run now replace the old)."""
+    kept: dict[str, list[str]] = {}
+    with contextlib.suppress(OSError, ValueError):  # none yet, or damaged: start again
+        kept = json.loads(CATCHES.read_text())
+    if not isinstance(kept, dict):
+        kept = {}
+    for verdict in verdicts:
+        if verdict.caught_ids is not None:
+            kept[verdict.defect] = verdict.caught_ids
+    CATCHES.parent.mkdir(parents=True, exist_ok=True)
+    # Written whole, then renamed: a run reading it meanwhile never sees half of it.
+    written = CATCHES.with_name(f"{CATCHES.name}.{os.getpid()}")
+    written.write_text(json.dumps(kept, indent=1, sort_keys=True))
+    os.replace(written, CATCHES)
+
+
 def _progress(verdict: Verdict, done: int, total: int) -> None:
+    stopped = verdict.planned is not None and verdict.ran < verdict.planned
     state = (
         f"caught by {len(verdict.caught_by)} of {verdict.ran} scenarios"
+        + (f" (stopped there; {verdict.planned} in all)" if stopped else "")
         if verdict.caught
         else f"NOT CAUGHT ({verdict.problem or f'{verdict.ran} scenarios passed'})"
     )

@@ -3,19 +3,19 @@
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 
 from support.proof.catalogues import ROOT
 
 
-def test_the_defect_run_reports_each_defect_as_it_is_caught():
-    names = ["wrong_password_accepted", "exact_balance_refused"]
+def defect_run(*args: str) -> subprocess.CompletedProcess:
     environment = {
         k: v for k, v in os.environ.items() if k not in {"BASE_URL", "DATABASE_URL", "REDIS_URL"}
     }
     done = subprocess.run(
-        [sys.executable, "-m", "support.proof.defect_run", "--jobs", "1", *names],
+        [sys.executable, "-m", "support.proof.defect_run", "--jobs", "1", *args],
         cwd=ROOT,
         env=environment,
         capture_output=True,
@@ -23,8 +23,23 @@ def test_the_defect_run_reports_each_defect_as_it_is_caught():
         timeout=600,
     )
     assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-2000:]
+    return done
+
+
+def test_the_defect_run_reports_each_defect_as_it_is_caught():
+    names = ["wrong_password_accepted", "exact_balance_refused"]
+    done = defect_run(*names)
     lines = done.stdout.splitlines()
     assert any(line.strip().startswith("[1/2]") and ": caught by" in line for line in lines)
     assert any(line.strip().startswith("[2/2]") and ": caught by" in line for line in lines)
     assert "by A wrong password does not sign the merchant in" in done.stdout
     assert "All 2 defects caught" in done.stdout
+
+
+def test_a_defect_stops_at_the_first_scenario_that_catches_it_unless_every_one_is_asked_for():
+    # The whole balance (WAL-1) has ten scenarios, of which one catches this defect.
+    planned = re.compile(r"exact_balance_refused: caught by 1 of (\d+) scenarios(.*)")
+    first = planned.search(defect_run("exact_balance_refused").stdout)
+    assert first and first[2] == " (stopped there; 10 in all)" and int(first[1]) < 10, first
+    every = planned.search(defect_run("--every-scenario", "exact_balance_refused").stdout)
+    assert every and every[1] == "10" and every[2] == "", every
