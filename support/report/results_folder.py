@@ -75,7 +75,10 @@ SHAPE_MARKS = {"a bearer token": "eyJ", "a provider API key": "k_", "a signing s
 # 15 to 19 digits, perhaps in groups, standing alone (not part of an id such as a UUID): 13-digit
 # runs are left out, since millisecond times are, and so are digits after a plus sign, since an
 # international phone number of 15 digits passes the card checksum one time in ten.
-CARD_NUMBER = re.compile(r"(?<![\w.+-])\d(?:[ -]?\d){14,18}(?![\w.-])")
+# The look behind comes after the first digit, so that the search only starts at digits (a
+# pattern that starts with a look behind is tried at every position of every file: 0.56 s of a
+# 14 MB results folder, against 0.2 s).
+CARD_NUMBER = re.compile(r"\d(?<![\w.+-]\d)(?:[ -]?\d){14,18}(?![\w.-])")
 
 
 def _kind_of(value: str) -> str:

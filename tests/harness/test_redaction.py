@@ -114,3 +114,22 @@ def test_the_target_shows_no_credentials_or_operator_token_in_the_report():
     assert credentials.operator_token not in shown
     assert "pw-for-db" not in shown
     assert shown == "<the target at http://127.0.0.1:1>"
+
+
+def test_a_registered_secret_is_found_wherever_it_starts_whatever_its_length():
+    # The registry looks at every fourth position only: each value must still be found at
+    # every offset, from the shortest kept (8 characters) to long ones.
+    from support.report.redaction import SecretRegistry
+
+    registry = SecretRegistry()
+    values = ["8chars!!", "nine-char", "ten-chars!", "eleven-char", "a-much-longer-secret-value"]
+    for value in values:
+        registry.add(value)
+    registry.add("short")  # too short to keep: it would redact ordinary words
+    for value in values:
+        for offset in range(9):
+            for tail in range(5):
+                text = "x" * offset + value + "y" * tail
+                assert registry.found_in(text) == {value}, (value, offset, tail)
+                assert registry.redact(text) == "x" * offset + REDACTED + "y" * tail
+    assert registry.found_in("a short word") == set()
