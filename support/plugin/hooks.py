@@ -31,7 +31,7 @@ from support.providers.fakes import ProviderFakes
 from support.providers.payments import PaymentProviderFake
 from support.providers.telephony import TelephonyProviderFake
 from support.report.redaction import SECRETS
-from support.report.results_folder import leaked_secrets, write_environment
+from support.report.results_folder import clear_in_background, leaked_secrets, write_environment
 from support.report.titles import outline_example, scenario_title
 from support.scenario.cast import Cast
 from support.scenario.mistakes import Mistakes
@@ -75,8 +75,15 @@ def _worker_id(config: pytest.Config) -> str | None:
     return workerinput["workerid"] if workerinput else None
 
 
+@pytest.hookimpl(tryfirst=True)
 def pytest_configure(config: pytest.Config) -> None:
     workerinput = getattr(config, "workerinput", None)
+    results = config.getoption("--alluredir", None)
+    if workerinput is None and results and config.getoption("--clean-alluredir", False):
+        # Before Allure's own configure, which would remove the old results file by file.
+        clearing = clear_in_background(Path(results))
+        if clearing is not None:
+            config.add_cleanup(clearing.join)
     if workerinput is not None:
         config.stash[RUN] = RunState.from_json(workerinput["merchant_run"])
         return
