@@ -63,8 +63,13 @@ def scratch_folder() -> str:
     return "/tmp"
 
 
+OWNER = "owner"  # the test process's id, in each servers' folder
+
+
 def start_embedded() -> EmbeddedServers:
+    _clear_abandoned()
     folder = Path(tempfile.mkdtemp(prefix="mps-", dir=scratch_folder()))
+    (folder / OWNER).write_text(str(os.getpid()))
     if os.geteuid() == 0:
         folder.chmod(0o755)  # PostgreSQL's own user reaches its cluster inside
     handles: list = []
@@ -88,6 +93,55 @@ def start_embedded() -> EmbeddedServers:
             f"The embedded database or Redis did not start ({type(error).__name__}: {error})."
         ) from error
     return EmbeddedServers(folder, database_url, redis_url, handles + cache_handles)
+
+
+def _clear_abandoned() -> None:
+    """Stop the servers, and remove the folders, of test processes that were killed before they
+    could (SIGKILL, a cancelled CI job): in shared memory, each would keep 40 MB until the
+    machine restarts. A folder is abandoned when the process named in its owner file is gone."""
+    for home in {"/dev/shm", "/tmp"}:
+        for owner in Path(home).glob(f"mps-*/{OWNER}"):
+            try:
+                pid = int(owner.read_text())
+            except (OSError, ValueError):
+                continue
+            if _alive(pid):
+                continue
+            folder = owner.parent
+            for server in _processes_naming(folder):
+                with contextlib.suppress(OSError):  # PostgreSQL: immediate shutdown
+                    os.kill(server, signal.SIGQUIT if _is_postgres(server) else signal.SIGKILL)
+            deadline = time.monotonic() + 5
+            while _processes_naming(folder) and time.monotonic() < deadline:
+                time.sleep(0.02)
+            shutil.rmtree(folder, ignore_errors=True)
+
+
+def _alive(pid: int) -> bool:
+    """Whether the process runs (a zombie, exited but not yet reaped, does not)."""
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()[0]
+    except (OSError, IndexError):
+        return False
+    return state != "Z"
+
+
+def _processes_naming(folder: Path) -> list[int]:
+    """The live processes whose command line names this folder (the servers started in it)."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            with contextlib.suppress(OSError):
+                command = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode()
+                if str(folder) + "/" in command and _alive(int(entry.name)):
+                    found.append(int(entry.name))
+    return found
+
+
+def _is_postgres(pid: int) -> bool:
+    with contextlib.suppress(OSError):
+        return Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")[0].endswith(b"postgres")
+    return False
 
 
 def _bundled(package: str, *path: str) -> Path:
@@ -115,6 +169,9 @@ def _start_postgres(folder: Path, handles: list) -> str:
             stdin=subprocess.DEVNULL,
             stdout=output,
             stderr=subprocess.STDOUT,
+            # Its own session: a Ctrl-C in the terminal reaches the test process, which stops
+            # the server when it ends, and not the server, which would go away mid-scenario.
+            start_new_session=True,
             # As root, PostgreSQL refuses to run: it runs as the user pgserver made for it,
             # who owns the template (and so the copy).
             user=folder.stat().st_uid if os.geteuid() == 0 else None,
@@ -219,6 +276,7 @@ def _start_redis(folder: Path, handles: list) -> str:
         stdin=subprocess.DEVNULL,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
+        start_new_session=True,  # as PostgreSQL's: out of reach of the terminal's Ctrl-C
     )
     handles.append(lambda: _stop(server, signal.SIGKILL))
     deadline = time.monotonic() + 30

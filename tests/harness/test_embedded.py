@@ -3,28 +3,16 @@
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
 from pathlib import Path
 
 import psycopg
 import pytest
 import redis
 
+from support.proof.catalogues import ROOT
 from support.target import embedded
-
-
-def _processes_naming(folder: Path) -> list[int]:
-    """Processes whose command line names this folder (Redis names its socket and folder)."""
-    found = []
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
-        try:
-            command = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode()
-        except OSError:
-            continue
-        if str(folder) in command:
-            found.append(int(entry.name))
-    return found
 
 
 def test_the_servers_answer_and_leave_nothing_behind() -> None:
@@ -38,11 +26,11 @@ def test_the_servers_answer_and_leave_nothing_behind() -> None:
         # Nothing is kept on disk, so that stopping never waits for a save.
         assert cache.config_get("save") == {"save": ""}
         cache.close()
-        assert _processes_naming(servers.folder), "the embedded Redis runs"
+        assert embedded._processes_naming(servers.folder), "the embedded Redis runs"
     finally:
         servers.stop()
     assert not servers.folder.exists()
-    assert _processes_naming(servers.folder) == []
+    assert embedded._processes_naming(servers.folder) == []
     assert not Path(f"/proc/{postmaster}").exists() or (
         Path(f"/proc/{postmaster}/stat").read_text().rpartition(")")[2].split()[0] == "Z"
     )
@@ -73,3 +61,26 @@ def test_a_server_that_cannot_start_is_a_clear_error(monkeypatch, tmp_path, star
     finally:
         for handle in handles:
             handle()
+
+
+def test_the_servers_of_a_killed_test_process_are_cleared_by_the_next_start() -> None:
+    # A test process killed outright (SIGKILL) cannot stop its servers: the next start does.
+    killed = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import os, signal\n"
+            "from support.target.embedded import start_embedded\n"
+            "print(start_embedded().folder, flush=True)\n"
+            "os.kill(os.getpid(), signal.SIGKILL)\n",
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    folder = Path(killed.stdout.strip())
+    assert folder.is_dir() and embedded._processes_naming(folder), killed.stderr[-2000:]
+    embedded.start_embedded().stop()
+    assert not folder.exists()
+    assert embedded._processes_naming(folder) == []
