@@ -11,6 +11,7 @@ import os
 import shutil
 import signal
 import socket
+import stat
 import subprocess
 import tempfile
 import time
@@ -159,11 +160,14 @@ def _start_postgres(folder: Path, handles: list) -> str:
     """A PostgreSQL of this process's own, on a copy of the template cluster, listening on a
     unix socket in its own folder only."""
     _copy_cluster(_cluster_template(), folder)
+    postgres = _bundled("pgserver", "pginstall", "bin", "postgres")
+    if os.geteuid() == 0:
+        _reachable_by_all(postgres)
     log = folder.parent / DATABASE_LOG
     with log.open("wb") as output:
         server = subprocess.Popen(
             [
-                str(_bundled("pgserver", "pginstall", "bin", "postgres")),
+                str(postgres),
                 *("-D", str(folder), "-k", str(folder), "-h", ""),
             ],
             stdin=subprocess.DEVNULL,
@@ -185,6 +189,17 @@ def _start_postgres(folder: Path, handles: list) -> str:
             raise HarnessError(f"The embedded PostgreSQL did not start: {said or 'no log'}")
         time.sleep(0.005)
     return f"postgresql://postgres:@/postgres?host={folder}"
+
+
+def _reachable_by_all(program: Path) -> None:
+    """As root, PostgreSQL runs as the user pgserver made for it, who must be able to reach its
+    program: every folder above it gets search permission for everyone (pgserver did the same,
+    with read permission too, when it started the server itself). A clone in a folder made by
+    `mktemp -d` (mode 700) could not start PostgreSQL otherwise."""
+    for folder in program.parents:
+        mode = folder.stat().st_mode
+        if mode & (stat.S_IXGRP | stat.S_IXOTH) != stat.S_IXGRP | stat.S_IXOTH:
+            folder.chmod(mode | stat.S_IXGRP | stat.S_IXOTH)
 
 
 def _postgres_ready(folder: Path) -> bool:

@@ -84,3 +84,16 @@ def test_the_servers_of_a_killed_test_process_are_cleared_by_the_next_start() ->
     embedded.start_embedded().stop()
     assert not folder.exists()
     assert embedded._processes_naming(folder) == []
+
+
+def test_postgres_s_own_user_can_reach_a_program_under_a_private_folder(tmp_path) -> None:
+    # As root, PostgreSQL runs as pgserver's user: a clone under `mktemp -d` (mode 700) hid
+    # its program from that user, and the embedded database could not start.
+    private = tmp_path / "clone"
+    program = private / "venv" / "bin" / "postgres"
+    program.parent.mkdir(parents=True)
+    program.write_text("")
+    private.chmod(0o700)
+    embedded._reachable_by_all(program)
+    for folder in (private, private / "venv", program.parent):
+        assert folder.stat().st_mode & 0o011 == 0o011, oct(folder.stat().st_mode)
