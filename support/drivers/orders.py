@@ -355,21 +355,22 @@ class OrdersDriver(ShownAs):
         event = self._outcome_event(self._provider().intent_of_order(order_id), outcome, None)
         return self._provider_events().try_deliver(self._provider_events().signed(event))
 
-    def tell_again(self) -> None:
-        """The provider sends its latest event again (same id, same signature)."""
+    def _latest_sent(self):
+        """The provider's latest delivered event on an order's payment."""
         events = self._provider_events()
         if not events.delivered:
-            raise AssertionError("The payment provider has sent no event to send again.")
-        events.deliver(events.delivered[-1])
+            raise AssertionError("The payment provider has sent no event.")
+        return events.delivered[-1]
+
+    def tell_again(self) -> None:
+        """The provider sends its latest event again (same id, same signature)."""
+        self._provider_events().deliver(self._latest_sent())
 
     def tell_again_anew(self) -> None:
         """The provider says its latest word again in a new event (a new id, signed anew): the
         same news about the same payment, which no memory of event ids recognises."""
-        events = self._provider_events()
-        if not events.delivered:
-            raise AssertionError("The payment provider has sent no event to send again.")
-        event = {**events.delivered[-1].event, "id": f"evt_{uuid.uuid4().hex[:24]}"}
-        events.deliver(events.signed(event))
+        event = {**self._latest_sent().event, "id": f"evt_{uuid.uuid4().hex[:24]}"}
+        self._provider_events().deliver(self._provider_events().signed(event))
 
     def message_ids(self) -> list[str]:
         """The ids of the provider's events delivered so far, each once, oldest first."""
@@ -377,10 +378,7 @@ class OrdersDriver(ShownAs):
 
     def last_message_id(self) -> str:
         """The id of the provider's latest event on an order's payment."""
-        events = self._provider_events()
-        if not events.delivered:
-            raise AssertionError("The payment provider has sent no event.")
-        return events.delivered[-1].event["id"]
+        return self._latest_sent().event["id"]
 
     def last_payment_id(self) -> str:
         """The id of the payment the provider's latest event on an order's payment is about."""

@@ -16,6 +16,7 @@ runner keeps) run first, so that a defect still caught is usually caught by its 
 
 from __future__ import annotations
 
+import contextlib
 import json
 from collections.abc import Iterator
 from pathlib import Path
@@ -68,20 +69,19 @@ def _defect(item: pytest.Item) -> str | None:
     return chosen[0] if chosen else None
 
 
-def _first(config: pytest.Config) -> dict[str, list[str]]:
-    path = config.getoption("--defect-first")
-    if not path or not Path(path).exists():
-        return {}
-    try:
-        found = json.loads(Path(path).read_text())
-    except ValueError:  # a damaged file only loses the order it would give
-        return {}
+def read_catches(path: str | Path | None) -> dict[str, list[str]]:
+    """Defect name -> the test ids that caught it last time; empty when there is no record or
+    it is damaged (which loses only the order it would give)."""
+    found: object = {}
+    if path:
+        with contextlib.suppress(OSError, ValueError):
+            found = json.loads(Path(path).read_text())
     return found if isinstance(found, dict) else {}
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     order = {name: i for i, name in enumerate(_plan(config))}
-    first = _first(config)
+    first = read_catches(config.getoption("--defect-first"))
     keep = [item for item in items if _defect(item) is not None]
     config.hook.pytest_deselected(items=[item for item in items if _defect(item) is None])
 

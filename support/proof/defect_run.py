@@ -14,7 +14,6 @@ the scenarios that caught each defect last time run first: they are kept in .run
 from __future__ import annotations
 
 import argparse
-import contextlib
 import json
 import os
 import subprocess
@@ -26,6 +25,7 @@ from pathlib import Path
 from xml.etree import ElementTree
 
 from support.proof.catalogues import ROOT, DefectExpectation, defect_expectations
+from support.proof.defect_plugin import read_catches
 from support.proof.sub_runs import pytest_command
 from support.target.embedded import EmbeddedServers, start_embedded
 from support.target.inprocess import service_defects
@@ -243,11 +243,7 @@ def run_tests(name: str, tests: tuple[str, ...], summary: str) -> Verdict:
 
 def _keep_catches(verdicts: list[Verdict]) -> None:
     """Remember which scenarios caught each defect (those of defects run now replace the old)."""
-    kept: dict[str, list[str]] = {}
-    with contextlib.suppress(OSError, ValueError):  # none yet, or damaged: start again
-        kept = json.loads(CATCHES.read_text())
-    if not isinstance(kept, dict):
-        kept = {}
+    kept = read_catches(CATCHES)
     for verdict in verdicts:
         if verdict.caught_ids is not None:
             kept[verdict.defect] = verdict.caught_ids

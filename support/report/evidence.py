@@ -11,7 +11,13 @@ from typing import Any
 import allure
 import allure_commons
 
-from support.report.redaction import REDACTED, redact_data, redact_headers, redact_text
+from support.report.redaction import (
+    REDACTED,
+    redact_data,
+    redact_headers,
+    redact_text,
+    redacted_body,
+)
 
 
 @dataclass
@@ -48,7 +54,7 @@ class _Shown:
     def __init__(self, exchange: HttpExchange) -> None:
         self.exchange = exchange
         self.request_headers = redact_headers(exchange.request_headers)
-        self.request_data = _masked(exchange.request_body)
+        self.request_data = redacted_body(exchange.request_body)
 
     def curl(self) -> str:
         ex = self.exchange
@@ -84,38 +90,10 @@ class _Shown:
                 f"status {ex.status}",
                 *(f"{n}: {v}" for n, v in redact_headers(ex.response_headers)),
                 "",
-                _masked(ex.response_body).pretty() or "(no body)",
+                redacted_body(ex.response_body).pretty() or "(no body)",
             ]
         lines += ["", "--- reproduce ---", self.curl()]
         return "\n".join(lines)
-
-
-@dataclass
-class _Body:
-    """A body, redacted: its JSON value (when it is JSON) or its text."""
-
-    data: Any = None
-    text: str | None = None
-
-    def pretty(self) -> str:
-        if self.text is not None:
-            return self.text
-        return json.dumps(self.data, indent=2, ensure_ascii=False)
-
-    def compact(self) -> str:
-        if self.text is not None:
-            return self.text
-        return json.dumps(self.data, separators=(",", ":"), ensure_ascii=False)
-
-
-def _masked(raw: bytes) -> _Body:
-    if not raw:
-        return _Body(text="")
-    text = raw.decode("utf-8", "replace")
-    try:
-        return _Body(data=redact_data(json.loads(text)))
-    except ValueError:
-        return _Body(text=redact_text(text))
 
 
 def _reporting() -> bool:

@@ -6,6 +6,7 @@ import json
 import re
 import threading
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from typing import Any
 
 REDACTED = "«redacted»"
@@ -134,12 +135,35 @@ def redact_data(data: Any) -> Any:
     return data
 
 
-def redact_body(raw: bytes | str | None) -> str:
-    """A request or response body as readable, redacted text (pretty JSON when it is JSON)."""
+@dataclass(frozen=True)
+class RedactedBody:
+    """A request or response body, redacted: its JSON value (when it is JSON) or its text."""
+
+    data: Any = None
+    text: str | None = None
+
+    def pretty(self) -> str:
+        if self.text is not None:
+            return self.text
+        return json.dumps(self.data, indent=2, ensure_ascii=False)
+
+    def compact(self) -> str:
+        if self.text is not None:
+            return self.text
+        return json.dumps(self.data, separators=(",", ":"), ensure_ascii=False)
+
+
+def redacted_body(raw: bytes | str | None) -> RedactedBody:
+    """A body redacted once, to be shown pretty (in an exchange) or compact (in a curl)."""
     if raw is None or raw == b"" or raw == "":
-        return ""
+        return RedactedBody(text="")
     text = raw.decode("utf-8", "replace") if isinstance(raw, bytes) else raw
     try:
-        return json.dumps(redact_data(json.loads(text)), indent=2, ensure_ascii=False)
+        return RedactedBody(data=redact_data(json.loads(text)))
     except ValueError:
-        return redact_text(text)
+        return RedactedBody(text=redact_text(text))
+
+
+def redact_body(raw: bytes | str | None) -> str:
+    """A request or response body as readable, redacted text (pretty JSON when it is JSON)."""
+    return redacted_body(raw).pretty()

@@ -16,6 +16,7 @@ import subprocess
 import tempfile
 import time
 import warnings
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -106,19 +107,19 @@ def _clear_abandoned() -> None:
                 pid = int(owner.read_text())
             except (OSError, ValueError):
                 continue
-            if _alive(pid):
+            if process_alive(pid):
                 continue
             folder = owner.parent
-            for server in _processes_naming(folder):
+            for server in processes_naming(folder):
                 with contextlib.suppress(OSError):  # PostgreSQL: immediate shutdown
                     os.kill(server, signal.SIGQUIT if _is_postgres(server) else signal.SIGKILL)
             deadline = time.monotonic() + 5
-            while _processes_naming(folder) and time.monotonic() < deadline:
+            while processes_naming(folder) and time.monotonic() < deadline:
                 time.sleep(0.02)
             shutil.rmtree(folder, ignore_errors=True)
 
 
-def _alive(pid: int) -> bool:
+def process_alive(pid: int) -> bool:
     """Whether the process runs (a zombie, exited but not yet reaped, does not)."""
     try:
         state = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()[0]
@@ -127,14 +128,14 @@ def _alive(pid: int) -> bool:
     return state != "Z"
 
 
-def _processes_naming(folder: Path) -> list[int]:
+def processes_naming(folder: Path) -> list[int]:
     """The live processes whose command line names this folder (the servers started in it)."""
     found = []
     for entry in Path("/proc").iterdir():
         if entry.name.isdigit():
             with contextlib.suppress(OSError):
                 command = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode()
-                if str(folder) + "/" in command and _alive(int(entry.name)):
+                if str(folder) + "/" in command and process_alive(int(entry.name)):
                     found.append(int(entry.name))
     return found
 
@@ -182,12 +183,7 @@ def _start_postgres(folder: Path, handles: list) -> str:
             group=folder.stat().st_gid if os.geteuid() == 0 else None,
         )
     handles.append(lambda: _stop(server, signal.SIGQUIT))
-    deadline = time.monotonic() + 30
-    while not _postgres_ready(folder):
-        if server.poll() is not None or time.monotonic() > deadline:
-            said = log.read_text(errors="replace")[-800:].strip()
-            raise HarnessError(f"The embedded PostgreSQL did not start: {said or 'no log'}")
-        time.sleep(0.005)
+    _wait_until_ready(lambda: _postgres_ready(folder), server, log, "PostgreSQL")
     return f"postgresql://postgres:@/postgres?host={folder}"
 
 
@@ -209,6 +205,19 @@ def _postgres_ready(folder: Path) -> bool:
     except OSError:
         return False
     return len(lines) >= 8 and lines[7].strip() == "ready"
+
+
+def _wait_until_ready(
+    ready: Callable[[], bool], server: subprocess.Popen, log: Path, name: str
+) -> None:
+    """Wait (30 s at most) until the server is ready; if it ends or never is, say why with the
+    end of its log."""
+    deadline = time.monotonic() + 30
+    while not ready():
+        if server.poll() is not None or time.monotonic() > deadline:
+            said = log.read_text(errors="replace")[-800:].strip() if log.exists() else ""
+            raise HarnessError(f"The embedded {name} did not start: {said or 'no log'}")
+        time.sleep(0.005)
 
 
 def _stop(server: subprocess.Popen, how: signal.Signals) -> None:
@@ -294,12 +303,7 @@ def _start_redis(folder: Path, handles: list) -> str:
         start_new_session=True,  # as PostgreSQL's: out of reach of the terminal's Ctrl-C
     )
     handles.append(lambda: _stop(server, signal.SIGKILL))
-    deadline = time.monotonic() + 30
-    while not _answers(socket_file):
-        if server.poll() is not None or time.monotonic() > deadline:
-            said = log.read_text(errors="replace")[-500:] if log.exists() else ""
-            raise HarnessError(f"The embedded Redis did not start: {said.strip() or 'no log'}")
-        time.sleep(0.005)
+    _wait_until_ready(lambda: _answers(socket_file), server, log, "Redis")
     return f"unix://{socket_file}"
 
 

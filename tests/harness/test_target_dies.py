@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from support.proof.catalogues import ROOT
-from support.target.embedded import EmbeddedServers, start_embedded
+from support.target.embedded import EmbeddedServers, processes_naming, start_embedded
 from support.target.inprocess import start_service
 
 OWN_TARGET = {"JWT_SECRET", "TARGET_SAFE_FOR_TESTS", "BASE_URL", "DATABASE_URL", "REDIS_URL"}
@@ -113,13 +113,8 @@ def test_a_service_that_stops_ends_the_run(servers: EmbeddedServers) -> None:
 
 def _redis_pid(redis_url: str) -> int:
     """The embedded Redis serving this socket (its command line names its own folder)."""
-    folder = str(Path(redis_url.removeprefix("unix://")).parent)
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                command = (entry / "cmdline").read_bytes().decode(errors="replace")
-            except OSError:
-                continue
-            if "redis-server" in command and folder in command:
-                return int(entry.name)
-    raise AssertionError(f"No Redis process serves {redis_url}.")
+    folder = Path(redis_url.removeprefix("unix://")).parent
+    found = processes_naming(folder)
+    if len(found) != 1:
+        raise AssertionError(f"Expected one Redis process to serve {redis_url}, found {found}.")
+    return found[0]
