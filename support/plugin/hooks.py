@@ -30,8 +30,9 @@ from support.plugin.tags import apply_tag
 from support.providers.fakes import ProviderFakes
 from support.providers.payments import PaymentProviderFake
 from support.providers.telephony import TelephonyProviderFake
+from support.report import recycling
 from support.report.redaction import SECRETS
-from support.report.results_folder import clear_in_background, leaked_secrets, write_environment
+from support.report.results_folder import leaked_secrets, write_environment
 from support.report.titles import outline_example, scenario_title
 from support.scenario.cast import Cast
 from support.scenario.mistakes import Mistakes
@@ -79,11 +80,14 @@ def _worker_id(config: pytest.Config) -> str | None:
 def pytest_configure(config: pytest.Config) -> None:
     workerinput = getattr(config, "workerinput", None)
     results = config.getoption("--alluredir", None)
-    if workerinput is None and results and config.getoption("--clean-alluredir", False):
-        # Before Allure's own configure, which would remove the old results file by file.
-        clearing = clear_in_background(Path(results))
-        if clearing is not None:
-            config.add_cleanup(clearing.join)
+    if results:
+        # Before Allure's own configure, which would remove the old results file by file and
+        # create every new one (support/report/recycling.py says why that is slow).
+        recycling.install()
+        if workerinput is None:
+            if config.getoption("--clean-alluredir", False):
+                recycling.set_aside(Path(results))
+            config.add_cleanup(lambda: recycling.remove_leftovers(Path(results)))
     if workerinput is not None:
         config.stash[RUN] = RunState.from_json(workerinput["merchant_run"])
         return

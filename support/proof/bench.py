@@ -23,12 +23,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from support.proof.catalogues import ROOT
-from support.proof.sub_runs import pytest_command
+from support.proof.sub_runs import embedded_environment, pytest_command
 
 FAST = ("steps", "-q", "-p", "no:randomly", "-m", "not slow")
 COLD_SCENARIO = "completing_onboarding_records_the_business"
-# The bench measures the embedded platform, whatever this shell points the suite at.
-NOT_INHERITED = {"BASE_URL", "DATABASE_URL", "REDIS_URL", "SERVICE_DEFECTS", "PYTEST_ADDOPTS"}
 
 
 @dataclass
@@ -66,7 +64,7 @@ def run(figure: Figure, split_file: Path) -> tuple[float, float, str]:
     command = list(figure.command)
     if "support.proof.bench_plugin" in command:
         command.append(f"--bench-out={split_file}")
-    env = {k: v for k, v in os.environ.items() if k not in NOT_INHERITED}
+    env = embedded_environment()  # the bench measures the embedded platform
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
     done = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True)

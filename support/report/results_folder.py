@@ -2,14 +2,10 @@
 
 from __future__ import annotations
 
-import contextlib
 import json
 import os
 import platform
 import re
-import shutil
-import threading
-import time
 from importlib.metadata import version
 from pathlib import Path
 
@@ -18,29 +14,6 @@ import ahocorasick
 # One list for both report builders: Allure 2 reads it from the results folder, and Allure 3
 # from allurerc.mjs, which loads this same file.
 CATEGORIES_FILE = Path(__file__).with_name("categories.json")
-
-
-def clear_in_background(results: Path) -> threading.Thread | None:
-    """Empty the results folder for --clean-alluredir without waiting for it: the old folder is
-    renamed aside at once (so that Allure starts a new one) and removed by a thread while the
-    run goes on; leftovers of a run that was killed go with it. Removing thousands of files is
-    slow on some disks (0.9 s for a run's 5,000 here), and Allure did it before any worker
-    started. `join()` the thread before the process ends."""
-    aside = [path for path in results.parent.glob(f"{results.name}.clearing-*") if path.is_dir()]
-    if results.is_dir():
-        moved = results.with_name(f"{results.name}.clearing-{os.getpid()}-{time.time_ns()}")
-        with contextlib.suppress(OSError):  # not ours to move: Allure will clear it itself
-            os.rename(results, moved)
-            aside.append(moved)
-    if not aside:
-        return None
-    thread = threading.Thread(
-        target=lambda: [shutil.rmtree(path, ignore_errors=True) for path in aside],
-        name="clearing-old-results",
-        daemon=True,
-    )
-    thread.start()
-    return thread
 
 
 def write_environment(results: Path, run_facts: dict[str, str]) -> None:
@@ -74,10 +47,11 @@ def leaked_secrets(results: Path, secrets_dir: Path, own: list[str]) -> list[str
     if values:
         automaton.make_automaton()
     offenders = []
-    for path in sorted(results.glob("*")):
-        if not path.is_file():
-            continue
-        text = path.read_text("utf-8", "replace")
+    with os.scandir(results) as entries:  # sorted by name, not as paths: 0.06 s less
+        files = sorted((entry.name, entry.path) for entry in entries if entry.is_file())
+    for name, path in files:
+        with open(path, encoding="utf-8", errors="replace") as file:
+            text = file.read()
         found = {value for _, value in automaton.iter(text)} if values else set()
         kinds = {_kind_of(value) for value in found}
         kinds.update(
@@ -87,7 +61,7 @@ def leaked_secrets(results: Path, secrets_dir: Path, own: list[str]) -> list[str
         )
         if any(_luhn(match.group(0)) for match in CARD_NUMBER.finditer(text)):
             kinds.add("card data")
-        offenders.extend(f"{path.name}: {kind}" for kind in sorted(kinds))
+        offenders.extend(f"{name}: {kind}" for kind in sorted(kinds))
     return offenders
 
 

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from support.proof.catalogues import ROOT
-from support.proof.sub_runs import LEAVE_THE_CACHE_ALONE, pytest_command
+from support.proof.sub_runs import LEAVE_THE_CACHE_ALONE, run_embedded
 
 OUTLINE = "The wizard has only steps 0 to 4"
 
@@ -76,16 +76,8 @@ def test_outline_rows_have_their_example_values_in_pytest_ids():
 @pytest.mark.slow
 def test_outline_rows_are_named_apart_in_the_report(tmp_path: Path):
     results = tmp_path / "allure-results"
-    environment = {"BASE_URL", "DATABASE_URL", "REDIS_URL", "SERVICE_DEFECTS"}
-    run = subprocess.run(
-        pytest_command(
-            "steps", "-q", "-p", "no:randomly", "-k", "wizard_has_only", f"--alluredir={results}"
-        ),
-        cwd=ROOT,
-        env={k: v for k, v in os.environ.items() if k not in environment and "XDIST" not in k},
-        capture_output=True,
-        text=True,
-        timeout=300,
+    run = run_embedded(
+        "steps", "-q", "-p", "no:randomly", "-k", "wizard_has_only", f"--alluredir={results}"
     )
     assert run.returncode == 0, run.stdout[-2000:]
     names = sorted(json.loads(p.read_text())["name"] for p in results.glob("*-result.json"))

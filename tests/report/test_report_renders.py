@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pytest
 
-from support.proof.sub_runs import pytest_command
+from support.proof.sub_runs import run_embedded
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = Path("/usr/bin/chromium")
@@ -46,10 +46,6 @@ TIMEOUT_MS = 30_000
 FIRST_RENDER_MS = 90_000
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
-
-# Variables that would point the scenario run elsewhere or change it: this check is about the
-# report, so its two scenarios always run against the embedded platform, defects off.
-NOT_INHERITED = {"BASE_URL", "DATABASE_URL", "REDIS_URL", "SERVICE_DEFECTS", "PYTEST_ADDOPTS"}
 
 
 def _what_is_missing() -> str | None:
@@ -82,17 +78,9 @@ def report(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list[dict]]:
     """Runs the two scenarios and builds their report; gives its index.html and the results."""
     work = tmp_path_factory.mktemp("report")
     results, output = work / "allure-results", work / "allure-report"
-    environment = {
-        k: v for k, v in os.environ.items() if k not in NOT_INHERITED and "XDIST" not in k
-    }
-    suite = pytest_command("steps", "-q", "-p", "no:randomly")
-    run = subprocess.run(
-        [*suite, "-k", SELECTION, f"--alluredir={results}"],
-        cwd=ROOT,
-        env=environment,
-        capture_output=True,
-        text=True,
-        timeout=300,
+    # This check is about the report: its two scenarios run against the embedded platform.
+    run = run_embedded(
+        "steps", "-q", "-p", "no:randomly", "-k", SELECTION, f"--alluredir={results}"
     )
     scenario_results = [json.loads(p.read_text()) for p in results.glob("*-result.json")]
     # Both scenarios must pass and the run's secret audit must find nothing.

@@ -67,20 +67,3 @@ def test_an_international_phone_number_is_not_card_data(tmp_path: Path) -> None:
         },
     )
     assert found == ["b-result.json: card data"]
-
-
-def test_old_results_are_cleared_aside_while_the_run_goes_on(tmp_path: Path) -> None:
-    from support.report.results_folder import clear_in_background
-
-    results = tmp_path / "allure-results"
-    results.mkdir()
-    (results / "old-result.json").write_text("{}")
-    killed_run = tmp_path / "allure-results.clearing-1-2"  # left by a run that was killed
-    killed_run.mkdir()
-    (killed_run / "older-result.json").write_text("{}")
-    clearing = clear_in_background(results)
-    assert not results.exists(), "the old folder is moved aside at once"
-    assert clearing is not None
-    clearing.join(timeout=30)
-    assert sorted(p.name for p in tmp_path.iterdir()) == []
-    assert clear_in_background(results) is None  # nothing to clear
