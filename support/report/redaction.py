@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 import threading
@@ -35,7 +36,11 @@ _SECRET_SHAPES = (
 # tried on a text holding 13 digits or more.
 _CARD_NUMBER = re.compile(r"(?<!\+)\b(?:\d[ -]?){13,19}\b")
 _CARD_DIGITS = 13
-_NO_DIGITS = str.maketrans("", "", "0123456789")
+_DIGITS = b"0123456789"
+# No secret is shorter: a registered value has 8 characters or more (SecretRegistry), a token
+# 9 (eyJ, 4 characters, two dots), a key or signing secret 12 or more, a card number 13 digits.
+# A quarter of the strings of a report are shorter, and are left as they are.
+_SHORTEST_SECRET = 8
 
 
 class SecretRegistry:
@@ -52,7 +57,7 @@ class SecretRegistry:
     those four pieces, so one of the looks finds it.
     """
 
-    _SHORTEST = 8  # the shortest value kept (shorter ones would redact ordinary words)
+    _SHORTEST = _SHORTEST_SECRET  # the shortest value kept (shorter would redact ordinary words)
     _PIECE = 5
     _STRIDE = 4  # _STRIDE - 1 + _PIECE <= _SHORTEST: every piece lies in the value's start
 
@@ -100,11 +105,14 @@ SECRETS = SecretRegistry()
 
 def redact_text(text: str) -> str:
     """Replace every known secret and every secret-shaped string in free text."""
+    if len(text) < _SHORTEST_SECRET:
+        return text
     text = SECRETS.redact(text)
     for marks, shape in _SECRET_SHAPES:
         if any(mark in text for mark in marks):
             text = shape.sub(REDACTED, text)
-    if len(text) - len(text.translate(_NO_DIGITS)) >= _CARD_DIGITS:
+    encoded = text.encode("utf-8", "surrogatepass")  # counting digits in bytes: 4 times faster
+    if len(encoded) - len(encoded.translate(None, _DIGITS)) >= _CARD_DIGITS:
         text = _CARD_NUMBER.sub(REDACTED, text)
     return text
 
@@ -124,7 +132,7 @@ def redact_data(data: Any) -> Any:
     if isinstance(data, Mapping):
         return {
             key: REDACTED
-            if _SENSITIVE_KEY.search(str(key)) and data[key] not in (None, "")
+            if _sensitive_key(key) and data[key] not in (None, "")
             else redact_data(data[key])
             for key in data
         }
@@ -133,6 +141,11 @@ def redact_data(data: Any) -> Any:
     if isinstance(data, str):
         return redact_text(data)
     return data
+
+
+@functools.lru_cache(maxsize=4096)  # a report's documents use a few hundred keys, again and again
+def _sensitive_key(key: Any) -> bool:
+    return bool(_SENSITIVE_KEY.search(str(key)))
 
 
 @dataclass(frozen=True)

@@ -133,3 +133,30 @@ def test_a_registered_secret_is_found_wherever_it_starts_whatever_its_length():
                 assert registry.found_in(text) == {value}, (value, offset, tail)
                 assert registry.redact(text) == "x" * offset + REDACTED + "y" * tail
     assert registry.found_in("a short word") == set()
+
+
+def test_the_shortest_registered_secret_is_still_redacted():
+    SECRETS.add("8-chars!")  # the shortest value kept: texts shorter than it are left as they are
+    assert redact_text("8-chars!") == REDACTED
+    assert redact_text("7-chars") == "7-chars"
+
+
+def test_a_long_body_is_redacted_whole_then_cut():
+    from support.report.evidence import SHOWN_BODY_CHARACTERS
+
+    secret = "straddles-the-cut-0123456789"
+    SECRETS.add(secret)
+    body = ("a" * (SHOWN_BODY_CHARACTERS - 10) + secret + "b" * 100_000).encode()
+    exchange = HttpExchange(
+        method="POST",
+        url="http://127.0.0.1:1/api/webhooks/payments",
+        request_headers=[("content-type", "application/json")],
+        request_body=body,
+        status=413,
+        response_body=body,
+    )
+    rendered = exchange.render()
+    assert secret[:10] not in rendered, "a secret cut in two must not show its first part"
+    assert len(rendered) < 3 * SHOWN_BODY_CHARACTERS
+    assert rendered.count(f"the body is {len(body):,} bytes long: the rest is not shown") == 2
+    assert f"--data-binary @request-body # its {len(body):,} bytes are not shown" in rendered
