@@ -32,7 +32,7 @@ from support.providers.payments import PaymentProviderFake
 from support.providers.telephony import TelephonyProviderFake
 from support.report import recycling
 from support.report.redaction import SECRETS
-from support.report.results_folder import leaked_secrets, write_environment
+from support.report.results_folder import audit_own_files, leaked_secrets, write_environment
 from support.report.titles import outline_example, scenario_title
 from support.scenario.cast import Cast
 from support.scenario.mistakes import Mistakes
@@ -220,10 +220,13 @@ def pytest_sessionfinish(session: pytest.Session) -> None:
     if state is None:
         return
     worker = _worker_id(config)
+    results = config.getoption("--alluredir", None)
     if worker is not None:
         leave_secrets(state, worker)
+        if results:
+            secrets_dir = Path(state.secrets_dir)
+            audit_own_files(Path(results), recycling.WRITTEN, SECRETS.values(), secrets_dir, worker)
         return
-    results = config.getoption("--alluredir", None)
     if not results:
         return
     # Written last: xdist workers clean the results folder when they start.
@@ -236,6 +239,7 @@ def pytest_sessionfinish(session: pytest.Session) -> None:
             f"({', '.join(offenders[:5])}): the report must not be shared until redaction is fixed."
         )
         if reporter:
+            reporter.ensure_newline()
             reporter.write_line(message, red=True, bold=True)
         session.exitstatus = pytest.ExitCode.TESTS_FAILED
 

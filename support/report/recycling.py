@@ -33,6 +33,8 @@ from allure_commons.logger import INDENT, AllureFileLogger
 from attr import asdict
 
 ASIDE = ".recycling-"
+# Every file this process's logger wrote, by name: each worker audits its own for secrets.
+WRITTEN: list[str] = []
 
 
 def aside_folders(results: Path) -> list[Path]:
@@ -103,6 +105,7 @@ class RecyclingFileLogger(AllureFileLogger):
         self._old = OldFiles(aside_folders(self._report_dir))
 
     def _write(self, file_name: str, body: bytes) -> None:
+        WRITTEN.append(file_name)
         final = self._report_dir / file_name
         temporary = self._report_dir / f"{file_name}.tmp"
         fd = self._old.open_as(temporary)

@@ -31,28 +31,60 @@ def write_environment(results: Path, run_facts: dict[str, str]) -> None:
     (results / "categories.json").write_text(CATEGORIES_FILE.read_text())
 
 
+# What an xdist worker leaves beside its secrets: the files it audited itself, and what it found.
+AUDITED = ".audited"
+# The shortest value audited: shorter ones would be found in ordinary words.
+SHORTEST = 8
+
+
 def leaked_secrets(results: Path, secrets_dir: Path, own: list[str]) -> list[str]:
     """`file: kind` for every result file holding a secret: any value a process of the run
     registered as secret, or anything shaped like a bearer token, a provider's API key or
-    signing secret, or a card number."""
-    # Thousands of values against thousands of files (12 MB for a whole run): an Aho-Corasick
+    signing secret, or a card number. The files a worker audited itself as it finished
+    (`audit_own_files`) are not read again: its findings are taken as they are."""
+    values = set(own)
+    for path in secrets_dir.glob("*.json"):
+        values.update(json.loads(path.read_text()))
+    audited: set[str] = set()
+    offenders = []
+    for path in secrets_dir.glob(f"*{AUDITED}"):
+        report = json.loads(path.read_text())
+        audited.update(report["files"])
+        offenders.extend(report["offenders"])
+    with os.scandir(results) as entries:
+        rest = [entry.name for entry in entries if entry.is_file() and entry.name not in audited]
+    return sorted(offenders + _audit(results, rest, values))
+
+
+def audit_own_files(
+    results: Path, names: list[str], values: list[str], secrets_dir: Path, worker: str
+) -> None:
+    """A worker's part of the audit: the files it wrote, against every secret it saw. Done as
+    each worker finishes, the workers share the audit (0.35 s of a whole run's results, which
+    the controlling process did alone after the last worker had finished)."""
+    report = {"files": names, "offenders": _audit(results, names, set(values))}
+    Path(secrets_dir, f"{worker}{AUDITED}").write_text(json.dumps(report))
+
+
+def _audit(results: Path, names: list[str], values: set[str]) -> list[str]:
+    # Thousands of values against thousands of files (8 MB for a whole run): an Aho-Corasick
     # automaton (pyahocorasick) finds them all in one pass per file. Testing each value against
     # each file took about 7 s at the end of every reported run; Python's own prefix index, 2.4 s.
-    values = {value for value in own if len(value) >= 8}
-    for path in secrets_dir.glob("*.json"):
-        values.update(value for value in json.loads(path.read_text()) if len(value) >= 8)
     automaton = ahocorasick.Automaton()
     for value in values:
-        automaton.add_word(value, value)
-    if values:
+        if len(value) >= SHORTEST:
+            automaton.add_word(value, value)
+    searching = len(automaton) > 0
+    if searching:
         automaton.make_automaton()
     offenders = []
-    with os.scandir(results) as entries:  # sorted by name, not as paths: 0.06 s less
-        files = sorted((entry.name, entry.path) for entry in entries if entry.is_file())
-    for name, path in files:
-        with open(path, encoding="utf-8", errors="replace") as file:
-            text = file.read()
-        found = {value for _, value in automaton.iter(text)} if values else set()
+    for name in sorted(names):
+        try:
+            with open(results / name, encoding="utf-8", errors="replace") as file:
+                text = file.read()
+        except FileNotFoundError:  # named by a worker, then gone: nothing left to leak
+            continue
+        found = {value for _, value in automaton.iter(text)} if searching else set()
         kinds = {_kind_of(value) for value in found}
         kinds.update(
             kind

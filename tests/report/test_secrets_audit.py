@@ -5,6 +5,9 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
+
+from support.proof.sub_runs import run_embedded
 from support.report.results_folder import leaked_secrets
 
 TOKEN = (
@@ -67,3 +70,45 @@ def test_an_international_phone_number_is_not_card_data(tmp_path: Path) -> None:
         },
     )
     assert found == ["b-result.json: card data"]
+
+
+def test_workers_audit_their_own_files_and_the_rest_is_audited_at_the_end(tmp_path: Path) -> None:
+    from support.report.results_folder import audit_own_files
+
+    results, secrets_dir = tmp_path / "results", tmp_path / "secrets"
+    results.mkdir()
+    secrets_dir.mkdir()
+    files = {
+        "gw0-attachment.txt": "gw0-secret-value and a card 4242 4242 4242 4242",
+        "gw0-result.json": "nothing to see",
+        "gw1-attachment.txt": "gw1-secret-value",  # gw1 was killed: it audited nothing
+        "environment.properties": "Target=embedded gw1-secret-value",
+    }
+    for name, text in files.items():
+        (results / name).write_text(text)
+    audit_own_files(
+        results, ["gw0-attachment.txt", "gw0-result.json"], ["gw0-secret-value"], secrets_dir, "gw0"
+    )
+    (secrets_dir / "gw0.json").write_text(json.dumps(["gw0-secret-value"]))
+    (secrets_dir / "gw1.json").write_text(json.dumps(["gw1-secret-value"]))
+
+    assert leaked_secrets(results, secrets_dir, []) == [
+        "environment.properties: a password or secret the run used",
+        "gw0-attachment.txt: a password or secret the run used",
+        "gw0-attachment.txt: card data",
+        "gw1-attachment.txt: a password or secret the run used",
+    ]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("processes", ["0", "2"])
+def test_a_run_whose_report_shows_a_token_fails(tmp_path: Path, processes: str) -> None:
+    # With -n 2 each worker audits the files it wrote; serial, the one process audits them all.
+    run = run_embedded(
+        "steps", "-q", "-p", "no:randomly", "-p", "tests.report.leaky_evidence",
+        "-k", "the_whole_balance_can_be_spent or wizard_has_only", "-n", processes,
+        f"--alluredir={tmp_path / 'allure-results'}",
+    )  # fmt: skip
+    assert run.returncode != 0, run.stdout[-2000:]
+    assert "A secret seen during the run appears in" in run.stdout, run.stdout[-2000:]
+    assert "a bearer token" in run.stdout and "passed" in run.stdout, run.stdout[-2000:]
