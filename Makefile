@@ -106,7 +106,7 @@ merged-report: node_modules/.installed
 	@echo "Report: $(CURDIR)/$(REPORT)/index.html"
 
 clean:
-	rm -rf $(RESULTS) $(RESULTS).recycling-* $(REPORT) .pytest_cache .ruff_cache
+	rm -rf $(RESULTS) .$(RESULTS).recycling-* $(REPORT) .pytest_cache .ruff_cache
 
 # The same harness test `make test` runs with a few examples per operation, at length.
 FUZZ_EXAMPLES ?= 100

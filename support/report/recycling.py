@@ -38,14 +38,17 @@ WRITTEN: list[str] = []
 
 
 def aside_folders(results: Path) -> list[Path]:
-    return sorted(path for path in results.parent.glob(f"{results.name}{ASIDE}*") if path.is_dir())
+    """Hidden beside the results folder (`.allure-results.recycling-…`), so that a glob of
+    results folders such as `make merged-report`'s `shards/*/` never takes them in."""
+    found = results.parent.glob(f".{results.name}{ASIDE}*")
+    return sorted(path for path in found if path.is_dir())
 
 
 def set_aside(results: Path) -> None:
     """Rename the old results folder out of Allure's way, for its files to be reused."""
     if not results.is_dir():
         return
-    moved = results.with_name(f"{results.name}{ASIDE}{os.getpid()}-{time.time_ns()}")
+    moved = results.with_name(f".{results.name}{ASIDE}{os.getpid()}-{time.time_ns()}")
     with contextlib.suppress(OSError):  # a mount point, say: Allure will clear it itself
         os.rename(results, moved)
 

@@ -52,7 +52,7 @@ def test_new_files_are_the_old_ones_rewritten_and_the_rest_is_removed(tmp_path: 
 
 def test_leftovers_of_a_killed_run_are_reused_then_removed(tmp_path: Path) -> None:
     results = tmp_path / "allure-results"
-    killed = tmp_path / "allure-results.recycling-1-2"  # set aside by a run that was killed
+    killed = tmp_path / ".allure-results.recycling-1-2"  # set aside by a run that was killed
     old_inodes = set(_old_results(killed, count=2, size=1))
     logger = RecyclingFileLogger(str(results))
     logger.report_attached_data(body="new", file_name="a-attachment.txt")
