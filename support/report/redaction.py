@@ -40,7 +40,7 @@ _DIGITS = b"0123456789"
 # No secret is shorter: a registered value has 8 characters or more (SecretRegistry), a token
 # 9 (eyJ, 4 characters, two dots), a key or signing secret 12 or more, a card number 13 digits.
 # A quarter of the strings of a report are shorter, and are left as they are.
-_SHORTEST_SECRET = 8
+SHORTEST_SECRET = 8
 
 
 class SecretRegistry:
@@ -57,7 +57,7 @@ class SecretRegistry:
     those four pieces, so one of the looks finds it.
     """
 
-    _SHORTEST = _SHORTEST_SECRET  # the shortest value kept (shorter would redact ordinary words)
+    _SHORTEST = SHORTEST_SECRET  # the shortest value kept (shorter would redact ordinary words)
     _PIECE = 5
     _STRIDE = 4  # _STRIDE - 1 + _PIECE <= _SHORTEST: every piece lies in the value's start
 
@@ -105,7 +105,7 @@ SECRETS = SecretRegistry()
 
 def redact_text(text: str) -> str:
     """Replace every known secret and every secret-shaped string in free text."""
-    if len(text) < _SHORTEST_SECRET:
+    if len(text) < SHORTEST_SECRET:
         return text
     text = SECRETS.redact(text)
     for marks, shape in _SECRET_SHAPES:
@@ -175,8 +175,3 @@ def redacted_body(raw: bytes | str | None) -> RedactedBody:
         return RedactedBody(data=redact_data(json.loads(text)))
     except ValueError:
         return RedactedBody(text=redact_text(text))
-
-
-def redact_body(raw: bytes | str | None) -> str:
-    """A request or response body as readable, redacted text (pretty JSON when it is JSON)."""
-    return redacted_body(raw).pretty()

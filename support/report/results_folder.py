@@ -11,6 +11,8 @@ from pathlib import Path
 
 import ahocorasick
 
+from support.report.redaction import SHORTEST_SECRET
+
 # One list for both report builders: Allure 2 reads it from the results folder, and Allure 3
 # from allurerc.mjs, which loads this same file.
 CATEGORIES_FILE = Path(__file__).with_name("categories.json")
@@ -33,8 +35,6 @@ def write_environment(results: Path, run_facts: dict[str, str]) -> None:
 
 # What an xdist worker leaves beside its secrets: the files it audited itself, and what it found.
 AUDITED = ".audited"
-# The shortest value audited: shorter ones would be found in ordinary words.
-SHORTEST = 8
 
 
 def leaked_secrets(results: Path, secrets_dir: Path, own: list[str]) -> list[str]:
@@ -72,7 +72,7 @@ def _audit(results: Path, names: list[str], values: set[str]) -> list[str]:
     # each file took about 7 s at the end of every reported run; Python's own prefix index, 2.4 s.
     automaton = ahocorasick.Automaton()
     for value in values:
-        if len(value) >= SHORTEST:
+        if len(value) >= SHORTEST_SECRET:  # shorter would be found in ordinary words
             automaton.add_word(value, value)
     searching = len(automaton) > 0
     if searching:

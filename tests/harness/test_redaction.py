@@ -3,7 +3,13 @@
 import json
 
 from support.report.evidence import HttpExchange
-from support.report.redaction import REDACTED, SECRETS, redact_body, redact_headers, redact_text
+from support.report.redaction import (
+    REDACTED,
+    SECRETS,
+    redact_headers,
+    redact_text,
+    redacted_body,
+)
 
 JWT = "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0.c2lnbmF0dXJlLWhlcmU"
 
@@ -27,7 +33,7 @@ def test_sensitive_json_keys_are_masked_at_any_depth():
     body = json.dumps(
         {"email": "a@example.com", "password": "hunter2hunter2", "nested": [{"access_token": "x"}]}
     )
-    shown = json.loads(redact_body(body))
+    shown = json.loads(redacted_body(body).pretty())
     assert shown == {
         "email": "a@example.com",
         "password": REDACTED,
