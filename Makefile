@@ -54,8 +54,8 @@ features: setup
 # target still fails afterwards so that nobody mistakes a red run for a green one.
 report: setup
 	@status=0; $(PYTEST) steps -n auto --alluredir=$(RESULTS) --clean-alluredir || status=$$?; \
-	npx --no-install allure generate $(RESULTS) --output $(REPORT) >/dev/null || exit 1; \
-	echo ""; echo "Report: $(CURDIR)/$(REPORT)/index.html"; exit $$status
+	echo ""; $(PY) -m support.report.html_report $(RESULTS) --output $(REPORT) || exit 1; \
+	exit $$status
 
 test: setup lint
 	$(PYTEST) tests steps -n auto -p randomly --alluredir=$(RESULTS) --clean-alluredir
@@ -100,10 +100,9 @@ shard: setup
 
 # The merge job: every shard's results folder, downloaded into shards/<name>/, as one report
 # (with the history that allurerc.mjs keeps).
-merged-report: node_modules/.installed
+merged-report: setup
 	@ls -d shards/*/ >/dev/null 2>&1 || { echo "Put each shard's $(RESULTS) folder in shards/<name>/ first."; exit 2; }
-	npx --no-install allure generate shards/*/ --output $(REPORT) >/dev/null
-	@echo "Report: $(CURDIR)/$(REPORT)/index.html"
+	$(PY) -m support.report.html_report shards/*/ --output $(REPORT)
 
 clean:
 	rm -rf $(RESULTS) .$(RESULTS).recycling-* $(REPORT) .pytest_cache .ruff_cache

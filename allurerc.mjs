@@ -1,4 +1,5 @@
-// Allure 3 configuration for the acceptance suite's HTML report (`npm run report`).
+// Allure 3 configuration for the acceptance suite's HTML report (`make report`, which builds it
+// with support/report/html_report.py: `allure generate`, then one fix to the page it writes).
 //
 // The awesome plugin reads environment.properties from the results folder by itself, but takes
 // failure categories only from this config.

@@ -13,7 +13,6 @@ import json
 import os
 import re
 import shutil
-import subprocess
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -21,6 +20,7 @@ from pathlib import Path
 import pytest
 
 from support.proof.sub_runs import run_embedded
+from support.report import html_report
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = Path("/usr/bin/chromium")
@@ -95,23 +95,13 @@ def report(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list[dict]]:
 
 
 def _generate(results: Path, output: Path) -> Path:
-    """Build the report with the project's allurerc.mjs; its history file is kept next to the
+    """Build the report the way `make report` does; its history file is kept next to the
     results (never the project's own .run/ history)."""
-    build = subprocess.run(
-        ["npx", "--no-install", "allure", "generate", str(results), "-o", str(output)],
-        cwd=ROOT,
-        env={**os.environ, "ALLURE_HISTORY_PATH": str(results.parent / "history.jsonl")},
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-    index = output / "index.html"
-    if build.returncode != 0 or not index.is_file():
-        pytest.fail(
-            f"`allure generate` did not build {index} (exit {build.returncode}).\n"
-            f"{_tail(build.stdout + build.stderr)}"
-        )
-    return index
+    history = {"ALLURE_HISTORY_PATH": str(results.parent / "history.jsonl")}
+    try:
+        return html_report.build([results], output, {**os.environ, **history}, timeout=120)
+    except html_report.ReportBuildError as error:
+        pytest.fail(str(error), pytrace=False)
 
 
 def _embedded_files(index: Path) -> dict[str, bytes]:
@@ -218,6 +208,11 @@ def test_report_shows_scenarios_steps_and_http_evidence(page, report) -> None:
         page.locator('[data-testid="tree-section-title"]').first.wait_for(timeout=FIRST_RENDER_MS)
         title = page.locator('[data-testid="report-title"]').inner_text()
         assert "Merchant platform money paths" in title, f"the report is titled {title!r}"
+        # Its data is inside the page: asking for a file beside it means the app started
+        # before its data was declared (support/report/html_report.py), a page that stays
+        # empty when the machine is busy.
+        fetched = [c for c in page.complaints if f"fetch at '{index.parent.as_uri()}/" in c]
+        assert not fetched, f"the report fetched files it carries inside it: {fetched}"
 
     with seen_as_a_person(page, shots, "The tree did not show every feature and scenario"):
         expand_every_group(page)
@@ -247,3 +242,16 @@ def test_report_shows_scenarios_steps_and_http_evidence(page, report) -> None:
         response.wait_for()
         evidence.scroll_into_view_if_needed()
     page.screenshot(path=str(shots / "report-scenario.png"))
+
+
+def test_the_report_declares_its_data_before_the_app_starts(
+    report: tuple[Path, list[dict]],
+) -> None:
+    """On a busy machine the app's first request for data can come before the browser has
+    parsed the data at the page's end; declared first, the data is awaited, never fetched."""
+    index, _ = report
+    html = index.read_text()
+    declared = html.find(html_report.DECLARATION)
+    app = re.search(r'<script[^>]*\ssrc="data:text/javascript', html)
+    assert app, "Allure's app script is no longer inside the page: check html_report.py"
+    assert 0 < declared < app.start(), "the report's data is not declared before the app"
