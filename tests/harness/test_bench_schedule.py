@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from support.proof.bench import Figure, paired, schedule
+from support.proof.bench import Figure, paired, schedule, table
 
 
 def test_compared_figures_run_in_turns_after_one_uncounted_round() -> None:
@@ -26,3 +26,15 @@ def test_a_ratio_compares_runs_of_the_same_turn() -> None:
     faster = Figure("-n 2", [], 3, seconds=[10.0, 22.0, 20.0])
     assert paired(slower, faster) == 1.5
     assert slower.median / faster.median == 1.65  # what comparing the figures' medians gave
+
+
+def test_the_table_shows_each_turns_ratio_beside_the_median() -> None:
+    """One noisy turn can carry a three-turn median: the reader sees every turn's ratio."""
+    figures = [
+        Figure("serial", [], 3, seconds=[42.5, 36.7, 27.5], cpu=[1.0] * 3),
+        Figure("-n 2", [], 3, seconds=[24.3, 20.6, 19.1], cpu=[1.0] * 3),
+        Figure("-n 2 --alluredir", [], 3, seconds=[23.4, 20.3, 24.5], cpu=[1.0] * 3),
+    ]
+    shown = table(figures, 2, (0.0, 0.0, 0.0), (0.0, 0.0, 0.0))
+    assert "speed-up of -n 2 over serial: 1.75× (turns: 1.75, 1.78, 1.44); target ≥ 1.7" in shown
+    assert "--alluredir takes 0.99× (turns: 0.96, 0.99, 1.28) as long; target ≤ 1.10" in shown
