@@ -2,6 +2,8 @@
 
 import json
 
+import pytest
+
 from support.report.evidence import HttpExchange
 from support.report.redaction import (
     REDACTED,
@@ -122,13 +124,18 @@ def test_the_target_shows_no_credentials_or_operator_token_in_the_report():
     assert shown == "<the target at http://127.0.0.1:1>"
 
 
-def test_a_registered_secret_is_found_wherever_it_starts_whatever_its_length():
-    # The registry looks at every fourth position only: each value must still be found at
-    # every offset, from the shortest kept (8 characters) to long ones.
+@pytest.mark.parametrize("others", [0, 30, 31, 32, 33, 64])
+def test_a_registered_secret_is_found_wherever_it_starts_whatever_its_length(others: int):
+    # The registry's automaton is rebuilt once for every 32 new values, and the values added
+    # since are looked for one by one: each value must be found either way, at every offset,
+    # from the shortest kept (8 characters) to long ones, whether it came before, at or after
+    # a rebuild.
     from support.report.redaction import SecretRegistry
 
     registry = SecretRegistry()
     values = ["8chars!!", "nine-char", "ten-chars!", "eleven-char", "a-much-longer-secret-value"]
+    for index in range(others):
+        registry.add(f"another-secret-{index:03d}")
     for value in values:
         registry.add(value)
     registry.add("short")  # too short to keep: it would redact ordinary words
@@ -139,6 +146,8 @@ def test_a_registered_secret_is_found_wherever_it_starts_whatever_its_length():
                 assert registry.found_in(text) == {value}, (value, offset, tail)
                 assert registry.redact(text) == "x" * offset + REDACTED + "y" * tail
     assert registry.found_in("a short word") == set()
+    every = {f"another-secret-{index:03d}" for index in range(others)} | set(values)
+    assert registry.found_in(" ".join(sorted(every))) == every
 
 
 def test_the_shortest_registered_secret_is_still_redacted():
