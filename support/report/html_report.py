@@ -69,7 +69,10 @@ def build(
             if missing
             else "No results folder given"
         )
-    command = ["npx", "--no-install", "allure", "generate", *map(str, results)]
+    # Allure runs in the project's folder, where it finds allurerc.mjs; the folders named
+    # relative to where this was started are made absolute first.
+    output = output.absolute()
+    command = ["npx", "--no-install", "allure", "generate", *(str(f.absolute()) for f in results)]
     try:
         generate = subprocess.run(
             [*command, "--output", str(output)],
