@@ -76,11 +76,7 @@ class SecretRegistry:
                 self._values.add(value)
                 self._recent.append(value)
                 if len(self._recent) >= self._REBUILD_AFTER:
-                    automaton = ahocorasick.Automaton()
-                    for known in self._values:
-                        automaton.add_word(known, known)
-                    automaton.make_automaton()
-                    self._automaton, self._recent = automaton, []
+                    self._automaton, self._recent = secrets_automaton(self._values), []
 
     def values(self) -> list[str]:
         with self._lock:
@@ -100,6 +96,19 @@ class SecretRegistry:
         for value in sorted(self.found_in(text), key=len, reverse=True):
             text = text.replace(value, REDACTED)
         return text
+
+
+def secrets_automaton(values: Iterable[str]) -> ahocorasick.Automaton | None:
+    """An Aho-Corasick automaton finding each of the values long enough to be a secret (a
+    shorter one would be found in ordinary words); None when no value is."""
+    automaton = ahocorasick.Automaton()
+    for value in values:
+        if len(value) >= SHORTEST_SECRET:
+            automaton.add_word(value, value)
+    if not len(automaton):
+        return None
+    automaton.make_automaton()
+    return automaton
 
 
 SECRETS = SecretRegistry()

@@ -9,9 +9,7 @@ import re
 from importlib.metadata import version
 from pathlib import Path
 
-import ahocorasick
-
-from support.report.redaction import SHORTEST_SECRET
+from support.report.redaction import secrets_automaton
 
 # One list for both report builders: Allure 2 reads it from the results folder, and Allure 3
 # from allurerc.mjs, which loads this same file.
@@ -70,13 +68,7 @@ def _audit(results: Path, names: list[str], values: set[str]) -> list[str]:
     # Thousands of values against thousands of files (8 MB for a whole run): an Aho-Corasick
     # automaton (pyahocorasick) finds them all in one pass per file. Testing each value against
     # each file took about 7 s at the end of every reported run; Python's own prefix index, 2.4 s.
-    automaton = ahocorasick.Automaton()
-    for value in values:
-        if len(value) >= SHORTEST_SECRET:  # shorter would be found in ordinary words
-            automaton.add_word(value, value)
-    searching = len(automaton) > 0
-    if searching:
-        automaton.make_automaton()
+    automaton = secrets_automaton(values)
     offenders = []
     for name in sorted(names):
         try:
@@ -84,7 +76,7 @@ def _audit(results: Path, names: list[str], values: set[str]) -> list[str]:
                 text = file.read()
         except FileNotFoundError:  # named by a worker, then gone: nothing left to leak
             continue
-        found = {value for _, value in automaton.iter(text)} if searching else set()
+        found = {value for _, value in automaton.iter(text)} if automaton else set()
         kinds = {_kind_of(value) for value in found}
         kinds.update(
             kind
