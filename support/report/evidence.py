@@ -13,6 +13,7 @@ import allure_commons
 
 from support.report.redaction import (
     REDACTED,
+    pretty_json,
     redact_data,
     redact_headers,
     redact_text,
@@ -145,7 +146,7 @@ def attach_rows(title: str, query: str, params: Any, rows: list[dict[str, Any]])
         "rows": redact_data(_jsonable(rows)),
     }
     _attach(
-        json.dumps(body, indent=2, ensure_ascii=False, default=str),
+        pretty_json(body),
         f"Database: {title} ({len(rows)} rows)",
         allure.attachment_type.JSON,
     )
@@ -155,7 +156,7 @@ def attach_json(title: str, data: Any) -> None:
     if not _reporting():
         return
     _attach(
-        json.dumps(redact_data(_jsonable(data)), indent=2, ensure_ascii=False, default=str),
+        pretty_json(redact_data(_jsonable(data))),
         title,
         allure.attachment_type.JSON,
     )

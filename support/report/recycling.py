@@ -70,7 +70,7 @@ class OldFiles:
                 self.paths.extend(entry.path for entry in entries)
         random.Random(os.getpid()).shuffle(self.paths)
 
-    def open_as(self, path: Path) -> int | None:
+    def open_as(self, path: str) -> int | None:
         """A descriptor writing to `path`, an old file renamed to it; None when none is left."""
         while self.paths:
             old = self.paths.pop()
@@ -91,9 +91,9 @@ class OldFiles:
         return None
 
 
-def _remove(path: Path) -> None:
+def _remove(path: str) -> None:
     with contextlib.suppress(OSError):
-        if path.is_dir() and not path.is_symlink():
+        if os.path.isdir(path) and not os.path.islink(path):
             shutil.rmtree(path)
         else:
             os.unlink(path)
@@ -105,18 +105,25 @@ class RecyclingFileLogger(AllureFileLogger):
 
     def __init__(self, report_dir: str, clean: bool = False) -> None:
         super().__init__(report_dir, clean)
+        self._folder = str(self._report_dir)
         self._old = OldFiles(aside_folders(self._report_dir))
 
     def _write(self, file_name: str, body: bytes) -> None:
+        """Plain descriptors and names: a run writes thousands of files, and Path objects and
+        buffered files around each were a third of the time it took."""
         WRITTEN.append(file_name)
-        final = self._report_dir / file_name
-        temporary = self._report_dir / f"{file_name}.tmp"
+        final = os.path.join(self._folder, file_name)
+        temporary = f"{final}.tmp"
         fd = self._old.open_as(temporary)
         if fd is None:
             fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o666)
-        with os.fdopen(fd, "wb") as file:
-            file.write(body)
-            file.truncate()  # an old file may have been longer
+        try:
+            left = memoryview(body)
+            while left:
+                left = left[os.write(fd, left) :]
+            os.ftruncate(fd, len(body))  # an old file may have been longer
+        finally:
+            os.close(fd)
         os.replace(temporary, final)
 
     def _report_item(self, item: Any) -> None:

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import functools
 import json
+import math
 import re
 import threading
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
 import ahocorasick
+import orjson
 
 REDACTED = "«redacted»"
 
@@ -34,6 +36,8 @@ _SECRET_SHAPES = (
     (("whsec_",), re.compile(r"\bwhsec_[\w]{6,}")),  # webhook signing secrets
     (("v1=",), re.compile(r"\bv1=[0-9a-f]{16,}")),  # signature values inside a signature header
 )
+# Any of those pieces, in one expression: one search of a text instead of one per piece.
+_MARKS = re.compile("|".join(re.escape(mark) for marks, _ in _SECRET_SHAPES for mark in marks))
 # Card numbers; not an international phone number (a plus sign, then up to 15 digits). Only
 # tried on a text holding 13 digits or more.
 _CARD_NUMBER = re.compile(r"(?<!\+)\b(?:\d[ -]?){13,19}\b")
@@ -64,8 +68,9 @@ class SecretRegistry:
 
     def __init__(self) -> None:
         self._values: set[str] = set()
-        self._automaton: ahocorasick.Automaton | None = None  # every value but the recent ones
-        self._recent: list[str] = []
+        # Every value but the recent ones in an automaton, and the recent ones: replaced whole
+        # (under the lock) by each addition, and read without the lock, as one attribute.
+        self._found_by: tuple[ahocorasick.Automaton | None, tuple[str, ...]] = (None, ())
         self._lock = threading.Lock()
 
     def add(self, value: str | None) -> None:
@@ -74,9 +79,11 @@ class SecretRegistry:
                 if value in self._values:
                     return
                 self._values.add(value)
-                self._recent.append(value)
-                if len(self._recent) >= self._REBUILD_AFTER:
-                    self._automaton, self._recent = secrets_automaton(self._values), []
+                automaton, recent = self._found_by
+                recent = (*recent, value)
+                if len(recent) >= self._REBUILD_AFTER:
+                    automaton, recent = secrets_automaton(self._values), ()
+                self._found_by = (automaton, recent)
 
     def values(self) -> list[str]:
         with self._lock:
@@ -85,8 +92,7 @@ class SecretRegistry:
 
     def found_in(self, text: str) -> set[str]:
         """The registered values that occur in the text (one pass, whatever their number)."""
-        with self._lock:  # a rebuild replaces the automaton, never changes one in use
-            automaton, recent = self._automaton, list(self._recent)
+        automaton, recent = self._found_by
         found = {value for _, value in automaton.iter(text)} if automaton else set()
         found.update(value for value in recent if value in text)
         return found
@@ -119,38 +125,76 @@ def redact_text(text: str) -> str:
     if len(text) < SHORTEST_SECRET:
         return text
     text = SECRETS.redact(text)
-    for marks, shape in _SECRET_SHAPES:
-        if any(mark in text for mark in marks):
-            text = shape.sub(REDACTED, text)
+    if _MARKS.search(text):
+        for marks, shape in _SECRET_SHAPES:
+            if any(mark in text for mark in marks):
+                text = shape.sub(REDACTED, text)
     encoded = text.encode("utf-8", "surrogatepass")  # counting digits in bytes: 4 times faster
     if len(encoded) - len(encoded.translate(None, _DIGITS)) >= _CARD_DIGITS:
         text = _CARD_NUMBER.sub(REDACTED, text)
     return text
 
 
+# Joins the texts of a document to check them together. No registered value holds it (nor any
+# other control character: they are passwords, tokens, keys and secrets), no mark does, and it
+# ends a card number as the end of a text does.
+_APART = "\x00"
+
+
+def _any_to_redact(texts: list[str]) -> bool:
+    """Whether redact_text would change any of the texts, checked on all of them at once.
+
+    Whatever redact_text finds in one text (a registered value, a mark, a card number) is in
+    the texts joined by _APART too; what is found only across two of them sends the document
+    the long way, each text redacted in turn. Most documents hold nothing: one pass in C over
+    the whole document, instead of one call per string, halved the cost of redacting a run.
+    """
+    joined = _APART.join(texts)
+    return bool(SECRETS.found_in(joined) or _MARKS.search(joined) or _CARD_NUMBER.search(joined))
+
+
 def redact_headers(headers: Iterable[tuple[str, str]]) -> list[tuple[str, str]]:
-    redacted = []
+    masked = []
     for name, value in headers:
         if name.lower() in SENSITIVE_HEADERS:
             scheme = value.split(" ", 1)[0] if name.lower() == "authorization" else ""
             value = f"{scheme} {REDACTED}".strip() if scheme and " " in value else REDACTED
-        redacted.append((name, redact_text(value)))
-    return redacted
+        masked.append((name, value))
+    texts = [value for _, value in masked if len(value) >= SHORTEST_SECRET]
+    if texts and _any_to_redact(texts):
+        return [(name, redact_text(value)) for name, value in masked]
+    return masked
 
 
 def redact_data(data: Any) -> Any:
     """Deep copy of a JSON-like value with sensitive keys masked and secret shapes removed."""
+    texts: list[str] = []
+
+    def kept_for_later(text: str) -> str:
+        if len(text) >= SHORTEST_SECRET:
+            texts.append(text)
+        return text
+
+    masked = _copy_masked(data, kept_for_later)
+    if texts and _any_to_redact(texts):
+        return _copy_masked(data, redact_text)  # the long way: each text redacted in turn
+    return masked
+
+
+def _copy_masked(data: Any, on_text: Callable[[str], str]) -> Any:
+    """A deep copy with the values of sensitive keys masked, and each other text as `on_text`
+    gives it back."""
     if isinstance(data, Mapping):
         return {
             key: REDACTED
             if _sensitive_key(key) and data[key] not in (None, "")
-            else redact_data(data[key])
+            else _copy_masked(data[key], on_text)
             for key in data
         }
     if isinstance(data, list | tuple):
-        return [redact_data(item) for item in data]
+        return [_copy_masked(item, on_text) for item in data]
     if isinstance(data, str):
-        return redact_text(data)
+        return on_text(data)
     return data
 
 
@@ -169,12 +213,39 @@ class RedactedBody:
     def pretty(self) -> str:
         if self.text is not None:
             return self.text
-        return json.dumps(self.data, indent=2, ensure_ascii=False)
+        return pretty_json(self.data)
 
     def compact(self) -> str:
         if self.text is not None:
             return self.text
         return json.dumps(self.data, separators=(",", ":"), ensure_ascii=False)
+
+
+def pretty_json(data: Any) -> str:
+    """`json.dumps(data, indent=2, ensure_ascii=False, default=str)`, written by orjson when it
+    writes the same values: Python's encoder runs in Python when it indents, and was a fifth of
+    the cost of a run's report. Numbers are spelled as orjson spells them (0.00001 for 1e-05).
+
+    Python's encoder is kept where orjson would write something else: an integer beyond 64
+    bits, text that is not valid UTF-8, a key that is not text (orjson refuses each), and a
+    float that is not finite (orjson writes it as null, as if absent)."""
+    try:
+        written = orjson.dumps(data, default=str, option=orjson.OPT_INDENT_2)
+    except TypeError:
+        return json.dumps(data, indent=2, ensure_ascii=False, default=str)
+    if b"null" in written and _not_finite_inside(data):
+        return json.dumps(data, indent=2, ensure_ascii=False, default=str)
+    return written.decode()
+
+
+def _not_finite_inside(data: Any) -> bool:
+    if isinstance(data, float):
+        return not math.isfinite(data)
+    if isinstance(data, Mapping):
+        return any(_not_finite_inside(value) for value in data.values())
+    if isinstance(data, list | tuple):
+        return any(_not_finite_inside(item) for item in data)
+    return False
 
 
 def redacted_body(raw: bytes | str | None) -> RedactedBody:

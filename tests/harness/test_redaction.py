@@ -8,6 +8,9 @@ from support.report.evidence import HttpExchange
 from support.report.redaction import (
     REDACTED,
     SECRETS,
+    _copy_masked,
+    pretty_json,
+    redact_data,
     redact_headers,
     redact_text,
     redacted_body,
@@ -175,3 +178,93 @@ def test_a_long_body_is_redacted_whole_then_cut():
     assert len(rendered) < 3 * SHOWN_BODY_CHARACTERS
     assert rendered.count(f"the body is {len(body):,} bytes long: the rest is not shown") == 2
     assert f"--data-binary @request-body # its {len(body):,} bytes are not shown" in rendered
+
+
+# A document is checked whole first and redacted string by string only when something is found
+# in it (redact_data, redact_headers): whatever a string holds, wherever in the document it
+# sits, the document must come out as redacting each string in turn would leave it.
+_INNOCENT = [f"ordinary text number {n}, nothing secret" for n in range(12)]
+_SECRET_HOLDERS = {
+    "a registered value": "my password is registered-value-123 indeed",
+    "a token's shape": f"token {JWT}",
+    "a key's shape": "key sk_live_abcdefgh123",
+    "a signing secret's shape": "whsec_abcdefgh123",
+    "a signature's shape": "t=1,v1=abcdef0123456789abcdef",
+    "a card number": "card 4242 4242 4242 4242 on file",
+    "a card number alone": "4242424242424242",
+    "13 digits, the shortest card": "1234567890123",
+}
+
+
+@pytest.mark.parametrize("where", [0, 5, 12])
+@pytest.mark.parametrize("holder", sorted(_SECRET_HOLDERS))
+def test_a_secret_anywhere_in_a_document_is_redacted_as_string_by_string(holder, where):
+    SECRETS.add("registered-value-123")
+    texts = [*_INNOCENT]
+    texts.insert(where, _SECRET_HOLDERS[holder])
+    document = {"items": [{"note": text, "n": n} for n, text in enumerate(texts)], "ok": True}
+    shown = redact_data(document)
+    assert shown == _copy_masked(document, redact_text)
+    assert _SECRET_HOLDERS[holder] not in json.dumps(shown, ensure_ascii=False)
+    headers = [(f"X-Note-{n}", text) for n, text in enumerate(texts)]
+    assert redact_headers(headers) == [(name, redact_text(value)) for name, value in headers]
+    assert _SECRET_HOLDERS[holder] not in str(redact_headers(headers))
+
+
+@pytest.mark.parametrize(
+    "texts",
+    [
+        ["4242 4242 4242", "4242 4242 4242"],  # 12 digits each: a card only if they were joined
+        ["1234567", "890123456789"],
+        ["eyJhbGci", "OiJIUzI1NiJ9.x.y"],  # a token's start and its rest
+        ["registered-", "value-123 !!"],  # a registered value cut in two
+        ["+44123456789", "0123 and on"],
+    ],
+)
+def test_what_is_secret_only_across_two_strings_is_left_as_each_string_is(texts):
+    SECRETS.add("registered-value-123")
+    document = {"first": texts[0], "second": texts[1]}
+    assert redact_data(document) == _copy_masked(document, redact_text) == document
+
+
+def test_a_document_with_nothing_secret_is_copied_with_only_its_keys_masked():
+    document = {"notes": list(_INNOCENT), "password": "x" * 12, "token": None}
+    shown = redact_data(document)
+    assert shown == {"notes": _INNOCENT, "password": REDACTED, "token": None}
+    shown["notes"].append("changed")
+    assert document["notes"] == _INNOCENT  # a copy, not the document itself
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        {"name": "Zoë's «shop»", "empty": {}, "none": [], "nested": [{"a": [1, 2.5, None]}]},
+        ['control \x00\x01\x1f\t\n\r\b\f\x7f and \u2028 \u2029 "quotes" \\ back'],
+        {"amount": -1234, "ratio": 0.1, "big": 2**63 - 1, "small": -(2**63), "flag": False},
+        "just a string",
+        None,
+    ],
+)
+def test_pretty_json_is_what_pythons_json_writes(data):
+    assert pretty_json(data) == json.dumps(data, indent=2, ensure_ascii=False)
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        {"amount": 2**64},  # beyond 64 bits
+        {"amount": -(2**63) - 1},
+        {"value": float("nan"), "other": None},  # orjson would write both as null
+        [None, float("inf")],
+        {"value": [float("-inf")]},
+        {"text": "\ud800 a lone surrogate"},
+        {1: "a key that is not text"},
+    ],
+)
+def test_pretty_json_keeps_what_orjson_would_write_otherwise(data):
+    assert pretty_json(data) == json.dumps(data, indent=2, ensure_ascii=False)
+
+
+def test_pretty_json_writes_the_same_numbers():
+    floats = [1e-07, 2.5e-05, 1e16, 1e22, -0.0, 5e-324, 1.7976931348623157e308, 0.1 + 0.2]
+    assert json.loads(pretty_json(floats)) == floats
