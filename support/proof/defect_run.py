@@ -163,6 +163,21 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
+def finished_lines(file: Path, offset: int) -> tuple[list[str], int]:
+    """The lines written to `file` after its first `offset` bytes, and where they end. Only
+    finished lines: a test process may be writing one while it is read (a verdict longer than
+    a write's buffer arrives in parts), and a part is not a verdict. A line a process never
+    finished (it was killed) is never read: its defects get no verdict, and say so."""
+    try:
+        with file.open("rb") as verdicts:
+            verdicts.seek(offset)
+            written = verdicts.read()
+    except FileNotFoundError:  # the process has not written its first verdict yet
+        return [], offset
+    end = written.rfind(b"\n") + 1
+    return written[:end].decode().splitlines(), offset + end
+
+
 def run_all(
     names: list[str],
     expectations: dict[str, DefectExpectation],
@@ -187,9 +202,8 @@ def run_all(
         while True:
             running = [process.poll() is None for process in processes]
             for i in range(len(chunks)):
-                file = folder / f"verdicts-{i}.jsonl"
-                lines = file.read_text().splitlines() if file.exists() else []
-                for line in lines[read[i] :]:
+                lines, read[i] = finished_lines(folder / f"verdicts-{i}.jsonl", read[i])
+                for line in lines:
                     found = json.loads(line)
                     verdict = Verdict(
                         found["defect"],
@@ -203,7 +217,6 @@ def run_all(
                     )
                     verdicts[verdict.defect] = verdict
                     _progress(verdict, len(verdicts), total or len(names))
-                read[i] = len(lines)
             if not any(running):
                 break
             time.sleep(0.2)

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import subprocess
 import sys
 
 from support.proof.catalogues import ROOT
+from support.proof.defect_run import finished_lines
 
 
 def defect_run(*args: str) -> subprocess.CompletedProcess:
@@ -43,3 +45,25 @@ def test_a_defect_stops_at_the_first_scenario_that_catches_it_unless_every_one_i
     assert first and first[2] == " (stopped there; 10 in all)" and int(first[1]) < 10, first
     every = planned.search(defect_run("--every-scenario", "exact_balance_refused").stdout)
     assert every and every[1] == "10" and every[2] == "", every
+
+
+def test_a_verdict_is_read_only_once_its_line_is_finished(tmp_path):
+    """make defects reads each process's verdicts while it writes them: a verdict longer than a
+    write's buffer arrives in parts, and a part must wait for the rest (a bench run once failed
+    on `Unterminated string`)."""
+    verdicts = tmp_path / "verdicts-0.jsonl"
+    assert finished_lines(verdicts, 0) == ([], 0)  # nothing written yet
+    first = json.dumps({"defect": "first", "caught_by": ["x" * 9000]})
+    second = json.dumps({"defect": "second", "caught_by": []})
+    verdicts.write_text(first[:5000])
+    assert finished_lines(verdicts, 0) == ([], 0)
+    with verdicts.open("a") as file:
+        file.write(first[5000:] + "\n" + second[:10])
+    lines, offset = finished_lines(verdicts, 0)
+    assert [json.loads(line)["defect"] for line in lines] == ["first"]
+    assert finished_lines(verdicts, offset) == ([], offset)
+    with verdicts.open("a") as file:
+        file.write(second[10:] + "\n")
+    lines, offset = finished_lines(verdicts, offset)
+    assert [json.loads(line)["defect"] for line in lines] == ["second"]
+    assert offset == verdicts.stat().st_size
