@@ -135,9 +135,9 @@ def redact_text(text: str) -> str:
     return text
 
 
-# Joins the texts of a document to check them together. No registered value holds it (nor any
-# other control character: they are passwords, tokens, keys and secrets), no mark does, and it
-# ends a card number as the end of a text does.
+# Joins the texts of a document to check them together: no mark holds it, and it ends a card
+# number as the end of a text does. A registered value holding it would only send the document
+# the long way.
 _APART = "\x00"
 
 
@@ -226,16 +226,23 @@ def pretty_json(data: Any) -> str:
     writes the same values: Python's encoder runs in Python when it indents, and was a fifth of
     the cost of a run's report. Numbers are spelled as orjson spells them (0.00001 for 1e-05).
 
-    Python's encoder is kept where orjson would write something else: an integer beyond 64
-    bits, text that is not valid UTF-8, a key that is not text (orjson refuses each), and a
-    float that is not finite (orjson writes it as null, as if absent)."""
+    Meant for JSON's own values (what json.loads gives back). Python's encoder writes whatever
+    orjson would write otherwise: an integer beyond 64 bits, text that is not valid UTF-8, a key
+    that is not text, a date or a dataclass (orjson refuses each, as asked), and a float that
+    is not finite (orjson writes it as null, as if absent)."""
     try:
-        written = orjson.dumps(data, default=str, option=orjson.OPT_INDENT_2)
+        written = orjson.dumps(data, option=_AS_PYTHON_WOULD)
     except TypeError:
         return json.dumps(data, indent=2, ensure_ascii=False, default=str)
     if b"null" in written and _not_finite_inside(data):
         return json.dumps(data, indent=2, ensure_ascii=False, default=str)
     return written.decode()
+
+
+# orjson writes dates and dataclasses its own way, not as str() gives them: they are refused.
+_AS_PYTHON_WOULD = (
+    orjson.OPT_INDENT_2 | orjson.OPT_PASSTHROUGH_DATETIME | orjson.OPT_PASSTHROUGH_DATACLASS
+)
 
 
 def _not_finite_inside(data: Any) -> bool:

@@ -1,5 +1,7 @@
 """Redaction: no token, password, signing secret or card number survives into the report."""
 
+import datetime
+import enum
 import json
 
 import pytest
@@ -15,6 +17,11 @@ from support.report.redaction import (
     redact_text,
     redacted_body,
 )
+
+
+class _Kind(enum.StrEnum):
+    SHOWN = "shown"
+
 
 JWT = "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0.c2lnbmF0dXJlLWhlcmU"
 
@@ -243,10 +250,11 @@ def test_a_document_with_nothing_secret_is_copied_with_only_its_keys_masked():
         {"amount": -1234, "ratio": 0.1, "big": 2**63 - 1, "small": -(2**63), "flag": False},
         "just a string",
         None,
+        {"kind": _Kind.SHOWN},  # a subclass of text: both write the text
     ],
 )
 def test_pretty_json_is_what_pythons_json_writes(data):
-    assert pretty_json(data) == json.dumps(data, indent=2, ensure_ascii=False)
+    assert pretty_json(data) == json.dumps(data, indent=2, ensure_ascii=False, default=str)
 
 
 @pytest.mark.parametrize(
@@ -259,10 +267,11 @@ def test_pretty_json_is_what_pythons_json_writes(data):
         {"value": [float("-inf")]},
         {"text": "\ud800 a lone surrogate"},
         {1: "a key that is not text"},
+        {"at": datetime.datetime(2026, 11, 24, 5, 30, tzinfo=datetime.UTC)},  # orjson: ISO 8601
     ],
 )
 def test_pretty_json_keeps_what_orjson_would_write_otherwise(data):
-    assert pretty_json(data) == json.dumps(data, indent=2, ensure_ascii=False)
+    assert pretty_json(data) == json.dumps(data, indent=2, ensure_ascii=False, default=str)
 
 
 def test_pretty_json_writes_the_same_numbers():
