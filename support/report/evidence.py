@@ -15,9 +15,8 @@ from support.report.redaction import (
     REDACTED,
     pretty_json,
     redact_data,
-    redact_headers,
     redact_text,
-    redacted_body,
+    redact_together,
 )
 
 
@@ -70,8 +69,12 @@ class _Shown:
 
     def __init__(self, exchange: HttpExchange) -> None:
         self.exchange = exchange
-        self.request_headers = redact_headers(exchange.request_headers)
-        self.request_data = redacted_body(exchange.request_body)
+        headers, bodies = redact_together(
+            [exchange.request_headers, exchange.response_headers],
+            [exchange.request_body, exchange.response_body],
+        )
+        self.request_headers, self.response_headers = headers
+        self.request_data, self.response_data = bodies
 
     def curl(self) -> str:
         ex = self.exchange
@@ -108,10 +111,9 @@ class _Shown:
         else:
             lines += [
                 f"status {ex.status}",
-                *(f"{n}: {v}" for n, v in redact_headers(ex.response_headers)),
+                *(f"{n}: {v}" for n, v in self.response_headers),
                 "",
-                _cut(redacted_body(ex.response_body).pretty(), len(ex.response_body))
-                or "(no body)",
+                _cut(self.response_data.pretty(), len(ex.response_body)) or "(no body)",
             ]
         lines += ["", "--- reproduce ---", self.curl()]
         return "\n".join(lines)
@@ -140,11 +142,8 @@ def attach_rows(title: str, query: str, params: Any, rows: list[dict[str, Any]])
     """What a checker read from the database: the query, its parameters and the rows."""
     if not _reporting():
         return
-    body = {
-        "query": " ".join(query.split()),
-        "parameters": redact_data(_jsonable(params)),
-        "rows": redact_data(_jsonable(rows)),
-    }
+    shown_params, shown_rows = redact_data([_jsonable(params), _jsonable(rows)])
+    body = {"query": " ".join(query.split()), "parameters": shown_params, "rows": shown_rows}
     _attach(
         pretty_json(body),
         f"Database: {title} ({len(rows)} rows)",

@@ -15,6 +15,7 @@ from support.report.redaction import (
     redact_data,
     redact_headers,
     redact_text,
+    redact_together,
     redacted_body,
 )
 
@@ -160,6 +161,35 @@ def test_a_registered_secret_is_found_wherever_it_starts_whatever_its_length(oth
     assert registry.found_in(" ".join(sorted(every))) == every
 
 
+# With 27 others the five values fill the automaton's 32, and are found by it; with none they
+# are recent, and looked for one by one.
+@pytest.mark.parametrize("others", [0, 27])
+def test_secrets_that_overlap_or_hold_one_another_are_each_found(others: int):
+    # One walk over the text finds every occurrence, overlapping ones too: a value that starts
+    # inside another, or lies inside it, is redacted with it, and no part of either is left.
+    from support.report.redaction import SecretRegistry
+
+    registry = SecretRegistry()
+    for index in range(others):
+        registry.add(f"another-secret-{index:03d}")
+    for value in ["abcdefgh12", "gh12345678", "defgh123", "bcdefgh1", "pässwörd-ünïcode"]:
+        registry.add(value)
+    every_one = {"abcdefgh12", "gh12345678", "defgh123", "bcdefgh1"}
+    assert registry.found_in("abcdefgh12345678") == every_one
+    assert registry.redact("1 abcdefgh12345678 2") == f"1 {REDACTED} 2"
+    assert registry.redact("1 abcdefgh12 2") == f"1 {REDACTED} 2"  # bcdefgh1 inside
+    apart = "1 abcdefgh12 gh12345678 defgh123"  # and bcdefgh1 inside the first
+    assert registry.redact(apart) == f"1 {REDACTED} {REDACTED} {REDACTED}"
+    assert registry.redact("abcdefgh12gh12345678.") == f"{REDACTED}."  # touching: one mark
+    assert registry.found_in("Ωpässwörd-ünïcodeΩ") == {"pässwörd-ünïcode"}
+    assert registry.redact("Ωpässwörd-ünïcodeΩ") == f"Ω{REDACTED}Ω"
+    # A value added since (recent, whatever the others) found before and after the others,
+    # every time it occurs.
+    registry.add("the-latest-one")
+    twice = "the-latest-one abcdefgh12 the-latest-one."
+    assert registry.redact(twice) == f"{REDACTED} {REDACTED} {REDACTED}."
+
+
 def test_the_shortest_registered_secret_is_still_redacted():
     SECRETS.add("8-chars!")  # the shortest value kept: texts shorter than it are left as they are
     assert redact_text("8-chars!") == REDACTED
@@ -216,6 +246,50 @@ def test_a_secret_anywhere_in_a_document_is_redacted_as_string_by_string(holder,
     headers = [(f"X-Note-{n}", text) for n, text in enumerate(texts)]
     assert redact_headers(headers) == [(name, redact_text(value)) for name, value in headers]
     assert _SECRET_HOLDERS[holder] not in str(redact_headers(headers))
+
+
+_PARTS = ["request headers", "request body", "response headers", "response body"]
+
+
+@pytest.mark.parametrize("part", _PARTS)
+@pytest.mark.parametrize("holder", sorted(_SECRET_HOLDERS))
+def test_a_secret_in_any_part_of_an_exchange_is_redacted_as_string_by_string(holder, part):
+    # An exchange's four parts are checked together: a secret in any one of them sends every
+    # part the long way, and each comes out as redacting its strings one by one leaves it.
+    SECRETS.add("registered-value-123")
+    texts = {name: list(_INNOCENT[:4]) for name in _PARTS}
+    texts[part].insert(2, _SECRET_HOLDERS[holder])
+    headers = [
+        [(f"X-Note-{n}", text) for n, text in enumerate(texts[name])] for name in _PARTS[::2]
+    ]
+    request_body = json.dumps({"notes": texts["request body"], "password": "p" * 12}).encode()
+    response_body = "\n".join(texts["response body"]).encode()  # a body that is not JSON
+
+    shown_headers, shown_bodies = redact_together(headers, [request_body, response_body])
+
+    assert shown_headers == [
+        [(name, redact_text(value)) for name, value in each] for each in headers
+    ]
+    assert shown_bodies[0].data == _copy_masked(json.loads(request_body), redact_text)
+    assert shown_bodies[1].text == redact_text(response_body.decode())
+    everything = repr((shown_headers, shown_bodies))
+    assert _SECRET_HOLDERS[holder] not in everything and "p" * 12 not in everything
+
+
+def test_an_exchange_with_nothing_secret_has_only_its_keys_and_headers_masked():
+    headers = [[("Authorization", "Bearer abc.def.ghi"), ("X-Note", _INNOCENT[0])], []]
+    bodies = [b'{"token": "t-123456789", "note": "ordinary text"}', b"", None, "plain text here"]
+    shown_headers, shown_bodies = redact_together(headers, bodies)
+    assert shown_headers == [
+        [("Authorization", f"Bearer {REDACTED}"), ("X-Note", _INNOCENT[0])],
+        [],
+    ]
+    assert [body.pretty() for body in shown_bodies] == [
+        pretty_json({"token": REDACTED, "note": "ordinary text"}),
+        "",
+        "",
+        "plain text here",
+    ]
 
 
 @pytest.mark.parametrize(

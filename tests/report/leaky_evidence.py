@@ -5,5 +5,11 @@ results and the run's audit must fail the run."""
 from __future__ import annotations
 
 import support.report.evidence as evidence
+from support.report.redaction import redact_together
 
-evidence.redact_headers = lambda headers: list(headers)
+
+def _headers_left_as_they_are(headers, bodies):
+    return [list(each) for each in headers], redact_together([], bodies)[1]
+
+
+evidence.redact_together = _headers_left_as_they_are

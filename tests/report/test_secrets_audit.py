@@ -26,17 +26,21 @@ def audit(tmp_path: Path, files: dict[str, str], seen: list[str] = ()) -> list[s
     return leaked_secrets(results, secrets_dir, [])
 
 
-def test_each_kind_of_secret_is_named_with_its_file(tmp_path: Path) -> None:
+# Files are searched as bytes: each secret is found alone and straight beside letters of other
+# alphabets, and a value written in such letters is found by its UTF-8 bytes.
+@pytest.mark.parametrize(("before", "after"), [("", ""), ("é", "ü"), ("Ω", "✓")])
+def test_each_kind_of_secret_is_named_with_its_file(tmp_path: Path, before, after) -> None:
     found = audit(
         tmp_path,
         {
-            "a-attachment.json": f'{{"Authorization": "Bearer {TOKEN}"}}',
-            "b-attachment.txt": "PAYMENTS_API_KEY=sk_test_4eC39HqLyjWDarjtT1zdp7dc4eC39HqL",
-            "c-attachment.txt": "whsec_5d8f0a9c1b2e4f6a8c0d2e4f6a8c0d2e merchant secret",
-            "d-attachment.json": '{"card": "4242 4242 4242 4242"}',
-            "e-result.json": '{"password": "correct horse battery"}',
+            "a-attachment.json": f'{{"Authorization": "Bearer {before}{TOKEN}{after}"}}',
+            "b-attachment.txt": f"API_KEY={before}sk_test_4eC39HqLyjWDarjtT1zdp7dc4eC39HqL{after}",
+            "c-attachment.txt": f"{before}whsec_5d8f0a9c1b2e4f6a8c0d2e4f6a8c0d2e{after} secret",
+            "d-attachment.json": f'{{"card": "{before}4242 4242 4242 4242{after}"}}',
+            "e-result.json": f'{{"password": "{before}correct horse battery{after}"}}',
+            "f-result.json": f'{{"password": "{before}pässwörd-ünïcode{after}"}}',
         },
-        seen=["correct horse battery"],
+        seen=["correct horse battery", "pässwörd-ünïcode"],
     )
     assert found == [
         "a-attachment.json: a bearer token",
@@ -44,6 +48,7 @@ def test_each_kind_of_secret_is_named_with_its_file(tmp_path: Path) -> None:
         "c-attachment.txt: a signing secret",
         "d-attachment.json: card data",
         "e-result.json: a password or secret the run used",
+        "f-result.json: a password or secret the run used",
     ]
 
 
