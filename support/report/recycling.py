@@ -17,7 +17,9 @@ So, with `--clean-alluredir`, the old folder is renamed aside before Allure star
 
 from __future__ import annotations
 
+import bisect
 import contextlib
+import fcntl
 import json
 import os
 import random
@@ -28,6 +30,7 @@ import uuid
 from pathlib import Path
 from typing import Any
 
+import orjson
 from allure_commons import hookimpl
 from allure_commons.logger import INDENT, AllureFileLogger
 from attr import asdict
@@ -60,35 +63,71 @@ def remove_leftovers(results: Path) -> None:
 
 
 class OldFiles:
-    """The files set aside, each handed out once across processes: a rename succeeds for one
-    process only, and each process tries them in its own order so that they rarely collide."""
+    """The files set aside, each handed out once across processes.
 
-    def __init__(self, folders: list[Path]) -> None:
-        self.paths: list[str] = []
+    A process claims an old file by locking it (`flock`) and checking that its name still
+    names it; it writes the new content into it and renames it to its final name before it lets
+    go of the lock, so that no other process can claim it again. Each xdist worker takes its own
+    share first (every Nth file of the sorted list, N the number of workers), then the others'
+    in its own random order: when each tried all of them, two workers collided 5,800 times a
+    run. Within its share it takes the largest file no longer than what it writes, which then
+    needs no truncating (freeing a file's tail, with this disk's `discard`, took as long as
+    writing it).
+    """
+
+    def __init__(self, folders: list[Path], share: tuple[int, int] | None = None) -> None:
+        every: list[tuple[str, int]] = []
         for folder in folders:
             with contextlib.suppress(OSError), os.scandir(folder) as entries:
-                self.paths.extend(entry.path for entry in entries)
-        random.Random(os.getpid()).shuffle(self.paths)
+                for entry in entries:
+                    with contextlib.suppress(OSError):
+                        every.append((entry.path, entry.stat(follow_symlinks=False).st_size))
+        every.sort()
+        index, count = share or (0, 1)
+        own = sorted(every[index::count], key=lambda path_size: path_size[1])
+        self._own_paths = [path for path, _ in own]
+        self._own_sizes = [size for _, size in own]
+        self._others = [path for n, (path, _) in enumerate(every) if n % count != index]
+        random.Random(os.getpid()).shuffle(self._others)
 
-    def open_as(self, path: str) -> int | None:
-        """A descriptor writing to `path`, an old file renamed to it; None when none is left."""
-        while self.paths:
-            old = self.paths.pop()
-            try:
-                os.rename(old, path)
-            except OSError:  # another process took it first
-                continue
-            try:
-                fd = os.open(path, os.O_WRONLY | os.O_NOFOLLOW)
-            except OSError:  # not a plain file (a link, a folder): it is not ours to write to
-                _remove(path)
-                continue
-            info = os.fstat(fd)
-            if stat.S_ISREG(info.st_mode) and info.st_nlink == 1:
-                return fd
-            os.close(fd)  # a hard link: writing would change the other name's file too
-            os.unlink(path)
+    def claim(self, size: int) -> tuple[int, str, int] | None:
+        """(a descriptor, the old file's name, its length): an old file locked for this
+        process, best `size` bytes long or shorter; None when none is left."""
+        while self._own_paths or self._others:
+            if self._own_paths:
+                fits = bisect.bisect_right(self._own_sizes, size) - 1
+                del self._own_sizes[max(fits, 0)]
+                path = self._own_paths.pop(max(fits, 0))
+            else:
+                path = self._others.pop()
+            locked = _locked(path)
+            if locked is not None:
+                return locked[0], path, locked[1]
         return None
+
+
+def _locked(path: str) -> tuple[int, int] | None:
+    """A descriptor of the old file at `path`, locked, and its length: when it is still there,
+    a plain file with no other name, and no other process has it."""
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_NOFOLLOW | os.O_NONBLOCK)  # a pipe: no wait
+    except FileNotFoundError:  # another process has taken it
+        return None
+    except OSError:  # not a plain file (a link, a folder): it is not ours to write to
+        _remove(path)
+        return None
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        os.lstat(path)  # gone when the process that had the lock renamed it away: it raises
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode) or info.st_nlink != 1:
+            # A hard link: writing would change the other name's file too.
+            os.unlink(path)
+            raise FileExistsError(path)
+    except OSError:  # locked by another process, taken by it, or not ours
+        os.close(fd)
+        return None
+    return fd, info.st_size
 
 
 def _remove(path: str) -> None:
@@ -106,31 +145,46 @@ class RecyclingFileLogger(AllureFileLogger):
     def __init__(self, report_dir: str, clean: bool = False) -> None:
         super().__init__(report_dir, clean)
         self._folder = str(self._report_dir)
-        self._old = OldFiles(aside_folders(self._report_dir))
+        self._old = OldFiles(aside_folders(self._report_dir), _worker_share())
 
     def _write(self, file_name: str, body: bytes) -> None:
         """Plain descriptors and names: a run writes thousands of files, and Path objects and
-        buffered files around each were a third of the time it took."""
+        buffered files around each were a third of the time it took. A file appears under its
+        final name only once written, as Allure's own are (written under a temporary name)."""
         WRITTEN.append(file_name)
         final = os.path.join(self._folder, file_name)
-        temporary = f"{final}.tmp"
-        fd = self._old.open_as(temporary)
-        if fd is None:
+        claimed = self._old.claim(len(body))
+        if claimed is None:
+            temporary = f"{final}.tmp"
             fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o666)
+            try:
+                _write_all(fd, body)
+            finally:
+                os.close(fd)
+            os.replace(temporary, final)
+            return
+        fd, old, old_size = claimed
         try:
-            left = memoryview(body)
-            while left:
-                left = left[os.write(fd, left) :]
-            os.ftruncate(fd, len(body))  # an old file may have been longer
+            _write_all(fd, body)
+            if old_size > len(body):
+                os.ftruncate(fd, len(body))
+            os.rename(old, final)  # before the lock goes: no other process can claim it
         finally:
             os.close(fd)
-        os.replace(temporary, final)
 
     def _report_item(self, item: Any) -> None:
-        indent = INDENT if os.environ.get("ALLURE_INDENT_OUTPUT") else None
+        """As Allure writes a result, in JSON written by orjson (a run's results took Python's
+        encoder 0.03 s, orjson 0.005 s); by Python's when indented, or when orjson refuses a
+        value."""
         data = asdict(item, filter=lambda _, v: v or v is False)
-        body = json.dumps(data, indent=indent, ensure_ascii=False)
-        self._write(item.file_pattern.format(prefix=uuid.uuid4()), body.encode("utf-8"))
+        if os.environ.get("ALLURE_INDENT_OUTPUT"):
+            body = json.dumps(data, indent=INDENT, ensure_ascii=False).encode("utf-8")
+        else:
+            try:
+                body = orjson.dumps(data)
+            except TypeError:  # an integer beyond 64 bits, say
+                body = json.dumps(data, ensure_ascii=False).encode("utf-8")
+        self._write(item.file_pattern.format(prefix=uuid.uuid4()), body)
 
     @hookimpl
     def report_attached_file(self, source: str, file_name: str) -> None:
@@ -139,6 +193,23 @@ class RecyclingFileLogger(AllureFileLogger):
     @hookimpl
     def report_attached_data(self, body: str | bytes, file_name: str) -> None:
         self._write(file_name, body.encode("utf-8") if isinstance(body, str) else body)
+
+
+def _write_all(fd: int, body: bytes) -> None:
+    left = memoryview(body)
+    while left:
+        left = left[os.write(fd, left) :]
+
+
+def _worker_share() -> tuple[int, int] | None:
+    """(this worker's index, the number of workers) in a run with xdist; None otherwise."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "")
+    count = os.environ.get("PYTEST_XDIST_WORKER_COUNT", "")
+    if worker.startswith("gw") and worker[2:].isdigit() and count.isdigit():
+        index, workers = int(worker[2:]), int(count)
+        if index < workers:
+            return index, workers
+    return None
 
 
 def install() -> None:

@@ -11,7 +11,15 @@ import pytest
 from allure_commons.model2 import TestResult as ScenarioResult
 
 from support.proof.sub_runs import run_embedded
-from support.report.recycling import RecyclingFileLogger, aside_folders, remove_leftovers, set_aside
+from support.report import recycling
+from support.report.recycling import (
+    OldFiles,
+    RecyclingFileLogger,
+    _worker_share,
+    aside_folders,
+    remove_leftovers,
+    set_aside,
+)
 
 
 def _old_results(results: Path, count: int, size: int) -> dict[int, Path]:
@@ -59,6 +67,92 @@ def test_leftovers_of_a_killed_run_are_reused_then_removed(tmp_path: Path) -> No
     assert (results / "a-attachment.txt").stat().st_ino in old_inodes
     remove_leftovers(results)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["allure-results"]
+
+
+@pytest.mark.parametrize("indented", ["", "1"])
+def test_a_result_is_the_json_allure_would_write(tmp_path, monkeypatch, indented) -> None:
+    monkeypatch.setenv("ALLURE_INDENT_OUTPUT", indented)
+    result = ScenarioResult(uuid="u", name="Überweisung ✓ «quoted»", status="passed", start=2**70)
+    logger = RecyclingFileLogger(str(tmp_path / "results"))
+    logger.report_result(result)  # orjson refuses 2**70: Python's encoder writes it
+    result.start = 1795383687123
+    logger.report_result(result)
+    written = [json.loads(path.read_bytes()) for path in (tmp_path / "results").iterdir()]
+    assert sorted(each["start"] for each in written) == [1795383687123, 2**70]
+    assert {each["name"] for each in written} == {"Überweisung ✓ «quoted»"}
+    raw = b"".join(path.read_bytes() for path in (tmp_path / "results").iterdir())
+    assert "Überweisung ✓".encode() in raw  # UTF-8, as Allure's own logger writes, not \u escapes
+    assert (b"\n    " in raw) == bool(indented)
+
+
+def _claimed(files: OldFiles, size: int) -> str:
+    fd, path, _ = files.claim(size)
+    os.close(fd)
+    return path
+
+
+def test_each_worker_takes_its_own_share_of_old_files_first(tmp_path: Path) -> None:
+    # Two workers of three: each is handed its own third first (no claim of one can collide
+    # with the other's), then whatever else is left, so that no old file goes unused.
+    old = sorted(str(path) for path in _old_results(tmp_path / "old", count=9, size=1).values())
+    for index in range(3):
+        files = OldFiles([tmp_path / "old"], share=(index, 3))
+        handed = [_claimed(files, 100) for _ in range(9)]
+        assert sorted(handed[:3]) == old[index::3]
+        assert sorted(handed) == old
+        assert files.claim(100) is None
+    one_process = OldFiles([tmp_path / "old"])
+    assert sorted(_claimed(one_process, 100) for _ in range(9)) == old
+
+
+def test_the_longest_old_file_that_fits_is_taken_first(tmp_path: Path) -> None:
+    folder = tmp_path / "old"
+    folder.mkdir()
+    for size in (0, 10, 100, 1000):
+        (folder / f"{size}-attachment.txt").write_bytes(b"x" * size)
+    files = OldFiles([folder])
+    claims = [files.claim(wanted) for wanted in (150, 150, 5, 1)]
+    assert [length for _, _, length in claims] == [100, 10, 0, 1000]  # the last must be cut
+    assert files.claim(1) is None
+    for fd, _, _ in claims:
+        os.close(fd)
+
+
+def test_an_old_file_another_process_holds_or_took_is_passed_over(tmp_path, monkeypatch):
+    folder = tmp_path / "old"
+    folder.mkdir()
+    for name in ("a", "b", "c"):
+        (folder / f"{name}-attachment.txt").write_bytes(b"old")
+    first, second = OldFiles([folder]), OldFiles([folder])
+    held = first.claim(3)  # locked by "another process" (another open of the file)
+    taken = second.claim(3)
+    assert taken[1] != held[1]
+    # A third is opened by the second, then renamed away and let go by the first before the
+    # second locks it: the second sees that its name no longer names it.
+    real_flock = recycling.fcntl.flock
+
+    def first_takes_it_meanwhile(fd, operation):
+        if os.fstat(fd).st_ino == third_inode:
+            os.rename(third, tmp_path / "final-attachment.txt")
+        return real_flock(fd, operation)
+
+    (third,) = {str(folder / f"{name}-attachment.txt") for name in "abc"} - {held[1], taken[1]}
+    third_inode = os.stat(third).st_ino
+    monkeypatch.setattr(recycling.fcntl, "flock", first_takes_it_meanwhile)
+    assert second.claim(3) is None
+    for fd, _, _ in (held, taken):
+        os.close(fd)
+
+
+@pytest.mark.parametrize(
+    ("worker", "count", "share"),
+    [("gw0", "2", (0, 2)), ("gw1", "2", (1, 2)), ("gw11", "12", (11, 12)), ("gw2", "2", None),
+     ("", "", None), ("gw0", "", None), ("master", "2", None), ("gwx", "2", None)],
+)  # fmt: skip
+def test_a_worker_knows_its_share_from_xdist(monkeypatch, worker, count, share) -> None:
+    monkeypatch.setenv("PYTEST_XDIST_WORKER", worker)
+    monkeypatch.setenv("PYTEST_XDIST_WORKER_COUNT", count)
+    assert _worker_share() == share
 
 
 def test_a_link_set_aside_is_never_written_through(tmp_path: Path) -> None:
