@@ -25,6 +25,7 @@ import os
 import random
 import shutil
 import stat
+import threading
 import time
 import uuid
 from pathlib import Path
@@ -89,21 +90,24 @@ class OldFiles:
         self._own_sizes = [size for _, size in own]
         self._others = [path for n, (path, _) in enumerate(every) if n % count != index]
         random.Random(os.getpid()).shuffle(self._others)
+        self._choosing = threading.Lock()  # the two lists of its share change together
 
     def claim(self, size: int) -> tuple[int, str, int] | None:
         """(a descriptor, the old file's name, its length): an old file locked for this
         process, best `size` bytes long or shorter; None when none is left."""
-        while self._own_paths or self._others:
-            if self._own_paths:
-                fits = bisect.bisect_right(self._own_sizes, size) - 1
-                del self._own_sizes[max(fits, 0)]
-                path = self._own_paths.pop(max(fits, 0))
-            else:
-                path = self._others.pop()
+        while True:
+            with self._choosing:
+                if self._own_paths:
+                    fits = max(bisect.bisect_right(self._own_sizes, size) - 1, 0)
+                    del self._own_sizes[fits]
+                    path = self._own_paths.pop(fits)
+                elif self._others:
+                    path = self._others.pop()
+                else:
+                    return None
             locked = _locked(path)
             if locked is not None:
                 return locked[0], path, locked[1]
-        return None
 
 
 def _locked(path: str) -> tuple[int, int] | None:

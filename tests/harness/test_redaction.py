@@ -190,6 +190,26 @@ def test_secrets_that_overlap_or_hold_one_another_are_each_found(others: int):
     assert registry.redact(twice) == f"{REDACTED} {REDACTED} {REDACTED}."
 
 
+def test_the_card_pattern_finds_what_it_found_before_it_started_at_digits():
+    # It was `(?<!\+)\b(?:\d[ -]?){13,19}\b`, tried at every position of every text; it now
+    # starts with a digit. Both must replace exactly the same text, in any text made of
+    # digits, separators, a plus sign, letters and the rest, of any length around the limits.
+    import random
+    import re
+
+    from support.report.redaction import _CARD_NUMBER
+
+    before = re.compile(r"(?<!\+)\b(?:\d[ -]?){13,19}\b")
+    pieces = ["4", "2", "0", " ", "-", "+", "a", "_", ".", "é", "\n", "4242", "4242 ", "+44"]
+    draw = random.Random(20261124)
+    for _ in range(20_000):
+        text = "".join(draw.choice(pieces) for _ in range(draw.randint(1, 30)))
+        assert _CARD_NUMBER.sub("#", text) == before.sub("#", text), text
+    for digits in range(11, 22):  # the limits, 13 and 19 digits, and either side
+        for text in ["1" * digits, "+" + "1" * digits, "a" + "1" * digits, " 1" * digits]:
+            assert _CARD_NUMBER.sub("#", text) == before.sub("#", text), text
+
+
 def test_the_shortest_registered_secret_is_still_redacted():
     SECRETS.add("8-chars!")  # the shortest value kept: texts shorter than it are left as they are
     assert redact_text("8-chars!") == REDACTED
