@@ -9,7 +9,7 @@ import re
 import threading
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 import ahocorasick_rs
 import orjson
@@ -198,13 +198,24 @@ def _any_to_redact(texts: list[str]) -> bool:
     return bool(SECRETS.found_in(joined) or _MARKS.search(joined) or _CARD_NUMBER.search(joined))
 
 
-class _KeptForLater(list[str]):
-    """The texts of a document long enough to hold a secret, kept to be checked together."""
+_Shown = TypeVar("_Shown")
 
-    def keep(self, text: str) -> str:
+
+def _redacted(shown_with: Callable[[Callable[[str], str]], _Shown]) -> _Shown:
+    """A document as `shown_with` shows it, given what to do with each of its texts: first with
+    its texts kept as they are, to be checked together; when anything is found in them, again
+    with each text redacted in turn (the long way)."""
+    texts: list[str] = []
+
+    def kept(text: str) -> str:
         if len(text) >= SHORTEST_SECRET:
-            self.append(text)
+            texts.append(text)
         return text
+
+    shown = shown_with(kept)
+    if texts and _any_to_redact(texts):
+        return shown_with(redact_text)
+    return shown
 
 
 def redact_headers(headers: Iterable[tuple[str, str]]) -> list[tuple[str, str]]:
@@ -222,19 +233,14 @@ def redact_together(
     """What `redact_headers` gives for each list of headers and `redacted_body` for each body,
     with one check of all their texts (an exchange has four parts, and one check instead of
     four took a fifth off the cost of showing it)."""
-    texts = _KeptForLater()
     masked = [_masked_headers(each) for each in headers]
     parsed = [_parsed_body(raw) for raw in bodies]
-    shown = (
-        [[(name, texts.keep(value)) for name, value in each] for each in masked],
-        [_shown_body(body, texts.keep) for body in parsed],
-    )
-    if texts and _any_to_redact(texts):  # the long way: each text redacted in turn
-        return (
-            [[(name, redact_text(value)) for name, value in each] for each in masked],
-            [_shown_body(body, redact_text) for body in parsed],
+    return _redacted(
+        lambda on_text: (
+            [[(name, on_text(value)) for name, value in each] for each in masked],
+            [_shown_body(body, on_text) for body in parsed],
         )
-    return shown
+    )
 
 
 def _masked_headers(headers: Iterable[tuple[str, str]]) -> list[tuple[str, str]]:
@@ -247,40 +253,26 @@ def _masked_headers(headers: Iterable[tuple[str, str]]) -> list[tuple[str, str]]
     return masked
 
 
-# A body as read: nothing, its JSON value, or its text when it is not JSON.
-_NO_BODY = object()
-
-
-def _parsed_body(raw: bytes | str | None) -> Any:
+def _parsed_body(raw: bytes | str | None) -> RedactedBody:
+    """A body as read, not yet redacted: its JSON value, or its text when it is not JSON."""
     if raw is None or raw == b"" or raw == "":
-        return _NO_BODY
+        return RedactedBody(text="")
     text = raw.decode("utf-8", "replace") if isinstance(raw, bytes) else raw
     try:
-        return _Json(json.loads(text))
+        return RedactedBody(data=json.loads(text))
     except ValueError:
-        return text
+        return RedactedBody(text=text)
 
 
-@dataclass(frozen=True)
-class _Json:
-    value: Any
-
-
-def _shown_body(body: Any, on_text: Callable[[str], str]) -> RedactedBody:
-    if body is _NO_BODY:
-        return RedactedBody(text="")
-    if isinstance(body, _Json):
-        return RedactedBody(data=_copy_masked(body.value, on_text))
-    return RedactedBody(text=on_text(body))
+def _shown_body(body: RedactedBody, on_text: Callable[[str], str]) -> RedactedBody:
+    if body.text is not None:
+        return RedactedBody(text=on_text(body.text))
+    return RedactedBody(data=_copy_masked(body.data, on_text))
 
 
 def redact_data(data: Any) -> Any:
     """Deep copy of a JSON-like value with sensitive keys masked and secret shapes removed."""
-    texts = _KeptForLater()
-    masked = _copy_masked(data, texts.keep)
-    if texts and _any_to_redact(texts):
-        return _copy_masked(data, redact_text)  # the long way: each text redacted in turn
-    return masked
+    return _redacted(lambda on_text: _copy_masked(data, on_text))
 
 
 def _copy_masked(data: Any, on_text: Callable[[str], str]) -> Any:
