@@ -253,11 +253,6 @@ def one_call(email_provider, merchant, other_merchant):
     checks.expect_one_call(email_provider, [merchant, other_merchant])
 
 
-@then("the run is refused because the caller is not an operator")
-def refused_not_operator(outcome, leaks):
-    expect_refused(outcome, Refusal.NOT_SIGNED_IN, leaks)
-
-
 @then("the run is refused as invalid")
 def refused_invalid(outcome, leaks):
     expect_refused(outcome, Refusal.INVALID, leaks)

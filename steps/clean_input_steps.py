@@ -61,6 +61,5 @@ def spends_with_hidden_description(wallet, merchant, credits, characters):
 
 
 @then("the completion is refused as invalid")
-@then("the charge is refused as invalid")
 def refused_invalid(outcome, leaks):
     expect_refused(outcome, Refusal.INVALID, leaks)

@@ -245,11 +245,6 @@ def provider_asked_once(payment_provider, pence):
     payment_provider.expect_asked_once_for(pence)
 
 
-@then("the charge is taken")
-def charge_taken(outcome):
-    expect_accepted(outcome, 201, "take the charge")
-
-
 @then("the request is refused as invalid")
 def request_refused_invalid(outcome, leaks):
     expect_refused(outcome, Refusal.INVALID, leaks)
