@@ -17,31 +17,7 @@ if sys.dont_write_bytecode:
     sys.pycache_prefix = str(Path(__file__).resolve().parent / ".run" / "pycache")
     sys.dont_write_bytecode = False
 
-pytest_plugins = [
-    "support.plugin.start_up",
-    "support.plugin.step_lookup",
-    "support.plugin.hooks",
-    "support.plugin.deployment_fixtures",
-    "support.plugin.target_watch",
-    "support.plugin.target_fixtures",
-    "steps.accounts_steps",
-    "steps.onboarding_steps",
-    "steps.platform_steps",
-    "steps.billing_steps",
-    "support.plugin.proof_fixtures",
-    "support.plugin.orders_fixtures",
-    "steps.orders_steps",
-    "steps.refunds_steps",
-    "support.plugin.webhooks_fixtures",
-    "steps.webhooks_steps",
-    "support.plugin.abandonment_fixtures",
-    "steps.abandonment_steps",
-    "steps.money_safety_steps",
-    "steps.request_fields_steps",
-    "steps.deployment_steps",
-    "steps.limits_steps",
-    "steps.clean_input_steps",
-    "steps.sign_in_protection_steps",
-    "steps.password_rules_steps",
-    "support.plugin.security_fixtures",
-]
+# The scenarios' hooks, fixtures and steps are listed in support/plugin/scenarios.py: the
+# session plugin loads them in each process that runs tests, never in xdist's controlling
+# process (support/plugin/session.py says why).
+pytest_plugins = ["support.plugin.start_up", "support.plugin.session"]

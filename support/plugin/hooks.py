@@ -1,14 +1,10 @@
-"""The suite's pytest plugin: target options, run state, fixtures, guards and report set-up."""
+"""The scenarios' hooks and fixtures: the selection's guards, each scenario's set-up and report
+entries, the target and the drivers (loaded by support/plugin/scenarios.py)."""
 
 from __future__ import annotations
 
-import os
-import random
-import shutil
 import sys
-import tempfile
 from collections.abc import Iterator
-from pathlib import Path
 
 import allure
 import pytest
@@ -25,128 +21,22 @@ from support.drivers.faults import StoreFaults
 from support.drivers.onboarding import OnboardingDriver
 from support.drivers.platform import PlatformDriver
 from support.drivers.wallet import PaymentEventsDriver, WalletDriver
+from support.plugin.session import RUN
 from support.plugin.start_up import target_is_up
 from support.plugin.tags import apply_tag
 from support.providers.fakes import ProviderFakes
 from support.providers.payments import PaymentProviderFake
 from support.providers.telephony import TelephonyProviderFake
-from support.report import recycling
 from support.report.redaction import SECRETS
-from support.report.results_folder import audit_own_files, leaked_secrets, write_environment
 from support.report.titles import outline_example, scenario_title
 from support.scenario.cast import Cast
 from support.scenario.mistakes import Mistakes
-from support.target import config as target_config
-from support.target import probes
 from support.target.cleanup import Cleanup
 from support.target.config import HarnessError, Mode
-from support.target.run import LiveTarget, RunState, leave_secrets, new_jwt_secret, open_target
+from support.target.run import LiveTarget, open_target
+from support.target.run_state import RunState
 
-RUN = pytest.StashKey[RunState]()
 FAKES = pytest.StashKey[ProviderFakes]()
-
-
-def pytest_addoption(parser: pytest.Parser) -> None:
-    group = parser.getgroup("merchant platform target")
-    group.addoption("--base-url", help="a deployed service to test (env BASE_URL)")
-    group.addoption("--database-url", help="PostgreSQL of the target (env DATABASE_URL)")
-    group.addoption("--redis-url", help="Redis of the target (env REDIS_URL)")
-    group.addoption(
-        "--target-safe-for-tests",
-        action="store_true",
-        help="declare a remote target safe for scenarios that change state "
-        "(env TARGET_SAFE_FOR_TESTS=yes)",
-    )
-    group.addoption("--merchant-seed", type=int, help="replay a run's test data (see the report)")
-    group.addoption(
-        "--defects",
-        default=os.environ.get("SERVICE_DEFECTS", ""),
-        help="comma-separated catalogued defects to switch on in the in-process service",
-    )
-    group.addoption(
-        "--requirement",
-        action="append",
-        default=[],
-        help="run only the scenarios that prove this requirement id (repeatable)",
-    )
-
-
-def _worker_id(config: pytest.Config) -> str | None:
-    workerinput = getattr(config, "workerinput", None)
-    return workerinput["workerid"] if workerinput else None
-
-
-@pytest.hookimpl(tryfirst=True)
-def pytest_configure(config: pytest.Config) -> None:
-    workerinput = getattr(config, "workerinput", None)
-    results = config.getoption("--alluredir", None)
-    if results:
-        # Before Allure's own configure, which would remove the old results file by file and
-        # create every new one (support/report/recycling.py says why that is slow).
-        recycling.install()
-        if workerinput is None:
-            if config.getoption("--clean-alluredir", False):
-                recycling.set_aside(Path(results))
-            config.add_cleanup(lambda: recycling.remove_leftovers(Path(results)))
-    if workerinput is not None:
-        config.stash[RUN] = RunState.from_json(workerinput["merchant_run"])
-        return
-    try:
-        config.stash[RUN] = _decide_run(config)
-    except HarnessError as error:
-        raise pytest.UsageError(str(error)) from None
-
-
-def _decide_run(config: pytest.Config) -> RunState:
-    settings = target_config.resolve(
-        base_url=config.getoption("--base-url"),
-        database_url=config.getoption("--database-url"),
-        redis_url=config.getoption("--redis-url"),
-        safe_for_tests=config.getoption("--target-safe-for-tests"),
-    )
-    defects = tuple(d.strip() for d in config.getoption("--defects").split(",") if d.strip())
-    if defects and settings.mode is Mode.REMOTE:
-        raise HarnessError("--defects switches defects on in the in-process service only.")
-    if settings.mode is not Mode.EMBEDDED:
-        probes.check_database(settings.database_url)
-        probes.check_redis(settings.redis_url)
-    if settings.mode is Mode.REMOTE:
-        probes.check_service(settings.base_url)
-    seed = config.getoption("--merchant-seed")
-    secrets_dir = tempfile.mkdtemp(prefix="mps-secrets-")
-    config.add_cleanup(lambda: shutil.rmtree(secrets_dir, ignore_errors=True))
-    return RunState(
-        settings=settings,
-        jwt_secret=new_jwt_secret(settings),
-        seed=seed if seed is not None else random.randrange(2**31),
-        defects=defects,
-        secrets_dir=secrets_dir,
-    )
-
-
-def _run_facts(state: RunState) -> dict[str, str]:
-    settings = state.settings
-    return {
-        "Target": settings.mode.value,
-        "Service": settings.base_url or "reference service, started in-process",
-        "Defects switched on": ", ".join(state.defects) or "none",
-        "Run seed": str(state.seed),
-        "Replay with": f"--merchant-seed {state.seed}",
-    }
-
-
-@pytest.hookimpl(optionalhook=True)
-def pytest_configure_node(node) -> None:
-    node.workerinput["merchant_run"] = node.config.stash[RUN].to_json()
-
-
-def pytest_report_header(config: pytest.Config) -> list[str]:
-    state = config.stash[RUN]
-    target = state.settings.base_url or f"reference service in-process ({state.settings.mode})"
-    lines = [f"merchant platform target: {target}; run seed {state.seed}"]
-    if state.defects:
-        lines.append(f"defects switched on: {', '.join(state.defects)}")
-    return lines
 
 
 @pytest.hookimpl(trylast=True)  # after -m and -k deselection: guard what will really run
@@ -212,36 +102,6 @@ def pytest_bdd_after_scenario(request: pytest.FixtureRequest, feature, scenario)
     fakes.attach("Calls to outside providers")
     if sys.exc_info()[0] is None:  # a step already failed: keep its failure as the reason
         fakes.expect_nothing_unplanned()
-
-
-def pytest_sessionfinish(session: pytest.Session) -> None:
-    config = session.config
-    state = config.stash.get(RUN, None)
-    if state is None:
-        return
-    worker = _worker_id(config)
-    results = config.getoption("--alluredir", None)
-    if worker is not None:
-        leave_secrets(state, worker)
-        if results:
-            secrets_dir = Path(state.secrets_dir)
-            audit_own_files(Path(results), recycling.WRITTEN, SECRETS.values(), secrets_dir, worker)
-        return
-    if not results:
-        return
-    # Written last: xdist workers clean the results folder when they start.
-    write_environment(Path(results), _run_facts(state))
-    offenders = leaked_secrets(Path(results), Path(state.secrets_dir), SECRETS.values())
-    if offenders:
-        reporter = config.pluginmanager.get_plugin("terminalreporter")
-        message = (
-            f"A secret seen during the run appears in {len(offenders)} report file(s) "
-            f"({', '.join(offenders[:5])}): the report must not be shared until redaction is fixed."
-        )
-        if reporter:
-            reporter.ensure_newline()
-            reporter.write_line(message, red=True, bold=True)
-        session.exitstatus = pytest.ExitCode.TESTS_FAILED
 
 
 # ---------------------------------------------------------------- fixtures: the run and target

@@ -6,7 +6,8 @@ import pytest
 
 from support.target.config import HarnessError
 from support.target.inprocess import ServiceLog
-from support.target.run import LiveTarget, RunState
+from support.target.run import LiveTarget
+from support.target.run_state import RunState
 
 
 # Autouse, so that `make defects` can parametrise it for every scenario (one defect per

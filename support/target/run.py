@@ -1,62 +1,27 @@
-"""The run's shared decisions (target, seed, token secret) and the per-process live target."""
+"""The per-process live target: what a test process starts (or reaches) and talks to."""
 
 from __future__ import annotations
 
 import atexit
 import contextlib
-import json
 import os
-import secrets
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from enum import StrEnum
-from pathlib import Path
 
 from support.report.redaction import SECRETS
-from support.target.config import HarnessError, Mode, TargetSettings
+from support.target.config import HarnessError, Mode
 from support.target.credentials import ProviderCredentials
 from support.target.embedded import EmbeddedServers, start_embedded
 from support.target.inprocess import RunningService, load_service_code, start_service
 from support.target.outages import DatabaseRelay, redis_out_of_reach
+from support.target.run_state import RunState
 
 # Starts an in-process service with these provider credentials and defects switched on; keyword
 # arguments deploy it otherwise: `start_service`'s own (another database_url or redis_url,
 # expect_healthy) or the service's settings.
 StartService = Callable[..., RunningService]  # (credentials, defects, **changes)
-
-
-@dataclass(frozen=True)
-class RunState:
-    """Decided once by the controlling process and handed to every xdist worker."""
-
-    settings: TargetSettings
-    jwt_secret: str | None  # the token signing secret, when the suite knows it
-    seed: int
-    defects: tuple[str, ...]
-    secrets_dir: str  # where each process leaves the secrets it saw, for the report audit
-
-    def to_json(self) -> str:
-        data = asdict(self)
-        data["settings"] = self.settings.to_dict()
-        return json.dumps(data)
-
-    @classmethod
-    def from_json(cls, text: str) -> RunState:
-        data = json.loads(text)
-        data["settings"] = TargetSettings.from_dict(data["settings"])
-        data["defects"] = tuple(data["defects"])
-        return cls(**data)
-
-    @property
-    def runs_service_in_process(self) -> bool:
-        return self.settings.mode is not Mode.REMOTE
-
-
-def new_jwt_secret(settings: TargetSettings) -> str | None:
-    if settings.mode is Mode.REMOTE:
-        return settings.jwt_secret
-    return secrets.token_urlsafe(48)
 
 
 class Deployment(StrEnum):
@@ -237,8 +202,3 @@ def _start_embedded_loading_service() -> EmbeddedServers:
 def _known_secret(value: str | None) -> str | None:
     SECRETS.add(value)
     return value or None
-
-
-def leave_secrets(state: RunState, worker: str) -> None:
-    """Write this process's secrets where the controlling process audits the report for them."""
-    Path(state.secrets_dir, f"{worker}.json").write_text(json.dumps(SECRETS.values()))
