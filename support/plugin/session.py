@@ -2,16 +2,13 @@
 
 The options, the run's decisions (target, seed, token secret) and handing them to xdist's
 workers, the report's header, and the end-of-run audit of the report for secrets. The
-scenarios' own hooks, fixtures and steps (support/plugin/scenarios.py) are loaded as the
-session starts, only in a process that runs tests: a serial run, or each xdist worker.
+scenarios' own hooks, fixtures and steps (support/plugin/scenarios.py) are loaded as the run
+is configured, only in a process that runs tests: a serial run, or each xdist worker.
 
 xdist's controlling process runs no test, yet it used to import them all before it could start
 its workers: Faker, httpx, redis, psycopg, the payment SDK, the drivers and the steps. Its
 workers started 1.1 s into a `-n 2` run, after 1.0 s of the controller's CPU; now 0.5 s in,
-after 0.5 s. The session is where the decision can be made safely: by then xdist has
-registered its controller ("dsession") or not, after `-n 0`, `-p no:xdist`, `--pdb` and
-`--collect-only` have each had their say. (`--fixtures` with `-n` lists the fixtures in the
-controller, so that process loads them too.)
+after 0.5 s.
 """
 
 from __future__ import annotations
@@ -80,11 +77,13 @@ def pytest_configure(config: pytest.Config) -> None:
             config.add_cleanup(lambda: recycling.remove_leftovers(Path(results)))
     if workerinput is not None:
         config.stash[RUN] = RunState.from_json(workerinput["merchant_run"])
-        return
-    try:
-        config.stash[RUN] = _decide_run(config)
-    except HarnessError as error:
-        raise pytest.UsageError(str(error)) from None
+    else:
+        try:
+            config.stash[RUN] = _decide_run(config)
+        except HarnessError as error:
+            raise pytest.UsageError(str(error)) from None
+    if not controls_workers(config):
+        config.pluginmanager.import_plugin(SCENARIO_PLUGINS)
 
 
 def _decide_run(config: pytest.Config) -> RunState:
@@ -134,20 +133,30 @@ def pytest_configure_node(node) -> None:
     node.workerinput["merchant_run"] = node.config.stash[RUN].to_json()
 
 
-@pytest.hookimpl(trylast=True)  # once xdist's controller is registered, if it is to be
-def pytest_sessionstart(session: pytest.Session) -> None:
-    config = session.config
-    if runs_tests(config):
-        config.pluginmanager.import_plugin(SCENARIO_PLUGINS)
+def controls_workers(config: pytest.Config) -> bool:
+    """Whether this process is xdist's controller, which starts workers and runs no test.
 
-
-def runs_tests(config: pytest.Config) -> bool:
-    """Whether this process runs tests (or lists their fixtures), rather than only controlling
-    xdist's workers."""
+    Decided as the run is configured, with xdist's own test (its `_is_distribution_mode`, after
+    its command-line hook has had its say on `-n auto --pdb` and the like), so that the
+    scenarios' plugins are registered where conftest's plugins always were: before the plugins
+    other plugins register while configuring. Hook order follows registration, and Allure's
+    listener must wrap the target's watch to record the failure as the watch rewrites it
+    (tests/harness/test_target_dies.py).
+    """
     option = config.option
+    if hasattr(config, "workerinput") or getattr(option, "collectonly", False):
+        return False
     if getattr(option, "showfixtures", False) or getattr(option, "show_fixtures_per_test", False):
-        return True
-    return not config.pluginmanager.hasplugin("dsession")
+        return False  # the fixtures are listed by this process
+    return getattr(option, "dist", "no") != "no" and bool(getattr(option, "tx", None))
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_sessionstart(session: pytest.Session) -> None:
+    # Should xdist ever decide otherwise, a process that runs tests still gets their plugins.
+    manager = session.config.pluginmanager
+    if not manager.hasplugin("dsession") and not manager.hasplugin(SCENARIO_PLUGINS):
+        manager.import_plugin(SCENARIO_PLUGINS)
 
 
 def pytest_report_header(config: pytest.Config) -> list[str]:
