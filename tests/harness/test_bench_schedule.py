@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from support.proof.bench import Figure, paired, schedule, table
+from support.proof.bench import Figure, figures, paired, schedule, split_figure, table
 
 
 def test_compared_figures_run_in_turns_after_one_uncounted_round() -> None:
@@ -38,3 +38,15 @@ def test_the_table_shows_each_turns_ratio_beside_the_median() -> None:
     shown = table(figures, 2, (0.0, 0.0, 0.0), (0.0, 0.0, 0.0))
     assert "speed-up of -n 2 over serial: 1.75× (turns: 1.75, 1.78, 1.44); target ≥ 1.7" in shown
     assert "--alluredir takes 0.99× (turns: 0.96, 0.99, 1.28) as long; target ≤ 1.10" in shown
+
+
+def test_the_compared_serial_runs_are_plain_and_the_time_split_runs_once_apart(tmp_path) -> None:
+    """The plugin that times each request and fixture slows the run it measures: it is kept out
+    of the serial figure that -n 2 is compared with, and runs once, after, for the split."""
+    chosen = [f for f in figures(3, tmp_path) if f.name in ("serial", "-n 2")]
+    serial = chosen[0]
+    assert "support.proof.bench_plugin" not in serial.command
+    split = split_figure(chosen)
+    assert split is not None and split not in chosen and split.repeats == 1
+    assert split.command == [*serial.command, "-p", "support.proof.bench_plugin"]
+    assert split_figure([f for f in chosen if f.name != "serial"]) is None
