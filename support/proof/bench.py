@@ -88,8 +88,18 @@ def run(figure: Figure, split_file: Path) -> tuple[float, float, str]:
     cpu = (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime)
     output = done.stdout + done.stderr
     if done.returncode != 0:
+        # The whole output is kept: a defect run's verdict for the defect that escaped can be
+        # far above its last lines.
+        kept = (
+            ROOT / ".run" / f"bench-failed-{re.sub(r'[^a-z0-9]+', '-', figure.name).strip('-')}.log"
+        )
+        kept.parent.mkdir(parents=True, exist_ok=True)
+        kept.write_text(output)
         tail = "\n".join(output.strip().splitlines()[-15:])
-        raise SystemExit(f"`{' '.join(command[2:])}` failed (exit {done.returncode}):\n{tail}")
+        raise SystemExit(
+            f"`{' '.join(command[2:])}` failed (exit {done.returncode}); its whole output is in"
+            f" {kept.relative_to(ROOT)}. The last lines:\n{tail}"
+        )
     return took, cpu, output
 
 

@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
-from support.proof.bench import Figure, figures, paired, schedule, split_figure, table
+import sys
+
+import pytest
+
+from support.proof.bench import Figure, figures, paired, run, schedule, split_figure, table
+from support.proof.catalogues import ROOT
 
 
 def test_compared_figures_run_in_turns_after_one_uncounted_round() -> None:
@@ -50,3 +55,19 @@ def test_the_compared_serial_runs_are_plain_and_the_time_split_runs_once_apart(t
     assert split is not None and split not in chosen and split.repeats == 1
     assert split.command == [*serial.command, "-p", "support.proof.bench_plugin"]
     assert split_figure([f for f in chosen if f.name != "serial"]) is None
+
+
+def test_a_figure_that_fails_keeps_its_whole_output() -> None:
+    """A defect run's verdict for an escaped defect is far above its last lines: all is kept."""
+    lines = "; ".join(f"print('line {i}')" for i in range(40))
+    figure = Figure("a failing figure, for a test", [sys.executable, "-c", f"{lines}; exit(3)"], 1)
+    kept = ROOT / ".run" / "bench-failed-a-failing-figure-for-a-test.log"
+    try:
+        with pytest.raises(SystemExit) as stopped:
+            run(figure, ROOT / ".run" / "no-split.json")
+        message = str(stopped.value)
+        assert "failed (exit 3)" in message and str(kept.relative_to(ROOT)) in message
+        assert "line 39" in message and "line 0\n" not in message  # the last lines shown
+        assert kept.read_text().splitlines() == [f"line {i}" for i in range(40)]
+    finally:
+        kept.unlink(missing_ok=True)
