@@ -9,7 +9,7 @@ import subprocess
 import sys
 
 from support.proof.catalogues import ROOT
-from support.proof.defect_run import finished_lines
+from support.proof.defect_run import chunk_environment, finished_lines
 
 
 def defect_run(*args: str) -> subprocess.CompletedProcess:
@@ -67,3 +67,14 @@ def test_a_verdict_is_read_only_once_its_line_is_finished(tmp_path):
     lines, offset = finished_lines(verdicts, offset)
     assert [json.loads(line)["defect"] for line in lines] == ["second"]
     assert offset == verdicts.stat().st_size
+
+
+def test_each_defect_process_starts_a_target_of_its_own(monkeypatch):
+    """Defects break isolation on purpose (one posts any merchant's deliveries): processes that
+    shared one database let one defect's scenarios take another process's deliveries."""
+    monkeypatch.setenv("DATABASE_URL", "postgresql://127.0.0.1:5432/shared")
+    monkeypatch.setenv("REDIS_URL", "redis://127.0.0.1:6379/0")
+    monkeypatch.setenv("BASE_URL", "http://127.0.0.1:1")
+    environment = chunk_environment()
+    assert not {"DATABASE_URL", "REDIS_URL", "BASE_URL", "SERVICE_DEFECTS"} & set(environment)
+    assert environment["PATH"] == os.environ["PATH"]
