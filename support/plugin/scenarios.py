@@ -1,7 +1,7 @@
 """The scenarios' plugins: their hooks and fixtures, and the step definitions.
 
-Loaded by support/plugin/session.py as the session starts, in each process that runs tests and
-never in xdist's controlling process, which runs none (that module says why). The root
+Loaded by support/plugin/session.py as the run is configured, in each process that runs tests
+and never in xdist's controlling process, which runs none (that module says why). The root
 conftest.py loads only what every process needs.
 """
 

@@ -26,13 +26,11 @@ from xml.etree import ElementTree
 
 from support.proof.catalogues import ROOT, DefectExpectation, defect_expectations
 from support.proof.defect_plugin import read_catches
-from support.proof.sub_runs import pytest_command
+from support.proof.sub_runs import embedded_environment, pytest_command
 from support.target.inprocess import service_defects
 
 # Which scenarios caught each defect in the last run (test ids): they run first next time.
 CATCHES = ROOT / ".run" / "defect-catches.json"
-# Whatever target this shell points the suite at: the defect run measures the embedded one.
-OWN_TARGET = {"BASE_URL", "DATABASE_URL", "REDIS_URL", "SERVICE_DEFECTS"}
 
 
 @dataclass
@@ -85,13 +83,8 @@ def run_chunk(
     # must not share what they break.
     log = (folder / f"log-{index}.txt").open("w")
     return subprocess.Popen(
-        command, cwd=ROOT, env=chunk_environment(), stdout=log, stderr=subprocess.STDOUT
+        command, cwd=ROOT, env=embedded_environment(), stdout=log, stderr=subprocess.STDOUT
     )
-
-
-def chunk_environment() -> dict[str, str]:
-    """A defect process's environment: no target named, so it starts its own."""
-    return {k: v for k, v in os.environ.items() if k not in OWN_TARGET}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -240,8 +233,9 @@ def run_tests(name: str, tests: tuple[str, ...], summary: str) -> Verdict:
             *tests, "-q", "-p", "no:randomly", "-p", "no:xdist", f"--defects={name}",
             f"--junitxml={report}",
         )  # fmt: skip
-        env = {k: v for k, v in os.environ.items() if k not in {"BASE_URL", "SERVICE_DEFECTS"}}
-        subprocess.run(command, cwd=ROOT, env=env, capture_output=True, check=False)
+        subprocess.run(
+            command, cwd=ROOT, env=embedded_environment(), capture_output=True, check=False
+        )
         if not report.exists():
             return Verdict(name, summary, [], [], 0, "the tests did not run")
         cases = ElementTree.parse(report).getroot().iter("testcase")

@@ -9,7 +9,8 @@ import subprocess
 import sys
 
 from support.proof.catalogues import ROOT
-from support.proof.defect_run import chunk_environment, finished_lines
+from support.proof.defect_run import finished_lines
+from support.proof.sub_runs import embedded_environment
 
 
 def defect_run(*args: str) -> subprocess.CompletedProcess:
@@ -71,10 +72,17 @@ def test_a_verdict_is_read_only_once_its_line_is_finished(tmp_path):
 
 def test_each_defect_process_starts_a_target_of_its_own(monkeypatch):
     """Defects break isolation on purpose (one posts any merchant's deliveries): processes that
-    shared one database let one defect's scenarios take another process's deliveries."""
-    monkeypatch.setenv("DATABASE_URL", "postgresql://127.0.0.1:5432/shared")
-    monkeypatch.setenv("REDIS_URL", "redis://127.0.0.1:6379/0")
-    monkeypatch.setenv("BASE_URL", "http://127.0.0.1:1")
-    environment = chunk_environment()
+    shared one database let one defect's scenarios take another process's deliveries. A defect
+    process gets the environment of a child run of the embedded platform, which names none."""
+    for name, value in {
+        "DATABASE_URL": "postgresql://127.0.0.1:5432/shared",
+        "REDIS_URL": "redis://127.0.0.1:6379/0",
+        "BASE_URL": "http://127.0.0.1:1",
+        "SERVICE_DEFECTS": "wrong_password_accepted",
+        "PYTEST_XDIST_WORKER": "gw1",
+    }.items():
+        monkeypatch.setenv(name, value)
+    environment = embedded_environment()
     assert not {"DATABASE_URL", "REDIS_URL", "BASE_URL", "SERVICE_DEFECTS"} & set(environment)
+    assert "PYTEST_XDIST_WORKER" not in environment
     assert environment["PATH"] == os.environ["PATH"]
